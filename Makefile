@@ -1,0 +1,64 @@
+# Two commands do everything: `make run` (demo server + worker) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The first Python >= 3.12 found: python3.13, python3.12, then pyenv's installs.
+PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installe
+ADDRESS ?= 127.0.0.1:8000
+
+.PHONY: help install run migrate test test-unit test-browser lint bench clean
+
+help:
+	@echo "make run    installe, migre, charge la démo et lance le serveur + le worker"
+	@echo "make test   installe et passe toutes les vérifications et tous les tests"
+	@echo "make bench  mesure les budgets de performance (docs/benchmarks.md)"
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "ERREUR : Python >= 3.12 introuvable (python3.13 ou python3.12). Installez-le puis relancez." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+# Web server and django-q2 worker together; Ctrl-C (or either one dying) stops both.
+run: migrate
+	$(BIN)/python manage.py donnees_demo --si-vide
+	@echo "Démo sur http://$(ADDRESS) (identifiants dans README.md). Ctrl-C pour arrêter."
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
+	$(BIN)/python manage.py qcluster & \
+	$(BIN)/python manage.py runserver --noreload $(ADDRESS) & \
+	wait -n
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test-unit: install
+	$(BIN)/pytest -m "not browser"
+
+test-browser: install
+	$(BIN)/pytest -m browser -rs
+
+test: lint test-unit test-browser
+
+# The benchmark runs on a database of its own (built once, then reused) with DEBUG off:
+#   make bench                                                 SQLite, bench.sqlite3
+#   make bench BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench
+#   make bench BENCH_ARGS=--reconstruire                       recreate the data
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/bench.sqlite3
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.test \
+		$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,58 @@
+"""Production: everything secret or site-specific comes from the environment.
+
+Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL, EMAIL_HOST,
+DEFAULT_FROM_EMAIL. Optional: EMAIL_PORT (587), EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+EMAIL_USE_TLS (1).
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import MIDDLEWARE
+
+
+def _requis(nom: str) -> str:
+    valeur = os.environ.get(nom, "").strip()
+    if not valeur:
+        raise ImproperlyConfigured(f"La variable d'environnement {nom} est obligatoire en production.")
+    return valeur
+
+
+DEBUG = False
+# whitenoise serves the collected static files right after the security middleware.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+DEMO_AUTORISEE = False
+SECRET_KEY = _requis("SECRET_KEY")
+ALLOWED_HOSTS = [h.strip() for h in _requis("ALLOWED_HOSTS").split(",") if h.strip()]
+# base.py has already read DATABASE_URL (with its SQLite options): here it must be set.
+_requis("DATABASE_URL")
+
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _requis("EMAIL_HOST"),
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": os.environ.get("EMAIL_USE_TLS", "1") == "1",
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = _requis("DEFAULT_FROM_EMAIL")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+SECURE_SSL_REDIRECT = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

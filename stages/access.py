@@ -1,0 +1,110 @@
+"""Who may see what: the membership in force, rights per role, and the antenne scope.
+
+Every read of personal data goes through `de_l_antenne` (or `objet_ou_404`), so that a
+user of antenne A gets a 404 for anything of antenne B, whatever URL or partial asked.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
+
+from stages.models import Antenne, Membre, Role
+
+CLE_SESSION = "antenne_id"
+
+
+class Droit(StrEnum):
+    LISTE_ATTENTE = "liste_attente"  # read and manage orientations and personnes
+    INDICATEURS = "indicateurs"  # figures without personal data
+    STAGES = "stages"  # see the stages they run
+
+
+DROITS = {
+    Role.COORDINATION: {Droit.INDICATEURS},
+    Role.RESPONSABLE: {Droit.LISTE_ATTENTE, Droit.INDICATEURS, Droit.STAGES},
+    Role.SECRETARIAT: {Droit.LISTE_ATTENTE, Droit.INDICATEURS, Droit.STAGES},
+    Role.ANIMATEUR: {Droit.STAGES},
+}
+
+
+@dataclass(frozen=True)
+class Acces:
+    membres: list[Membre] = field(default_factory=list)
+    membre: Membre | None = None
+
+    @property
+    def antenne(self) -> Antenne | None:
+        return self.membre.antenne if self.membre else None
+
+    @property
+    def role(self) -> str | None:
+        return self.membre.role if self.membre else None
+
+    @property
+    def droits(self) -> set[Droit]:
+        return DROITS[self.membre.role] if self.membre else set()
+
+    def peut(self, droit: Droit) -> bool:
+        return droit in self.droits
+
+
+def acces_de(request) -> Acces:
+    if not request.user.is_authenticated:
+        return Acces()
+    membres = list(
+        Membre.objects.filter(user=request.user)
+        .select_related("antenne")
+        .order_by("antenne__nom")
+    )
+    choisi = request.session.get(CLE_SESSION)
+    membre = next((m for m in membres if m.antenne_id == choisi), None)
+    return Acces(membres=membres, membre=membre or (membres[0] if membres else None))
+
+
+class AccesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.acces = SimpleLazyObject(lambda: acces_de(request))
+        return self.get_response(request)
+
+
+def droit_requis(droit: Droit):
+    """Anonymous -> login page; logged in without the right -> 403."""
+
+    def decorateur(vue):
+        @wraps(vue)
+        def verifiee(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.acces.peut(droit):
+                raise PermissionDenied
+            return vue(request, *args, **kwargs)
+
+        return verifiee
+
+    return decorateur
+
+
+def de_l_antenne(request, queryset: QuerySet) -> QuerySet:
+    """The one scoping helper: only rows of the antenne in force for this request."""
+    antenne = request.acces.antenne
+    if antenne is None:
+        return queryset.none()
+    return queryset.filter(antenne=antenne)
+
+
+def objet_ou_404(request, modele_ou_queryset: type[Model] | QuerySet, **criteres):
+    queryset = (
+        modele_ou_queryset
+        if isinstance(modele_ou_queryset, QuerySet)
+        else modele_ou_queryset.objects.all()
+    )
+    return get_object_or_404(de_l_antenne(request, queryset), **criteres)

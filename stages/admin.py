@@ -1,0 +1,31 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from stages.models import Antenne, Membre, Prescripteur
+
+
+class MembreInline(admin.TabularInline):
+    model = Membre
+    extra = 0
+
+
+@admin.register(Antenne)
+class AntenneAdmin(SimpleHistoryAdmin):
+    list_display = ["nom", "code", "departement", "tarif_defaut", "delai_mois"]
+    search_fields = ["nom", "code"]
+    inlines = [MembreInline]
+
+
+@admin.register(Membre)
+class MembreAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "antenne", "role"]
+    list_filter = ["role", "antenne"]
+    search_fields = ["user__username", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Prescripteur)
+class PrescripteurAdmin(SimpleHistoryAdmin):
+    list_display = ["nom", "type", "antenne", "email", "actif"]
+    list_filter = ["type", "antenne", "actif"]
+    search_fields = ["nom"]

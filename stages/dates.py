@@ -1,0 +1,12 @@
+"""Date arithmetic of the field (deadlines counted in months)."""
+
+import calendar
+from datetime import date
+
+
+def ajouter_mois(depart: date, mois: int) -> date:
+    """Same day `mois` months later, or the month's last day (31 août + 6 mois = 28/29 février)."""
+    index = depart.month - 1 + mois
+    annee, mois_cible = depart.year + index // 12, index % 12 + 1
+    jour = min(depart.day, calendar.monthrange(annee, mois_cible)[1])
+    return date(annee, mois_cible, jour)

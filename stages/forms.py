@@ -1,0 +1,323 @@
+import uuid
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+
+from stages.models import (
+    Antenne,
+    Cadre,
+    EtatEcheance,
+    Orientation,
+    Personne,
+    Prescripteur,
+    Sexe,
+    Statut,
+)
+from stages.selectors import TOUS_LES_STATUTS, FiltresListe
+from stages.services import MOTIF_PROLONGATION_MAX, personnes_doublons
+
+
+class FiltresListeAttente(forms.Form):
+    """The filters of the liste d'attente, read from the URL (the page and its exports).
+
+    A value that does not validate is left out of the filters and its French error shown
+    next to the field: a hand-edited URL never gives an error page.
+    """
+
+    q = forms.CharField(
+        label="Rechercher", required=False, max_length=100,
+        help_text="Début du nom ou du prénom, ou de la référence du dossier",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    statut = forms.ChoiceField(
+        label="Statut", required=False,
+        choices=[*Statut.choices, (TOUS_LES_STATUTS, "Tous les statuts")],
+    )
+    prescripteur = forms.TypedChoiceField(
+        label="Prescripteur", required=False, coerce=int, empty_value=None
+    )
+    cadre = forms.ChoiceField(
+        label="Cadre", required=False, choices=[("", "Tous les cadres"), *Cadre.choices]
+    )
+    sexe = forms.ChoiceField(label="Sexe", required=False, choices=[("", "Tous"), *Sexe.choices])
+    echeance = forms.ChoiceField(
+        label="Échéance", required=False,
+        choices=[("", "Toutes les échéances"), *EtatEcheance.choices],
+    )
+    urgent = forms.BooleanField(label="Urgentes seulement", required=False)
+
+    def __init__(self, *args, antenne: Antenne, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The antenne's own only; one query serves both the check and the options.
+        self.fields["prescripteur"].choices = [
+            ("", "Tous les prescripteurs"),
+            *antenne.prescripteurs.values_list("pk", "nom"),
+        ]
+
+    def filtres(self) -> FiltresListe:
+        """The valid values; without any, the waiting list itself."""
+        self.is_valid()
+        valeurs = self.cleaned_data
+        return FiltresListe(
+            statut=valeurs.get("statut") or Statut.EN_ATTENTE,
+            prescripteur_id=valeurs.get("prescripteur"),
+            cadre=valeurs.get("cadre", ""),
+            sexe=valeurs.get("sexe", ""),
+            echeance=valeurs.get("echeance", ""),
+            urgent=valeurs.get("urgent", False),
+            recherche=valeurs.get("q", ""),
+        )
+
+
+# --- Orientations: creation, edit, actions, quick add of a prescripteur ---------------------
+
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
+FORMULAIRE_EXPIRE = "Ce formulaire a expiré ou a été modifié : rechargez la page puis recommencez."
+
+
+def date_plausible(valeur: date) -> None:
+    """Keeps a typo such as 9999 out of the deadline arithmetic (months are added to dates)."""
+    if not DATE_MIN <= valeur <= DATE_MAX:
+        raise ValidationError(
+            f"Saisissez une date entre {DATE_MIN.year} et {DATE_MAX.year}.", code="date_improbable"
+        )
+
+
+class DatesMixin:
+    """Every date of the form: the tablet's date picker and a plausible range."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for champ in self.fields.values():
+            if isinstance(champ, forms.DateField):
+                champ.widget.input_type = "date"
+                champ.widget.format = "%Y-%m-%d"  # the only format <input type="date"> reads
+                champ.widget.attrs.update(min=DATE_MIN.isoformat(), max=DATE_MAX.isoformat())
+                champ.validators.append(date_plausible)
+
+
+class IdentiteForm(DatesMixin, forms.ModelForm):
+    """Nom, prénom and date de naissance: what possible duplicates are looked up by."""
+
+    class Meta:
+        model = Personne
+        fields = ["nom", "prenom", "date_naissance"]
+
+    def __init__(self, *args, antenne: Antenne, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.antenne = antenne
+
+    def chercher_doublons(self) -> list[Personne]:
+        """Known persons of the antenne with this identity (call once the fields are cleaned)."""
+        identite = {nom: self.cleaned_data.get(nom) for nom in IdentiteForm.Meta.fields}
+        if not all(identite.values()):
+            return []
+        return list(
+            personnes_doublons(antenne=self.instance.antenne, **identite)
+            .annotate(nb_orientations=Count("orientations")).order_by("pk")
+        )
+
+
+class ChoixPersonneField(forms.ModelChoiceField):
+    """A possible duplicate to take up again, or NOUVELLE: staff checked it is someone else."""
+
+    NOUVELLE = "nouvelle"
+
+    def to_python(self, value):
+        return self.NOUVELLE if value == self.NOUVELLE else super().to_python(value)
+
+
+class PersonneForm(IdentiteForm):
+    """The person of an orientation. At creation a possible duplicate is never merged
+    silently: staff take the known person up again, or state that this is someone else."""
+
+    personne_existante = ChoixPersonneField(
+        queryset=Personne.objects.none(), required=False, label="Personne déjà connue",
+        error_messages={"invalid_choice": "Cette personne n'est pas connue de votre antenne."},
+    )
+    # A person taken up again leaves the other fields empty: the server says what is missing.
+    use_required_attribute = False
+
+    class Meta(IdentiteForm.Meta):
+        fields = [*IdentiteForm.Meta.fields, "sexe", "telephone", "email", "adresse"]
+        help_texts = {
+            "telephone": "Par exemple 06 12 34 56 78 ; les numéros d'outre-mer (0590…) sont acceptés.",
+        }
+        widgets = {"adresse": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, antenne: Antenne, **kwargs):
+        super().__init__(*args, antenne=antenne, **kwargs)
+        self.doublons: list[Personne] = []
+        if self.instance.pk:
+            del self.fields["personne_existante"]
+            self.initial["telephone"] = self.instance.telephone_affiche
+            return
+        self.fields["personne_existante"].queryset = Personne.objects.filter(antenne=antenne)
+        if self.choix_saisi() not in ("", ChoixPersonneField.NOUVELLE):
+            # Taking a known person up again: what was typed is only used to find her.
+            for champ in self.fields.values():
+                champ.required = False
+
+    def choix_saisi(self) -> str:
+        """The raw choice among possible duplicates, to keep its radio button checked."""
+        if "personne_existante" not in self.fields:
+            return ""
+        return str(self["personne_existante"].value() or "")
+
+    def clean(self):
+        donnees = super().clean()
+        if "personne_existante" not in self.fields:
+            return donnees
+        self.doublons = self.chercher_doublons()
+        choix = donnees.get("personne_existante")
+        if isinstance(choix, Personne) and choix not in self.doublons:
+            self.add_error("personne_existante", (
+                "Cette personne ne correspond pas aux nom, prénom et date de naissance saisis."
+            ))
+        elif choix is None and self.doublons and "personne_existante" not in self.errors:
+            self.add_error("personne_existante", (
+                "Une personne de même nom, prénom et date de naissance est déjà connue : "
+                "reprenez-la, ou indiquez qu'il s'agit d'une autre personne."
+            ))
+        return donnees
+
+    def personne(self) -> Personne:
+        """The person to orient: the one taken up again, or the new one typed (unsaved)."""
+        choix = self.cleaned_data.get("personne_existante")
+        return choix if isinstance(choix, Personne) else self.instance
+
+
+class OrientationForm(DatesMixin, forms.ModelForm):
+    """An orientation; the échéance is set here only at creation (then: prolonger)."""
+
+    # Drawn when the empty form is shown, sent back with it: a second submit of the same
+    # form finds the orientation the first one created.
+    cle_creation = forms.UUIDField(
+        widget=forms.HiddenInput, initial=uuid.uuid4,
+        error_messages={"required": FORMULAIRE_EXPIRE, "invalid": FORMULAIRE_EXPIRE},
+    )
+
+    class Meta:
+        model = Orientation
+        fields = [
+            "cadre", "prescripteur", "reference", "date_orientation", "date_decision",
+            "date_definitive", "echeance", "type_stage", "urgent", "motif_urgence",
+            "observations",
+        ]
+        help_texts = {
+            "date_orientation": "Date de réception de l'orientation : elle fixe le rang dans la liste.",
+            "date_definitive": (
+                "Peine de stage seulement (C. pén. art. 131-5-1) : le stage est exécuté « dans "
+                "un délai de six mois à compter de la date à laquelle la condamnation est "
+                "définitive »."
+            ),
+            "motif_urgence": "Réorientation, urgence du parquet…",
+        }
+        widgets = {"observations": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, antenne: Antenne, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.antenne = antenne
+        prescripteur = self.fields["prescripteur"]
+        # Active prescripteurs of the antenne, and the current one even if no longer active.
+        prescripteur.queryset = Prescripteur.objects.filter(
+            Q(actif=True) | Q(pk=self.instance.prescripteur_id), antenne=antenne,
+        )
+        prescripteur.empty_label = "Aucun (démarche volontaire)"
+        if self.instance.pk:
+            del self.fields["echeance"], self.fields["cle_creation"]
+        else:
+            echeance = self.fields["echeance"]
+            echeance.required = False
+            echeance.help_text = (
+                f"Laissez vide pour le délai de l'antenne : {antenne.delai_mois} mois à compter "
+                "de la date de la décision (de la date où la condamnation est définitive pour "
+                "une peine de stage, de la date d'orientation pour une démarche volontaire)."
+            )
+
+    def deja_enregistree(self) -> Orientation | None:
+        """The orientation this very form already created (double submit), if any.
+
+        Asked before validation: the person created by the first submit would otherwise
+        be offered as a possible duplicate to the second one.
+        """
+        try:
+            cle = self.fields["cle_creation"].clean(self["cle_creation"].data)
+        except ValidationError:
+            return None
+        return Orientation.objects.filter(
+            antenne=self.instance.antenne, cle_creation=str(cle)
+        ).first()
+
+
+class UrgenceForm(forms.ModelForm):
+    class Meta:
+        model = Orientation
+        fields = ["urgent", "motif_urgence"]
+        labels = {"urgent": "Traiter en priorité (urgent)"}
+        help_texts = {"motif_urgence": "Réorientation, urgence du parquet…"}
+
+
+class ProlongationForm(DatesMixin, forms.Form):
+    nouvelle_echeance = forms.DateField(label="Nouvelle échéance")
+    motif = forms.CharField(
+        label="Motif de la prolongation", max_length=MOTIF_PROLONGATION_MAX,
+        help_text="Par exemple : deux reports demandés, réorientation.",
+    )
+    accord = forms.CharField(
+        label="Accord du prescripteur",
+        max_length=Orientation._meta.get_field("accord_prolongation").max_length,
+        help_text="Qui a donné son accord, et quand (ex. : Mme Martin, parquet, courriel du 12/11/2026).",
+    )
+
+
+class SortieForm(forms.Form):
+    """Transfer to another département or cancellation: the orientation leaves the list."""
+
+    statut = forms.ChoiceField(label="Sortie de la liste d'attente", choices=[
+        ("", "Choisissez…"),
+        (Statut.TRANSFEREE.value, "Transfert vers un autre département"),
+        (Statut.ANNULEE.value, "Annulation (accord du prescripteur)"),
+    ])
+    destination = forms.CharField(
+        label="Département ou antenne de destination", max_length=80, required=False,
+        help_text="Pour un transfert.",
+    )
+    motif = forms.CharField(label="Motif", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
+    confirmation = forms.BooleanField(
+        label="Je confirme : l'orientation quittera la liste d'attente (elle restera consultable).",
+        error_messages={"required": "Cochez « Je confirme » pour valider la sortie."},
+    )
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("statut") == Statut.TRANSFEREE and not donnees.get("destination"):
+            self.add_error("destination", "Indiquez le département ou l'antenne de destination.")
+        return donnees
+
+    def motif_sortie(self) -> str:
+        donnees = self.cleaned_data
+        if donnees["statut"] == Statut.TRANSFEREE:
+            return f"Vers {donnees['destination']} : {donnees['motif']}"
+        return donnees["motif"]
+
+
+class PrescripteurForm(forms.ModelForm):
+    """Quick add from the orientation form, whose own <form> cannot contain another one: the
+    fields join the <form id="form-prescripteur"> placed after it (HTML `form` attribute)."""
+
+    prefix = "prescripteur"
+    FORMULAIRE = "form-prescripteur"
+
+    class Meta:
+        model = Prescripteur
+        fields = ["nom", "type", "email", "adresse"]
+        widgets = {"adresse": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, antenne: Antenne, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.antenne = antenne
+        for champ in self.fields.values():
+            champ.widget.attrs["form"] = self.FORMULAIRE

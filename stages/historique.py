@@ -1,0 +1,105 @@
+"""The timeline of an orientation: every change of it and of its person, in French.
+
+Read from django-simple-history in a fixed number of queries whatever the number of records:
+the records of each model in one query, the diffs computed in memory, then the names of the
+prescripteurs that appear in them in one more query.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Field
+from django.utils.formats import date_format
+
+from stages.models import Orientation, Personne, Prescripteur
+from stages.telephones import affichage_national
+
+AUTEUR_INCONNU = "système / import"
+# Links that never change through the application: not worth a line in the timeline.
+NON_AFFICHES = {Orientation: ["antenne", "personne"], Personne: ["antenne"]}
+
+
+@dataclass(frozen=True)
+class Changement:
+    champ: str
+    avant: str
+    apres: str
+
+
+@dataclass
+class Evenement:
+    quand: datetime
+    qui: str
+    sujet: str  # "Orientation" or "Personne"
+    creation: bool
+    motif: str
+    changements: list[Changement] = field(default_factory=list)
+
+
+def _auteur(enregistrement) -> str:
+    user = enregistrement.history_user
+    if user is None:
+        return AUTEUR_INCONNU
+    return user.get_full_name() or user.get_username()
+
+
+def _affichage(champ: Field, valeur, prescripteurs: dict[int, Prescripteur]) -> str:
+    if valeur is None or valeur == "":
+        return "—"
+    if champ.choices:
+        return str(dict(champ.flatchoices).get(valeur, valeur))
+    if champ.is_relation:  # the prescripteur: the other links are not shown
+        return str(prescripteurs.get(valeur, "prescripteur supprimé"))
+    if champ.name == "telephone":
+        return affichage_national(valeur)
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, date):
+        return date_format(valeur, "d/m/Y")
+    return str(valeur)
+
+
+def _evenements(modele, historique) -> list[tuple[Evenement, list]]:
+    """One event per record, with its raw changes against the previous record."""
+    enregistrements = historique.select_related("history_user").order_by("history_date", "history_id")
+    resultat, precedent = [], None
+    for enregistrement in enregistrements:
+        changes = []
+        if precedent is not None:
+            changes = enregistrement.diff_against(
+                precedent, excluded_fields=NON_AFFICHES[modele]
+            ).changes
+        resultat.append((Evenement(
+            quand=enregistrement.history_date, qui=_auteur(enregistrement),
+            sujet=modele._meta.verbose_name.capitalize(),
+            creation=enregistrement.history_type == "+",
+            motif=enregistrement.history_change_reason or "",
+        ), changes))
+        precedent = enregistrement
+    return resultat
+
+
+def chronologie(orientation: Orientation) -> list[Evenement]:
+    """Every recorded change of the orientation and of its person, most recent first."""
+    bruts = [
+        (modele, evenement, changes)
+        for modele, historique in (
+            (Orientation, orientation.history), (Personne, orientation.personne.history),
+        )
+        for evenement, changes in _evenements(modele, historique)
+    ]
+    ids = {
+        valeur for _modele, _evenement, changes in bruts for change in changes
+        if change.field == "prescripteur" for valeur in (change.old, change.new)
+    } - {None}
+    prescripteurs = Prescripteur.objects.in_bulk(ids) if ids else {}
+
+    for modele, evenement, changes in bruts:
+        for change in changes:
+            champ = modele._meta.get_field(change.field)
+            evenement.changements.append(Changement(
+                champ=str(champ.verbose_name).capitalize(),
+                avant=_affichage(champ, change.old, prescripteurs),
+                apres=_affichage(champ, change.new, prescripteurs),
+            ))
+    return sorted((evenement for _m, evenement, _c in bruts), key=lambda e: e.quand, reverse=True)

@@ -1,0 +1,104 @@
+"""`make bench`: measure the performance budgets on a database of its own.
+
+The database is chosen by DATABASE_URL like every other command (the Makefile points it
+to bench.sqlite3, or to a PostgreSQL `bench` database), because a process cannot switch
+database engine once Django is set up. The data and the measures live in tests/perf/,
+beside the other benchmarks; this command only checks, prepares and reports.
+"""
+
+import os
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
+
+from stages.models import Antenne, Orientation
+from tests.perf import donnees, mesure
+
+
+class Command(BaseCommand):
+    help = (
+        "Mesure les pages sur une base de bench (nom commençant par « bench ») "
+        "et écrit les chiffres dans docs/benchmarks.md."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reconstruire", action="store_true",
+                            help="Recrée les données même si la base est déjà remplie.")
+        parser.add_argument("--antennes", type=int, default=30)
+        parser.add_argument("--orientations", type=int, default=300_000)
+        parser.add_argument("--requetes", type=int, default=200,
+                            help="Requêtes chronométrées par scénario (au moins 2).")
+
+    def handle(self, *args, reconstruire, antennes, orientations, requetes, **options):
+        nom = Path(connection.settings_dict["NAME"]).name
+        if not nom.startswith("bench"):
+            raise CommandError(
+                f"La base « {nom} » n'est pas une base de bench : le bench efface ses données. "
+                "Lancez `make bench` (ou DATABASE_URL vers une base dont le nom commence "
+                "par « bench »)."
+            )
+        if settings.DEBUG:
+            raise CommandError("DEBUG est actif et fausse les mesures : lancez `make bench`.")
+        if antennes < 1 or orientations < antennes or requetes < 2:
+            raise CommandError("Il faut au moins une antenne, une orientation par antenne "
+                               "et deux requêtes par scénario.")
+        self._creer_base_postgresql(nom)
+        call_command("migrate", interactive=False, verbosity=0)
+
+        en_base = (Antenne.objects.count(), Orientation.objects.count())
+        if reconstruire or en_base != (antennes, orientations):
+            self._generer(antennes, orientations)
+        else:
+            self.stdout.write("Données de bench existantes réutilisées (--reconstruire pour "
+                              "les recréer).")
+        volumes = donnees.Volumes.en_base()
+
+        antenne = Antenne.objects.get(code=donnees.code_antenne(1))
+        self.stdout.write(f"Mesures avec le secrétariat de « {antenne.nom} »…")
+        if os.getloadavg()[0] > os.cpu_count():
+            self.stdout.write(self.style.WARNING(
+                "Machine déjà chargée (voir `uptime`) : les temps mesurés seront trop hauts."
+            ))
+        resultats = mesure.mesurer_tout(
+            mesure.SCENARIOS_LISTE_ATTENTE, antenne=antenne, nb_requetes=requetes
+        )
+        self.stdout.write(mesure.tableau_texte(resultats))
+
+        mesuree = donnees.milliers(antenne.orientations.count())
+        fichier = settings.BASE_DIR / "docs" / "benchmarks.md"
+        mesure.ecrire_section(
+            fichier, f"liste-attente:{connection.vendor}",
+            mesure.section(
+                titre=f"Liste d'attente et fiches ({connection.display_name})",
+                donnees=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
+                f"({mesuree} orientations), accueil aussi vu par la coordination",
+                resultats=resultats, nb_requetes=requetes,
+            ),
+        )
+        self.stdout.write(self.style.SUCCESS(f"Chiffres écrits dans {fichier}."))
+
+    def _creer_base_postgresql(self, nom: str) -> None:
+        """Create the PostgreSQL bench database on first use, as the test runner does."""
+        if connection.vendor != "postgresql":
+            return
+        with connection._nodb_cursor() as curseur:
+            curseur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom])
+            if curseur.fetchone() is None:
+                curseur.execute(f'CREATE DATABASE "{nom}"')
+
+    def _generer(self, antennes: int, orientations: int) -> None:
+        if Antenne.objects.exists():
+            call_command("flush", interactive=False, verbosity=0)
+        self.stdout.write(f"Création de {donnees.milliers(orientations)} orientations "
+                          f"sur {antennes} antennes…")
+        debut = time.perf_counter()
+        volumes = donnees.generer(
+            nb_antennes=antennes, nb_orientations=orientations,
+            aujourd_hui=timezone.localdate(), annoncer=self.stdout.write,
+        )
+        self.stdout.write(f"{volumes} : créées en {time.perf_counter() - debut:.0f} s.")

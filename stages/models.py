@@ -1,0 +1,368 @@
+"""Antennes (the tenants), their members, prescripteurs, personnes and orientations."""
+
+import unicodedata
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from stages.dates import ajouter_mois
+
+
+def normaliser(texte: str) -> str:
+    """Lower case without accents nor extra spaces: 'Éloïse  Durand' -> 'eloise durand'."""
+    sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
+    return " ".join(sans_accents.lower().replace("-", " ").split())
+
+
+class Antenne(models.Model):
+    nom = models.CharField("nom", max_length=120)
+    code = models.SlugField("code", max_length=20, unique=True)
+    departement = models.CharField("département", max_length=3)
+    adresse = models.TextField("adresse", blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    signataire = models.CharField("signataire des documents", max_length=120, blank=True)
+    tarif_defaut = models.DecimalField(
+        "tarif par défaut (€)", max_digits=6, decimal_places=2, default=200,
+        validators=[MinValueValidator(0), MaxValueValidator(450)],
+    )
+    delai_mois = models.PositiveSmallIntegerField(
+        "délai d'exécution par défaut (mois)", default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    places_defaut = models.PositiveSmallIntegerField("places par stage", default=12)
+    surreservation_defaut = models.PositiveSmallIntegerField("sur-réservation", default=3)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "antenne"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.departement})"
+
+
+class Role(models.TextChoices):
+    COORDINATION = "coordination", "Coordination"
+    RESPONSABLE = "responsable", "Responsable d'antenne"
+    SECRETARIAT = "secretariat", "Secrétariat"
+    ANIMATEUR = "animateur", "Animateur·rice"
+
+
+class Membre(models.Model):
+    """A user's role in one antenne; coordination reads the figures of every antenne."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membres",
+        verbose_name="utilisateur",
+    )
+    antenne = models.ForeignKey(
+        Antenne, on_delete=models.CASCADE, null=True, blank=True, related_name="membres",
+        help_text="Vide pour la coordination, qui couvre toutes les antennes.",
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "membre"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "antenne"], name="membre_unique"),
+            models.CheckConstraint(
+                condition=Q(role=Role.COORDINATION, antenne__isnull=True)
+                | (~Q(role=Role.COORDINATION) & Q(antenne__isnull=False)),
+                name="membre_antenne_selon_role",
+                violation_error_message=(
+                    "La coordination couvre toutes les antennes (laisser l'antenne vide) ; "
+                    "les autres rôles exigent une antenne."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.antenne or 'toutes les antennes'}"
+
+
+class TypePrescripteur(models.TextChoices):
+    PARQUET = "parquet", "Parquet"
+    DELEGUE_PROCUREUR = "delegue", "Délégué du procureur"
+    TRIBUNAL = "tribunal", "Tribunal correctionnel"
+    JAP = "jap", "Juge de l'application des peines"
+    SPIP = "spip", "SPIP"
+    JUGE_INSTRUCTION = "instruction", "Juge d'instruction / JLD"
+    JAF = "jaf", "Juge aux affaires familiales"
+    AUTRE = "autre", "Autre"
+
+
+class Prescripteur(models.Model):
+    antenne = models.ForeignKey(Antenne, on_delete=models.PROTECT, related_name="prescripteurs")
+    nom = models.CharField("nom", max_length=150)
+    type = models.CharField("type", max_length=20, choices=TypePrescripteur.choices)
+    email = models.EmailField("e-mail pour les attestations", blank=True)
+    adresse = models.TextField("adresse", blank=True)
+    actif = models.BooleanField("actif", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "prescripteur"
+        ordering = ["nom"]
+        constraints = [
+            models.UniqueConstraint(fields=["antenne", "nom"], name="prescripteur_unique"),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+
+class Sexe(models.TextChoices):
+    HOMME = "M", "Homme"
+    FEMME = "F", "Femme"
+
+
+class Personne(models.Model):
+    antenne = models.ForeignKey(Antenne, on_delete=models.PROTECT, related_name="personnes")
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    AGE_MINIMUM = 13
+
+    sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices)
+    date_naissance = models.DateField("date de naissance")
+    telephone = models.CharField("téléphone", max_length=20, blank=True, help_text="E.164")
+    email = models.EmailField("e-mail", blank=True)
+    adresse = models.TextField("adresse postale", blank=True)
+    # Accents and case removed, kept for the duplicate check and the name search.
+    nom_normalise = models.CharField(max_length=100, editable=False, db_index=True)
+    prenom_normalise = models.CharField(max_length=100, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "personne"
+        indexes = [
+            models.Index(
+                fields=["antenne", "nom_normalise", "prenom_normalise", "date_naissance"],
+                name="personne_doublon_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.nom.upper()} {self.prenom}"
+
+    def save(self, *args, **kwargs):
+        self.nom_normalise = normaliser(self.nom)
+        self.prenom_normalise = normaliser(self.prenom)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from stages.telephones import NumeroInvalide, en_e164
+
+        erreurs = {}
+        aujourd_hui = timezone.localdate()
+        if self.date_naissance:
+            if self.date_naissance > aujourd_hui:
+                erreurs["date_naissance"] = "La date de naissance est dans le futur."
+            elif ajouter_mois(self.date_naissance, 12 * self.AGE_MINIMUM) > aujourd_hui:
+                erreurs["date_naissance"] = (
+                    f"La personne a moins de {self.AGE_MINIMUM} ans : vérifiez la date de naissance."
+                )
+        if self.telephone:
+            try:
+                self.telephone = en_e164(self.telephone)
+            except NumeroInvalide:
+                erreurs["telephone"] = (
+                    "Numéro de téléphone invalide : saisissez par exemple 06 12 34 56 78 "
+                    "ou 0590 12 34 56."
+                )
+        if erreurs:
+            raise ValidationError(erreurs)
+
+    @property
+    def telephone_affiche(self) -> str:
+        from stages.telephones import affichage_national
+
+        return affichage_national(self.telephone)
+
+
+class Cadre(models.TextChoices):
+    ALTERNATIVE = "41-1", "Alternative aux poursuites (CPP 41-1)"
+    COMPOSITION = "41-2", "Composition pénale (CPP 41-2)"
+    PEINE = "131-5-1", "Peine de stage (C. pén. 131-5-1)"
+    SURSIS = "sursis", "Sursis probatoire (C. pén. 132-45)"
+    CONTROLE_JUDICIAIRE = "cj", "Contrôle judiciaire (CPP 138)"
+    CRPC = "crpc", "CRPC (CPP 495-8)"
+    JAF = "jaf", "Ordonnance de protection JAF (C. civ. 515-11)"
+    VOLONTAIRE = "volontaire", "Démarche volontaire"
+
+
+class TypeStage(models.TextChoices):
+    MIXTE = "mixte", "Mixte"
+    FEMMES = "femmes", "Non mixte (femmes)"
+
+
+class Statut(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    CONVOQUEE = "convoquee", "Convoquée"
+    STAGE_EFFECTUE = "stage_effectue", "Stage effectué"
+    TERMINEE = "terminee", "Terminée"
+    A_RETOURNER = "a_retourner", "À retourner"
+    RETOURNEE = "retournee", "Retournée au prescripteur"
+    TRANSFEREE = "transferee", "Transférée"
+    ANNULEE = "annulee", "Annulée"
+
+
+STATUTS_OUVERTS = [Statut.EN_ATTENTE, Statut.CONVOQUEE, Statut.A_RETOURNER]
+
+
+class EtatEcheance(models.TextChoices):
+    OK = "ok", "Dans les délais"
+    PROCHE = "proche", "Proche (≤ 60 jours)"
+    CRITIQUE = "critique", "Critique (≤ 30 jours)"
+    DEPASSEE = "depassee", "Dépassée"
+
+
+JOURS_PROCHE, JOURS_CRITIQUE = 60, 30
+
+
+def etat_echeance(echeance: date, aujourd_hui: date) -> EtatEcheance:
+    reste = (echeance - aujourd_hui).days
+    if reste < 0:
+        return EtatEcheance.DEPASSEE
+    if reste <= JOURS_CRITIQUE:
+        return EtatEcheance.CRITIQUE
+    if reste <= JOURS_PROCHE:
+        return EtatEcheance.PROCHE
+    return EtatEcheance.OK
+
+
+def filtre_etat_echeance(etat: str, aujourd_hui: date) -> Q:
+    """The same states as `etat_echeance`, as a filter on the `echeance` column."""
+    critique = aujourd_hui + timedelta(days=JOURS_CRITIQUE)
+    proche = aujourd_hui + timedelta(days=JOURS_PROCHE)
+    return {
+        EtatEcheance.DEPASSEE: Q(echeance__lt=aujourd_hui),
+        EtatEcheance.CRITIQUE: Q(echeance__gte=aujourd_hui, echeance__lte=critique),
+        EtatEcheance.PROCHE: Q(echeance__gt=critique, echeance__lte=proche),
+        EtatEcheance.OK: Q(echeance__gt=proche),
+    }[etat]
+
+
+class Orientation(models.Model):
+    antenne = models.ForeignKey(Antenne, on_delete=models.PROTECT, related_name="orientations")
+    personne = models.ForeignKey(Personne, on_delete=models.PROTECT, related_name="orientations")
+    prescripteur = models.ForeignKey(
+        Prescripteur, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="orientations",
+    )
+    cadre = models.CharField("cadre", max_length=20, choices=Cadre.choices)
+    reference = models.CharField("référence du dossier", max_length=50, blank=True)
+    date_orientation = models.DateField("date d'orientation")
+    date_decision = models.DateField("date de la décision", null=True, blank=True)
+    date_definitive = models.DateField(
+        "date à laquelle la condamnation est définitive", null=True, blank=True
+    )
+    echeance_initiale = models.DateField("échéance initiale")
+    echeance = models.DateField("échéance")
+    accord_prolongation = models.CharField(
+        "accord de prolongation", max_length=200, blank=True,
+        help_text="Qui a accordé le report de l'échéance, et quand.",
+    )
+    urgent = models.BooleanField("urgent", default=False)
+    motif_urgence = models.CharField("motif de l'urgence", max_length=200, blank=True)
+    type_stage = models.CharField(
+        "type de stage requis", max_length=10, choices=TypeStage.choices, default=TypeStage.MIXTE
+    )
+    statut = models.CharField(
+        "statut", max_length=20, choices=Statut.choices, default=Statut.EN_ATTENTE
+    )
+    nb_reports = models.PositiveSmallIntegerField("reports", default=0)
+    nb_absences = models.PositiveSmallIntegerField("absences", default=0)
+    observations = models.TextField("observations", blank=True)
+    motif_sortie = models.CharField(
+        "motif (annulation, transfert)", max_length=300, blank=True
+    )
+    # One key per creation (form token or import row): a double submit or a re-import
+    # finds the orientation it already created.
+    cle_creation = models.CharField(  # noqa: DJ001 (NULL: unique only when there is a key)
+        max_length=80, unique=True, null=True, editable=False
+    )
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["cle_creation"])
+
+    class Meta:
+        verbose_name = "orientation"
+        indexes = [
+            # The waiting list: an antenne's orientations of one status in rank order.
+            models.Index(
+                fields=["antenne", "statut", "-urgent", "date_orientation", "id"],
+                name="orientation_rang_idx",
+            ),
+            models.Index(fields=["antenne", "echeance"], name="orientation_echeance_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.personne} — {self.get_cadre_display()} ({self.date_orientation:%d/%m/%Y})"
+
+    @property
+    def est_volontaire(self) -> bool:
+        return self.cadre == Cadre.VOLONTAIRE
+
+    @property
+    def est_prolongee(self) -> bool:
+        return self.echeance != self.echeance_initiale
+
+    def etat_echeance(self, aujourd_hui: date) -> EtatEcheance:
+        return etat_echeance(self.echeance, aujourd_hui)
+
+    def clean(self):
+        """The rules every entry path shares: forms, import, services."""
+        erreurs = {}
+        if self.date_orientation and self.date_orientation > timezone.localdate():
+            erreurs["date_orientation"] = "La date d'orientation ne peut pas être dans le futur."
+        if self.date_decision and self.date_orientation and self.date_decision > self.date_orientation:
+            erreurs["date_decision"] = (
+                "La date de la décision ne peut pas être postérieure à la date d'orientation."
+            )
+        if self.cadre == Cadre.PEINE and not self.date_definitive:
+            erreurs["date_definitive"] = (
+                "Pour une peine de stage, le délai de six mois court à compter de la date à "
+                "laquelle la condamnation est définitive : indiquez cette date."
+            )
+        if self.date_definitive and self.date_decision and self.date_definitive < self.date_decision:
+            erreurs["date_definitive"] = (
+                "La condamnation ne peut pas devenir définitive avant la décision."
+            )
+        debut = self.date_definitive or self.date_decision
+        if self.echeance and debut and self.echeance < debut:
+            erreurs["echeance"] = "L'échéance ne peut pas précéder la date de la décision."
+        if self.cadre == Cadre.VOLONTAIRE and self.prescripteur_id:
+            erreurs["prescripteur"] = "Une démarche volontaire n'a pas de prescripteur."
+        elif self.cadre and self.cadre != Cadre.VOLONTAIRE and not self.prescripteur_id:
+            erreurs["prescripteur"] = "Indiquez le prescripteur de cette mesure judiciaire."
+        if self.cadre and self.cadre != Cadre.VOLONTAIRE and not self.date_decision:
+            erreurs["date_decision"] = "Indiquez la date de la décision judiciaire."
+        if self.urgent and not self.motif_urgence.strip():
+            erreurs["motif_urgence"] = "Indiquez le motif de l'urgence (réorientation, parquet…)."
+        if self.prescripteur_id and self.antenne_id and self.prescripteur.antenne_id != self.antenne_id:
+            erreurs["prescripteur"] = "Ce prescripteur n'appartient pas à votre antenne."
+        if erreurs:
+            raise ValidationError(erreurs)
+
+
+def echeance_par_defaut(
+    *, cadre: str, date_orientation: date, date_decision: date | None,
+    date_definitive: date | None, delai_mois: int,
+) -> date:
+    """Six months (the antenne's delay) from the date the law counts from.
+
+    For a peine de stage (C. pén. 131-5-1) the delay runs from the day the conviction
+    became final; otherwise from the decision, or from the orientation for a volontaire.
+    """
+    if cadre == Cadre.PEINE and date_definitive:
+        depart = date_definitive
+    else:
+        depart = date_decision or date_orientation
+    return ajouter_mois(depart, delai_mois)

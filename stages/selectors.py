@@ -1,0 +1,191 @@
+"""Non-trivial reads: dashboards and lists."""
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, Q, QuerySet, When, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from stages.models import (
+    Antenne,
+    EtatEcheance,
+    Orientation,
+    Personne,
+    Role,
+    Statut,
+    filtre_etat_echeance,
+    normaliser,
+)
+
+
+def indicateurs_par_antenne(acces) -> list[Antenne]:
+    """Waiting counts per antenne: every antenne for coordination, else the one in force."""
+    antennes = Antenne.objects.all()
+    if acces.role != Role.COORDINATION:
+        antennes = antennes.filter(pk=acces.antenne.pk)
+    aujourd_hui = timezone.localdate()
+    en_attente = Q(orientations__statut=Statut.EN_ATTENTE)
+    return list(
+        antennes.annotate(
+            nb_en_attente=Count("orientations", filter=en_attente),
+            nb_urgentes=Count("orientations", filter=en_attente & Q(orientations__urgent=True)),
+            nb_depassees=Count(
+                "orientations", filter=en_attente & Q(orientations__echeance__lt=aujourd_hui)
+            ),
+        ).order_by("nom")
+    )
+
+
+
+# --- Liste d'attente -------------------------------------------------------------------
+
+TOUS_LES_STATUTS = "tous"
+# The convocation order: urgent first, then by date of orientation (the rank key), then id.
+ORDRE_LISTE = ("-urgent", "date_orientation", "id")
+PAR_PAGE = 50
+
+
+@dataclass(frozen=True)
+class FiltresListe:
+    """What narrows the list; the default is the waiting list itself."""
+
+    statut: str = Statut.EN_ATTENTE
+    prescripteur_id: int | None = None
+    cadre: str = ""
+    sexe: str = ""
+    echeance: str = ""
+    urgent: bool = False
+    recherche: str = ""
+
+    def condition(self, antenne: Antenne, aujourd_hui: date) -> Q:
+        condition = Q()
+        if self.statut != TOUS_LES_STATUTS:
+            condition &= Q(statut=self.statut)
+        if self.prescripteur_id:
+            condition &= Q(prescripteur_id=self.prescripteur_id)
+        if self.cadre:
+            condition &= Q(cadre=self.cadre)
+        if self.sexe:
+            condition &= Q(personne__sexe=self.sexe)
+        if self.echeance:
+            condition &= filtre_etat_echeance(self.echeance, aujourd_hui)
+        if self.urgent:
+            condition &= Q(urgent=True)
+        if self.recherche:
+            condition &= recherche_orientations(antenne, self.recherche)
+        return condition
+
+
+def recherche_orientations(antenne: Antenne, texte: str) -> Q:
+    """A text with a digit starts a file reference. Otherwise each word starts the nom or
+    the prénom (or one of their parts), accents and case ignored."""
+    mots = normaliser(texte).split()
+    if not mots or any(caractere.isdigit() for caractere in texte):
+        return Q(reference__istartswith=texte.strip())
+    personnes = Personne.objects.filter(antenne=antenne)
+    for mot in mots:
+        personnes = personnes.filter(
+            Q(nom_normalise__startswith=mot)
+            | Q(prenom_normalise__startswith=mot)
+            # 'Jean-Pierre' and 'de La Fontaine' are found by 'pierre' and 'fontaine'.
+            | Q(nom_normalise__contains=f" {mot}")
+            | Q(prenom_normalise__contains=f" {mot}")
+        )
+    # From the antenne's matching people to their orientations (both indexed), rather than
+    # testing every orientation of the antenne.
+    return Q(personne__in=personnes)
+
+
+def liste_attente(antenne: Antenne, filtres: FiltresListe, aujourd_hui: date) -> QuerySet:
+    """The antenne's orientations matching `filtres`, in convocation order."""
+    return (
+        Orientation.objects.filter(antenne=antenne)
+        .filter(filtres.condition(antenne, aujourd_hui))
+        .select_related("personne", "prescripteur")
+        .order_by(*ORDRE_LISTE)
+    )
+
+
+def totaux_liste_attente(antenne: Antenne, aujourd_hui: date) -> dict[str, int]:
+    """The figures at the top of the list, whatever its filters."""
+    return Orientation.objects.filter(antenne=antenne, statut=Statut.EN_ATTENTE).aggregate(
+        en_attente=Count("pk"),
+        urgentes=Count("pk", filter=Q(urgent=True)),
+        depassees=Count("pk", filter=filtre_etat_echeance(EtatEcheance.DEPASSEE, aujourd_hui)),
+        critiques=Count("pk", filter=filtre_etat_echeance(EtatEcheance.CRITIQUE, aujourd_hui)),
+    )
+
+
+def rangs_liste_attente(
+    antenne: Antenne, parmi: Collection[int] | None = None
+) -> dict[int, int]:
+    """Rank (1, 2, ...) in the antenne's whole waiting list of each waiting orientation id,
+    or of the ids `parmi` only: one window over the list, however the screen filters it."""
+    attente = Orientation.objects.filter(antenne=antenne, statut=Statut.EN_ATTENTE)
+    rang = Window(RowNumber(), order_by=ORDRE_LISTE)
+    if parmi is None:
+        return dict(attente.annotate(rang=rang).values_list("pk", "rang"))
+    # The id test reads the row number, so Django applies it after the window (QUALIFY):
+    # the numbers still count the whole list, not just these rows.
+    return dict(
+        attente.annotate(rang=Case(When(pk__in=parmi, then=rang)))
+        .filter(rang__isnull=False)
+        .values_list("pk", "rang")
+    )
+
+
+@dataclass(frozen=True)
+class LigneListe:
+    orientation: Orientation
+    rang: int | None  # only waiting orientations have one
+    jours_attente: int
+    etat_echeance: EtatEcheance
+
+
+def lignes_liste_attente(
+    orientations: Iterable[Orientation], rangs: Mapping[int, int], aujourd_hui: date
+) -> Iterator[LigneListe]:
+    for orientation in orientations:
+        yield LigneListe(
+            orientation=orientation,
+            rang=rangs.get(orientation.pk),
+            jours_attente=(aujourd_hui - orientation.date_orientation).days,
+            etat_echeance=orientation.etat_echeance(aujourd_hui),
+        )
+
+
+@dataclass(frozen=True)
+class PageListe:
+    page: Page
+    lignes: list[LigneListe]
+    totaux: dict[str, int]
+
+
+def page_liste_attente(
+    antenne: Antenne, filtres: FiltresListe, aujourd_hui: date, numero: str | None
+) -> PageListe:
+    """One page of the list (an invalid or out-of-range number gives the nearest page) and
+    the antenne's totals."""
+    totaux = totaux_liste_attente(antenne, aujourd_hui)
+    orientations = liste_attente(antenne, filtres, aujourd_hui)
+    # Paginate the ids, then fetch the page's rows: sorting narrow rows stays cheap when
+    # the rank index does not give the order ("tous les statuts", 10 000 rows).
+    paginator = Paginator(orientations.values_list("pk", flat=True), PAR_PAGE)
+    liste_entiere = filtres == FiltresListe()
+    if liste_entiere:
+        paginator.count = totaux["en_attente"]  # already counted
+    page = paginator.get_page(numero)
+    de_la_page = list(
+        Orientation.objects.filter(pk__in=page.object_list)
+        .select_related("personne", "prescripteur")
+        .order_by(*ORDRE_LISTE)
+    )
+    en_attente = [o.pk for o in de_la_page if o.statut == Statut.EN_ATTENTE]
+    if liste_entiere:  # the page is a slice of the waiting list: its ranks follow on
+        rangs = {pk: page.start_index() + n for n, pk in enumerate(en_attente)}
+    else:
+        rangs = rangs_liste_attente(antenne, parmi=en_attente) if en_attente else {}
+    return PageListe(page, list(lignes_liste_attente(de_la_page, rangs, aujourd_hui)), totaux)

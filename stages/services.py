@@ -1,0 +1,163 @@
+"""Writes on orientations: creation, deadline extension, urgency, exits.
+
+Every change of personal data is saved through simple-history: the web request's user is
+recorded by its middleware, and the reason given by staff goes in `_change_reason`.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import Truncator
+
+from stages.models import (
+    STATUTS_OUVERTS,
+    Antenne,
+    Orientation,
+    Personne,
+    Prescripteur,
+    Statut,
+    echeance_par_defaut,
+    normaliser,
+)
+
+
+def personnes_doublons(*, antenne: Antenne, nom: str, prenom: str, date_naissance: date):
+    """Possible duplicates: same nom, prénom and birth date, accents and case ignored."""
+    return Personne.objects.filter(
+        antenne=antenne, nom_normalise=normaliser(nom), prenom_normalise=normaliser(prenom),
+        date_naissance=date_naissance,
+    )
+
+
+# simple-history keeps the reason in a 100-character column (longer raises a DataError on
+# PostgreSQL); the full text of urgency and exit reasons stays in the orientation's own fields.
+RAISON_MAX = Orientation.history.model._meta.get_field("history_change_reason").max_length
+PREFIXE_PROLONGATION = "Échéance prolongée : "
+# The reason of an extension lives only in the history: the form keeps it within the column.
+MOTIF_PROLONGATION_MAX = RAISON_MAX - len(PREFIXE_PROLONGATION)
+
+
+def _enregistrer(objet, motif: str = "") -> None:
+    objet._change_reason = Truncator(motif).chars(RAISON_MAX)
+    objet.full_clean()
+    objet.save()
+
+
+@transaction.atomic
+def orientation_creer(
+    *, personne: Personne, orientation: Orientation, cle_creation: str | None = None,
+) -> tuple[Orientation, bool]:
+    """Save a new orientation (and its person if new); returns (orientation, created).
+
+    The échéance defaults to the antenne's delay from the date the law counts from. A second
+    call with the same `cle_creation` (double submit, re-import) returns the first orientation.
+    """
+    if cle_creation:
+        deja = Orientation.objects.filter(cle_creation=cle_creation).first()
+        if deja:
+            return deja, False
+    orientation.cle_creation = cle_creation or None
+    try:
+        with transaction.atomic():
+            if personne.pk is None:
+                _enregistrer(personne, "Création")
+            orientation.personne = personne
+            orientation.antenne = personne.antenne
+            if not orientation.echeance:
+                orientation.echeance = echeance_par_defaut(
+                    cadre=orientation.cadre, date_orientation=orientation.date_orientation,
+                    date_decision=orientation.date_decision,
+                    date_definitive=orientation.date_definitive,
+                    delai_mois=orientation.antenne.delai_mois,
+                )
+            orientation.echeance_initiale = orientation.echeance
+            _enregistrer(orientation, "Création")
+    except IntegrityError:
+        # Two identical submits raced past the check above: the other one won, and this
+        # one's new person is rolled back with it.
+        gagnante = Orientation.objects.filter(cle_creation=cle_creation).first()
+        if cle_creation and gagnante:
+            return gagnante, False
+        raise
+    return orientation, True
+
+
+def _verrouiller_ouverte(orientation: Orientation) -> Orientation:
+    """Lock the row so that two staff members acting at once apply their changes in turn."""
+    fraiche = Orientation.objects.select_for_update().get(pk=orientation.pk)
+    if fraiche.statut not in STATUTS_OUVERTS:
+        raise ValidationError(
+            f"Cette orientation est « {fraiche.get_statut_display().lower()} » : "
+            "elle ne peut plus être modifiée."
+        )
+    return fraiche
+
+
+@transaction.atomic
+def orientation_modifier(
+    *, orientation: Orientation, champs_orientation: dict, champs_personne: dict,
+) -> Orientation:
+    """Staff corrections of the orientation and its person, applied together.
+
+    Only the fields staff changed are applied, on the locked rows, so that a deadline
+    extended meanwhile by a colleague is kept; an object left unchanged writes no history.
+    The échéance is not changed here: see `echeance_prolonger`.
+    """
+    orientation = _verrouiller_ouverte(orientation)
+    personne = Personne.objects.select_for_update().get(pk=orientation.personne_id)
+    for objet, champs in ((personne, champs_personne), (orientation, champs_orientation)):
+        if champs:
+            for nom, valeur in champs.items():
+                setattr(objet, nom, valeur)
+            _enregistrer(objet, "Modification")
+    return orientation
+
+
+@transaction.atomic
+def echeance_prolonger(
+    *, orientation: Orientation, nouvelle_echeance: date, motif: str, accord: str,
+) -> Orientation:
+    """A later deadline, only with the prescripteur's agreement and a reason (kept in history)."""
+    orientation = _verrouiller_ouverte(orientation)
+    if nouvelle_echeance <= orientation.echeance:
+        raise ValidationError(
+            {"nouvelle_echeance": "La nouvelle échéance doit être postérieure à l'actuelle "
+             f"({orientation.echeance:%d/%m/%Y})."}
+        )
+    orientation.echeance = nouvelle_echeance
+    orientation.accord_prolongation = accord
+    _enregistrer(orientation, f"{PREFIXE_PROLONGATION}{motif}")
+    return orientation
+
+
+@transaction.atomic
+def orientation_marquer_urgente(
+    *, orientation: Orientation, urgent: bool, motif: str = "",
+) -> Orientation:
+    orientation = _verrouiller_ouverte(orientation)
+    orientation.urgent = urgent
+    orientation.motif_urgence = motif if urgent else ""
+    _enregistrer(orientation, f"Urgence : {motif}" if urgent else "Urgence levée")
+    return orientation
+
+
+@transaction.atomic
+def orientation_sortir(
+    *, orientation: Orientation, statut: Statut, motif: str,
+) -> Orientation:
+    """Transfer to another département or cancel (with the parquet's agreement): never delete."""
+    if statut not in (Statut.TRANSFEREE, Statut.ANNULEE):
+        raise ValueError(statut)
+    orientation = _verrouiller_ouverte(orientation)
+    orientation.statut = statut
+    orientation.motif_sortie = motif
+    _enregistrer(orientation, f"{statut.label} : {motif}")
+    return orientation
+
+
+@transaction.atomic
+def prescripteur_creer(*, antenne: Antenne, prescripteur: Prescripteur) -> Prescripteur:
+    prescripteur.antenne = antenne
+    _enregistrer(prescripteur, "Création")
+    return prescripteur

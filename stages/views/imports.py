@@ -1,0 +1,133 @@
+"""Import of a spreadsheet of orientations: upload and preview, then confirmation.
+
+Between the two, the uploaded bytes wait in a private directory under a random name kept
+in the user's session with the antenne: the confirmation imports exactly the previewed
+file, and never reads a path or a file sent by the browser.
+"""
+
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from stages import imports
+from stages.access import Droit, droit_requis
+
+CLE_SESSION = "import_orientations"
+# A preview left without confirmation is deleted at the next upload after this delay.
+CONSERVATION_SECONDES = 24 * 3600
+
+
+def _dossier() -> Path:
+    dossier = settings.BASE_DIR / "prive" / "imports"
+    dossier.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return dossier
+
+
+def _oublier(request) -> None:
+    """Remove the waiting import of this session, if any, and its file."""
+    en_attente = request.session.pop(CLE_SESSION, None)
+    if en_attente:
+        (_dossier() / en_attente["jeton"]).unlink(missing_ok=True)
+
+
+def _garder(request, contenu: bytes, nom_fichier: str) -> str:
+    """Keep the previewed bytes for the confirmation; returns the token the page posts back."""
+    _oublier(request)
+    dossier = _dossier()
+    limite = time.time() - CONSERVATION_SECONDES
+    for ancien in dossier.iterdir():
+        if ancien.stat().st_mtime < limite:
+            ancien.unlink(missing_ok=True)
+    jeton = secrets.token_urlsafe(32)
+    chemin = dossier / jeton
+    chemin.touch(mode=0o600)
+    chemin.write_bytes(contenu)
+    request.session[CLE_SESSION] = {
+        "jeton": jeton, "antenne": request.acces.antenne.pk, "utilisateur": request.user.pk,
+        "nom": nom_fichier,
+    }
+    return jeton
+
+
+def _page(request, contexte: dict):
+    gabarit = "stages/import.html" + ("#import" if request.htmx else "")
+    return render(request, gabarit, {
+        "colonnes": imports.colonnes_documentees(), "taille_max": imports.TAILLE_MAX_TEXTE,
+        "lignes_max": imports.LIGNES_MAX_TEXTE, "a_creer_max": imports.A_CREER_MAX_PAGE,
+        **contexte,
+    })
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+def import_orientations(request):
+    """The columns and the upload; a posted file gives the preview of what will be created."""
+    if request.method != "POST":
+        return _page(request, {"form": imports.FormulaireImport()})
+    form = imports.FormulaireImport(request.POST, request.FILES)
+    contexte = {"form": form}
+    if form.is_valid():
+        fichier = form.cleaned_data["fichier"]
+        contenu = fichier.read()
+        try:
+            analyse = imports.import_analyser(
+                antenne=request.acces.antenne, contenu=contenu, nom_fichier=fichier.name
+            )
+        except imports.FichierIllisible as erreur:
+            form.add_error("fichier", str(erreur))
+        else:
+            contexte["analyse"] = analyse
+            contexte["trop"] = len(analyse.a_creer) > imports.A_CREER_MAX_PAGE
+            if analyse.valide and analyse.a_creer and not contexte["trop"]:
+                contexte["jeton"] = _garder(request, contenu, fichier.name)
+    return _page(request, contexte)
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+@require_POST
+def import_confirmer(request):
+    en_attente = request.session.get(CLE_SESSION)
+    if not (
+        en_attente
+        and constant_time_compare(request.POST.get("jeton", ""), en_attente["jeton"])
+        and en_attente["antenne"] == request.acces.antenne.pk
+        and en_attente["utilisateur"] == request.user.pk
+    ):
+        messages.error(request, "Cet import n'est plus en attente (déjà fait, remplacé par un "
+                                "autre fichier ou expiré) : déposez le fichier à nouveau.")
+        return redirect("import_orientations")
+    try:
+        contenu = (_dossier() / en_attente["jeton"]).read_bytes()
+    except FileNotFoundError:
+        contenu = None
+    # Whatever happens now, this preview is used up: a second click finds nothing to confirm.
+    _oublier(request)
+    if contenu is None:
+        messages.error(request, "Le fichier de cet import n'est plus disponible : "
+                                "déposez-le à nouveau.")
+        return redirect("import_orientations")
+    try:
+        analyse = imports.import_executer(
+            antenne=request.acces.antenne, contenu=contenu, nom_fichier=en_attente["nom"]
+        )
+    except imports.ImportRefuse as refus:
+        # The data changed since the preview (a prescripteur renamed...): show why.
+        return _page(request, {"form": imports.FormulaireImport(), "analyse": refus.analyse,
+                               "refuse": True})
+    nombre = len(analyse.a_creer)
+    messages.success(
+        request,
+        f"{nombre} orientation(s) importée(s) depuis « {analyse.nom_fichier} »"
+        + (f" ; {analyse.nb_deja_importees} déjà présente(s), non réimportée(s)."
+           if analyse.nb_deja_importees else "."),
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("liste_attente"))
+    return redirect("liste_attente")

@@ -1,0 +1,59 @@
+"""The liste d'attente: one page (full, or its `liste` partial for htmx) and its exports."""
+
+from io import BytesIO
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.vary import vary_on_headers
+
+from stages import exports, selectors
+from stages.access import Droit, droit_requis
+from stages.forms import FiltresListeAttente
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+@vary_on_headers("HX-Request")
+def liste_attente(request):
+    antenne, aujourd_hui = request.acces.antenne, timezone.localdate()
+    form = FiltresListeAttente(request.GET, antenne=antenne)
+    liste = selectors.page_liste_attente(
+        antenne, form.filtres(), aujourd_hui, request.GET.get("page")
+    )
+    contexte = {"form": form, "page": liste.page, "lignes": liste.lignes, "totaux": liste.totaux}
+    # Going back to a page htmx did not cache asks for the whole page (history restore).
+    partielle = request.htmx and not request.htmx.history_restore_request
+    gabarit = "stages/liste_attente.html" + ("#liste" if partielle else "")
+    return render(request, gabarit, contexte)
+
+
+def _export(request):
+    antenne, aujourd_hui = request.acces.antenne, timezone.localdate()
+    filtres = FiltresListeAttente(request.GET, antenne=antenne).filtres()
+    rangees = exports.rangees_liste_attente(antenne, filtres, aujourd_hui)
+    return rangees, exports.nom_fichier(antenne, aujourd_hui)
+
+
+@never_cache
+@droit_requis(Droit.LISTE_ATTENTE)
+def export_liste_csv(request):
+    rangees, nom = _export(request)
+    reponse = StreamingHttpResponse(
+        exports.morceaux_csv(rangees), content_type="text/csv; charset=utf-8"
+    )
+    reponse["Content-Disposition"] = content_disposition_header(True, f"{nom}.csv")
+    return reponse
+
+
+@never_cache
+@droit_requis(Droit.LISTE_ATTENTE)
+def export_liste_xlsx(request):
+    rangees, nom = _export(request)
+    fichier = BytesIO()
+    exports.ecrire_xlsx(rangees, fichier)
+    fichier.seek(0)
+    return FileResponse(
+        fichier, as_attachment=True, filename=f"{nom}.xlsx", content_type=exports.TYPE_XLSX
+    )

@@ -1,0 +1,279 @@
+"""Orientation pages: creation and edit, the orientation page with its timeline and actions,
+the possible-duplicates fragment and the quick add of a prescripteur."""
+
+from copy import copy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect, retarget
+
+from stages import services
+from stages.access import Droit, de_l_antenne, droit_requis, objet_ou_404
+from stages.forms import (
+    IdentiteForm,
+    OrientationForm,
+    PersonneForm,
+    PrescripteurForm,
+    ProlongationForm,
+    SortieForm,
+    UrgenceForm,
+)
+from stages.historique import chronologie
+from stages.models import STATUTS_OUVERTS, Orientation, Statut
+
+DEJA_ENREGISTREE = "Cette orientation était déjà enregistrée : elle n'a pas été créée une seconde fois."
+
+
+def _orientation(request, orientation_id: int) -> Orientation:
+    return objet_ou_404(
+        request, Orientation.objects.select_related("personne", "prescripteur", "antenne"),
+        pk=orientation_id,
+    )
+
+
+def _rediriger(request, url: str):
+    """After a successful POST: a full page load, for htmx too, where the message shows."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _vers_fiche(request, orientation: Orientation):
+    return _rediriger(request, reverse("orientation", args=[orientation.pk]))
+
+
+def _tous_valides(*formulaires) -> bool:
+    return all([f.is_valid() for f in formulaires])  # a list: every form shows its errors
+
+
+def _montrer_refus(erreur: ValidationError, *formulaires) -> None:
+    """A service's refusal next to its field, in whichever form has it, else on top."""
+    if not hasattr(erreur, "error_dict"):
+        formulaires[0].add_error(None, erreur)
+        return
+    for champ, erreurs in erreur.error_dict.items():
+        porteur = next((f for f in formulaires if champ in f.fields), None)
+        (porteur or formulaires[0]).add_error(champ if porteur else None, erreurs)
+
+
+def _refus(request, erreur: ValidationError, orientation: Orientation, *formulaires):
+    """A refusal on an existing orientation. Without a field it means the orientation was
+    closed (`_verrouiller_ouverte`): nothing to correct, back to its page with the message."""
+    if hasattr(erreur, "error_dict"):
+        _montrer_refus(erreur, *formulaires)
+        return None
+    messages.error(request, " ".join(erreur.messages))
+    return _vers_fiche(request, orientation)
+
+
+def _modifies(form) -> dict:
+    return {nom: form.cleaned_data[nom] for nom in form.changed_data}
+
+
+def _page_formulaire(request, personne_form, orientation_form, orientation=None):
+    return render(request, "stages/orientation_form.html", {
+        "personne_form": personne_form, "orientation_form": orientation_form,
+        "orientation": orientation,
+        "doublons": personne_form.doublons, "choisie": personne_form.choix_saisi(),
+    })
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+def orientation_nouvelle(request):
+    antenne = request.acces.antenne
+    donnees = request.POST if request.method == "POST" else None
+    personne_form = PersonneForm(donnees, antenne=antenne)
+    orientation_form = OrientationForm(
+        donnees, antenne=antenne, initial=_prescripteur_choisi(request)
+    )
+    if donnees is not None:
+        deja = orientation_form.deja_enregistree()
+        if deja:
+            messages.info(request, DEJA_ENREGISTREE)
+            return _vers_fiche(request, deja)
+        if _tous_valides(personne_form, orientation_form):
+            try:
+                orientation, creee = services.orientation_creer(
+                    personne=personne_form.personne(),
+                    orientation=orientation_form.save(commit=False),
+                    cle_creation=str(orientation_form.cleaned_data["cle_creation"]),
+                )
+            except ValidationError as erreur:
+                _montrer_refus(erreur, personne_form, orientation_form)
+            else:
+                if creee:
+                    messages.success(request, (
+                        f"Orientation de {orientation.personne} enregistrée, échéance le "
+                        f"{date_format(orientation.echeance, 'l j F Y')}."
+                    ))
+                else:
+                    messages.info(request, DEJA_ENREGISTREE)
+                return _vers_fiche(request, orientation)
+    return _page_formulaire(request, personne_form, orientation_form)
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+def orientation_modifier(request, orientation_id: int):
+    orientation = _orientation(request, orientation_id)
+    donnees = request.POST if request.method == "POST" else None
+    # Copies: validation writes the typed values on the instance, the page shows the saved ones.
+    personne_form = PersonneForm(
+        donnees, instance=copy(orientation.personne), antenne=orientation.antenne
+    )
+    orientation_form = OrientationForm(
+        donnees, instance=copy(orientation), antenne=orientation.antenne,
+        initial=_prescripteur_choisi(request),
+    )
+    if donnees is not None and _tous_valides(personne_form, orientation_form):
+        try:
+            services.orientation_modifier(
+                orientation=orientation, champs_orientation=_modifies(orientation_form),
+                champs_personne=_modifies(personne_form),
+            )
+        except ValidationError as erreur:
+            if reponse := _refus(request, erreur, orientation, personne_form, orientation_form):
+                return reponse
+        else:
+            messages.success(request, "Modifications enregistrées.")
+            return _vers_fiche(request, orientation)
+    return _page_formulaire(request, personne_form, orientation_form, orientation)
+
+
+def _fiche(request, orientation: Orientation, action_ouverte: str = "", **formulaires):
+    """The orientation page; an htmx request for one action form gets that form only."""
+    contexte = {
+        "orientation": orientation,
+        "form_urgence": UrgenceForm(instance=orientation),
+        "form_prolongation": ProlongationForm(),
+        "form_sortie": SortieForm(),
+        "action_ouverte": action_ouverte,
+    } | formulaires
+    if request.htmx and action_ouverte:
+        return render(request, f"stages/orientation.html#{action_ouverte}", contexte)
+    aujourd_hui = timezone.localdate()
+    contexte |= {
+        "personne": orientation.personne,
+        "ouverte": orientation.statut in STATUTS_OUVERTS,
+        "etat_echeance": orientation.etat_echeance(aujourd_hui),
+        "autres_orientations": de_l_antenne(request, Orientation.objects)
+        .filter(personne=orientation.personne_id).exclude(pk=orientation.pk)
+        .select_related("prescripteur").order_by("-date_orientation"),
+        "chronologie": chronologie(orientation),
+    }
+    return render(request, "stages/orientation.html", contexte)
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+def orientation(request, orientation_id: int):
+    return _fiche(request, _orientation(request, orientation_id))
+
+
+def _action(request, orientation_id: int, *, nom: str, formulaire, executer, succes: str):
+    """One action of the orientation page: GET opens its form, POST calls the service."""
+    orientation = _orientation(request, orientation_id)
+    donnees = request.POST if request.method == "POST" else None
+    form = formulaire(donnees, orientation)
+    if donnees is not None and form.is_valid():
+        try:
+            executer(orientation, form)
+        except ValidationError as erreur:
+            if reponse := _refus(request, erreur, orientation, form):
+                return reponse
+        else:
+            messages.success(request, succes)
+            return _vers_fiche(request, orientation)
+    return _fiche(request, orientation, action_ouverte=nom, **{nom: form})
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+def orientation_urgence(request, orientation_id: int):
+    return _action(
+        request, orientation_id, nom="form_urgence",
+        formulaire=lambda donnees, o: UrgenceForm(donnees, instance=copy(o)),
+        executer=lambda o, form: services.orientation_marquer_urgente(
+            orientation=o, urgent=form.cleaned_data["urgent"],
+            motif=form.cleaned_data["motif_urgence"],
+        ),
+        succes="Urgence enregistrée.",
+    )
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+def orientation_prolonger(request, orientation_id: int):
+    return _action(
+        request, orientation_id, nom="form_prolongation",
+        formulaire=lambda donnees, _o: ProlongationForm(donnees),
+        executer=lambda o, form: services.echeance_prolonger(orientation=o, **form.cleaned_data),
+        succes="Échéance prolongée avec l'accord du prescripteur.",
+    )
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+def orientation_sortir(request, orientation_id: int):
+    return _action(
+        request, orientation_id, nom="form_sortie",
+        formulaire=lambda donnees, _o: SortieForm(donnees),
+        executer=lambda o, form: services.orientation_sortir(
+            orientation=o, statut=Statut(form.cleaned_data["statut"]), motif=form.motif_sortie(),
+        ),
+        succes="L'orientation a quitté la liste d'attente ; sa fiche reste consultable.",
+    )
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+def doublons(request):
+    """Fragment: the known persons matching the identity typed so far."""
+    form = IdentiteForm(request.GET, antenne=request.acces.antenne)
+    return render(request, "stages/orientation_form.html#doublons", {
+        "doublons": form.chercher_doublons() if form.is_valid() else [],
+        "choisie": request.GET.get("personne_existante", ""),
+    })
+
+
+def _suivant(request) -> str:
+    """The orientation form the quick add was opened from: a page of this site only."""
+    suivant = request.POST.get("suivant") or request.GET.get("suivant", "")
+    if url_has_allowed_host_and_scheme(
+        suivant, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return suivant
+    return reverse("orientation_nouvelle")
+
+
+def _prescripteur_choisi(request) -> dict:
+    """Back from the quick add without JS, the new prescripteur is selected."""
+    return {"prescripteur": request.GET["prescripteur"]} if "prescripteur" in request.GET else {}
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+def prescripteur_nouveau(request):
+    """Quick add: with htmx the orientation form's list comes back with it selected."""
+    antenne = request.acces.antenne
+    form = PrescripteurForm(request.POST if request.method == "POST" else None, antenne=antenne)
+    if request.method == "POST" and form.is_valid():
+        try:
+            prescripteur = services.prescripteur_creer(antenne=antenne, prescripteur=form.save(commit=False))
+        except ValidationError as erreur:
+            _montrer_refus(erreur, form)
+        else:
+            if request.htmx:
+                reponse = render(request, "stages/orientation_form.html#prescripteur_select", {
+                    "orientation_form": OrientationForm(
+                        antenne=antenne, initial={"prescripteur": prescripteur.pk}
+                    ),
+                    "ajoute": prescripteur, "suivant": _suivant(request),
+                })
+                return retarget(reponse, "#champ-prescripteur")
+            messages.success(request, f"Prescripteur « {prescripteur} » ajouté.")
+            adresse, _, requete = _suivant(request).partition("?")
+            parametres = QueryDict(requete, mutable=True)
+            parametres["prescripteur"] = prescripteur.pk
+            return redirect(f"{adresse}?{parametres.urlencode()}")
+    gabarit = "stages/orientation_prescripteur.html"
+    return render(request, f"{gabarit}#formulaire" if request.htmx else gabarit, {
+        "form": form, "suivant": _suivant(request),
+    })

@@ -1,0 +1,67 @@
+"""Playwright on Debian's chromium (never `playwright install`: no browser download here)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+# Playwright's sync API runs an event loop in the test thread: let the ORM run under it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        message = "chromium absent (/usr/bin/chromium) : tests navigateur non exécutés"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} — obligatoire en CI.")
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data, loaded through the command that `make run` uses."""
+    from django.core.management import call_command
+
+    call_command("donnees_demo")
+
+
+@pytest.fixture
+def connecter(page, live_server):
+    def connecter(username: str, password: str = "demo-stages-2026"):
+        page.goto(f"{live_server.url}/connexion/")
+        page.get_by_label("Nom d’utilisateur").fill(username)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        return page
+
+    return connecter
+
+
+def violations_graves(page) -> list[str]:
+    """axe-core (bundled by axe-playwright-python): serious or critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    resultats = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in resultats.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

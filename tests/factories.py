@@ -1,0 +1,69 @@
+"""Small factory functions: one realistic object per call, every field overridable."""
+
+from datetime import date
+from itertools import count
+
+from django.contrib.auth import get_user_model
+
+from stages.models import (
+    Antenne,
+    Cadre,
+    Membre,
+    Orientation,
+    Personne,
+    Prescripteur,
+    Role,
+    TypePrescripteur,
+    echeance_par_defaut,
+)
+
+_numero = count(1)
+
+
+def creer_antenne(**champs) -> Antenne:
+    n = next(_numero)
+    valeurs = {"code": f"antenne-{n}", "nom": f"Antenne {n}", "departement": "66"}
+    return Antenne.objects.create(**(valeurs | champs))
+
+
+def creer_utilisateur(role: str = Role.SECRETARIAT, antenne: Antenne | None = None, **champs):
+    n = next(_numero)
+    user = get_user_model().objects.create_user(
+        champs.pop("username", f"user{n}"), password=champs.pop("password", "mot-de-passe-long-1"),
+        **champs,
+    )
+    Membre.objects.create(
+        user=user, role=role, antenne=None if role == Role.COORDINATION else antenne
+    )
+    return user
+
+
+def creer_prescripteur(antenne: Antenne, **champs) -> Prescripteur:
+    n = next(_numero)
+    valeurs = {"nom": f"Parquet {n}", "type": TypePrescripteur.PARQUET,
+               "email": f"parquet{n}@justice.invalid"}
+    return Prescripteur.objects.create(antenne=antenne, **(valeurs | champs))
+
+
+def creer_personne(antenne: Antenne, **champs) -> Personne:
+    n = next(_numero)
+    valeurs = {"nom": f"Nom{n}", "prenom": f"Prénom{n}", "sexe": "M",
+               "date_naissance": date(1980, 1, 1), "telephone": "+33612345678"}
+    return Personne.objects.create(antenne=antenne, **(valeurs | champs))
+
+
+def creer_orientation(antenne: Antenne, **champs) -> Orientation:
+    if "personne" not in champs:
+        champs["personne"] = creer_personne(antenne)
+    cadre = champs.setdefault("cadre", Cadre.ALTERNATIVE)
+    if "prescripteur" not in champs and cadre != Cadre.VOLONTAIRE:
+        champs["prescripteur"] = creer_prescripteur(antenne)
+    champs.setdefault("date_orientation", date(2026, 9, 1))
+    champs.setdefault("date_decision", date(2026, 8, 20))
+    champs.setdefault("echeance", echeance_par_defaut(
+        cadre=cadre, date_orientation=champs["date_orientation"],
+        date_decision=champs["date_decision"], date_definitive=champs.get("date_definitive"),
+        delai_mois=antenne.delai_mois,
+    ))
+    champs.setdefault("echeance_initiale", champs["echeance"])
+    return Orientation.objects.create(antenne=antenne, **champs)

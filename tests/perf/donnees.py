@@ -1,0 +1,201 @@
+"""Benchmark data: antennes, prescripteurs, personnes and orientations, created in bulk.
+
+Reproducible (seeded) and realistic enough for the planner: about 30 % waiting, the open
+orientations recent so that deadlines are spread over dépassée / critique / proche / ok,
+a few % urgent, about 5 % volontaires without prescripteur, both sexes, every cadre.
+bulk_create skips `save()` and simple-history: the normalised names are set here, and the
+benchmark database has no history rows.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+
+from stages.models import (
+    STATUTS_OUVERTS,
+    Antenne,
+    Cadre,
+    Membre,
+    Orientation,
+    Personne,
+    Prescripteur,
+    Role,
+    Sexe,
+    Statut,
+    TypePrescripteur,
+    TypeStage,
+    echeance_par_defaut,
+    normaliser,
+)
+
+NOMS = [
+    "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau",
+    "Laurent", "Simon", "Michel", "Lefèvre", "Leroy", "Roux", "David", "Bertrand", "Morel",
+    "Fournier", "Girard", "Bonnet", "Dupont", "Lambert", "Fontaine", "Rousseau", "Vincent",
+    "Muller", "Lefebvre", "Faure", "André", "Mercier", "Blanc", "Guérin", "Boyer", "Garnier",
+    "Chevalier", "François", "Legrand", "Gauthier", "Garcia", "Perrin", "Robin", "Clément",
+    "Morin", "Nicolas", "Henry", "Roussel", "Mathieu", "Gautier", "Masson", "Marchand",
+    "Duval", "Denis", "Dumont", "Marie", "Lemaire", "Noël", "Meyer", "Dufour", "Meunier",
+    "Brun", "Blanchard", "Giraud", "Joly", "Rivière", "Lucas", "Brunet", "Gaillard", "Barbier",
+    "Arnaud", "Martinez", "Gérard", "Roche", "Renard", "Schmitt", "Roy", "Leroux", "Colin",
+    "Vidal", "Caron", "Picard", "Roger", "Fabre", "Aubert", "Lemoine", "Renaud", "Dumas",
+    "Lacroix", "Olivier", "Philippe", "Bourgeois", "Pierre", "Benoît", "Rey", "Lecomte",
+    "Da Silva", "Le Goff", "Benali", "Haddad", "Nguyen", "Ferreira", "Santiago-Puig", "Ozturk",
+]
+PRENOMS = {
+    Sexe.HOMME: [
+        "Jean", "Pierre", "Michel", "Philippe", "Alain", "Nicolas", "Christophe", "Stéphane",
+        "Sébastien", "Julien", "David", "Frédéric", "Laurent", "Thomas", "Mickaël", "Kévin",
+        "Jérôme", "Olivier", "Karim", "Mehdi", "Yannick", "Cédric", "Jean-Luc", "Grégory",
+    ],
+    Sexe.FEMME: [
+        "Marie", "Nathalie", "Isabelle", "Sylvie", "Catherine", "Sandrine", "Céline", "Aurélie",
+        "Émilie", "Julie", "Sophie", "Laëtitia", "Nadia", "Hélène", "Manon", "Chloé",
+    ],
+}
+# Weights; the open statuses are drawn among the last months' orientations only.
+STATUTS = {
+    Statut.EN_ATTENTE: 30, Statut.CONVOQUEE: 7, Statut.STAGE_EFFECTUE: 3, Statut.TERMINEE: 42,
+    Statut.A_RETOURNER: 2, Statut.RETOURNEE: 6, Statut.TRANSFEREE: 3, Statut.ANNULEE: 7,
+}
+CADRES = {
+    Cadre.ALTERNATIVE: 34, Cadre.COMPOSITION: 10, Cadre.PEINE: 15, Cadre.SURSIS: 15,
+    Cadre.CONTROLE_JUDICIAIRE: 5, Cadre.CRPC: 9, Cadre.JAF: 7, Cadre.VOLONTAIRE: 5,
+}
+PART_FEMMES, PART_URGENTES, PART_PROLONGEES = 0.12, 0.03, 0.05
+JOURS_HISTORIQUE, JOURS_OUVERTES = 3 * 365, 270
+TAILLE_LOT = 5000
+
+
+@dataclass(frozen=True)
+class Volumes:
+    antennes: int
+    prescripteurs: int
+    personnes: int
+    orientations: int
+    en_attente: int
+
+    @classmethod
+    def en_base(cls) -> "Volumes":
+        return cls(
+            antennes=Antenne.objects.count(),
+            prescripteurs=Prescripteur.objects.count(),
+            personnes=Personne.objects.count(),
+            orientations=Orientation.objects.count(),
+            en_attente=Orientation.objects.filter(statut=Statut.EN_ATTENTE).count(),
+        )
+
+    def __str__(self):
+        return (
+            f"{milliers(self.antennes)} antennes, {milliers(self.prescripteurs)} prescripteurs, "
+            f"{milliers(self.personnes)} personnes, {milliers(self.orientations)} orientations "
+            f"dont {milliers(self.en_attente)} en attente"
+        )
+
+
+def milliers(nombre: int) -> str:
+    return f"{nombre:,}".replace(",", "\u202f")
+
+
+def code_antenne(numero: int) -> str:
+    return f"bench-{numero:02d}"
+
+
+@transaction.atomic
+def generer(
+    *, nb_antennes: int, nb_orientations: int, aujourd_hui: date, graine: int = 2026,
+    annoncer: Callable[[str], None] = lambda _message: None,
+) -> Volumes:
+    """Create the antennes and spread `nb_orientations` evenly over them."""
+    hasard = random.Random(graine)
+    par_antenne, reste = divmod(nb_orientations, nb_antennes)
+    # No usable passwords: the benchmark logs in with force_login.
+    coordination = get_user_model().objects.create_user("coordination-bench")
+    Membre.objects.create(user=coordination, role=Role.COORDINATION)
+    for numero in range(1, nb_antennes + 1):
+        antenne = Antenne.objects.create(
+            code=code_antenne(numero), nom=f"Antenne bench {numero:02d}",
+            departement=f"{numero:02d}",
+        )
+        secretariat = get_user_model().objects.create_user(f"secretariat-{antenne.code}")
+        Membre.objects.create(user=secretariat, antenne=antenne, role=Role.SECRETARIAT)
+        prescripteurs = Prescripteur.objects.bulk_create(
+            Prescripteur(antenne=antenne, nom=f"{type_.label} {numero:02d}", type=type_)
+            for type_ in TypePrescripteur
+        )
+        _orientations(
+            antenne, prescripteurs, par_antenne + (numero <= reste), aujourd_hui, hasard
+        )
+        annoncer(f"{antenne.nom} : {par_antenne + (numero <= reste)} orientations")
+    if connection.vendor == "postgresql":
+        # Autovacuum would analyse the new rows within minutes; do it now for stable plans.
+        # SQLite is left as the application leaves it (no ANALYZE).
+        with connection.cursor() as curseur:
+            curseur.execute("ANALYZE")
+    return Volumes.en_base()
+
+
+def _orientations(antenne, prescripteurs, nombre, aujourd_hui, hasard) -> None:
+    for debut in range(0, nombre, TAILLE_LOT):
+        taille = min(TAILLE_LOT, nombre - debut)
+        personnes = Personne.objects.bulk_create(
+            [_personne(antenne, hasard) for _ in range(taille)]
+        )
+        Orientation.objects.bulk_create(
+            [
+                _orientation(antenne, personne, prescripteurs, aujourd_hui, hasard)
+                for personne in personnes
+            ]
+        )
+
+
+def _personne(antenne: Antenne, hasard: random.Random) -> Personne:
+    sexe = Sexe.FEMME if hasard.random() < PART_FEMMES else Sexe.HOMME
+    nom, prenom = hasard.choice(NOMS), hasard.choice(PRENOMS[sexe])
+    return Personne(
+        antenne=antenne, nom=nom, prenom=prenom, sexe=sexe,
+        nom_normalise=normaliser(nom), prenom_normalise=normaliser(prenom),
+        date_naissance=date(1950, 1, 1) + timedelta(days=hasard.randrange(55 * 365)),
+        telephone=f"+336{hasard.randrange(10**8):08d}",
+        email=f"{normaliser(prenom)}.{hasard.randrange(10**6)}@exemple.invalid"
+        if hasard.random() < 0.6 else "",
+        adresse=f"{hasard.randrange(1, 120)} rue de la République",
+    )
+
+
+def _orientation(antenne, personne, prescripteurs, aujourd_hui, hasard) -> Orientation:
+    statut = hasard.choices(list(STATUTS), weights=list(STATUTS.values()))[0]
+    cadre = hasard.choices(list(CADRES), weights=list(CADRES.values()))[0]
+    anciennete = JOURS_OUVERTES if statut in STATUTS_OUVERTS else JOURS_HISTORIQUE
+    date_orientation = aujourd_hui - timedelta(days=hasard.randrange(anciennete))
+    volontaire = cadre == Cadre.VOLONTAIRE
+    date_decision = None if volontaire else date_orientation - timedelta(hasard.randrange(5, 60))
+    date_definitive = (
+        date_decision + timedelta(hasard.randrange(10, 40)) if cadre == Cadre.PEINE else None
+    )
+    echeance = echeance_initiale = echeance_par_defaut(
+        cadre=cadre, date_orientation=date_orientation, date_decision=date_decision,
+        date_definitive=date_definitive, delai_mois=antenne.delai_mois,
+    )
+    accord = ""
+    if hasard.random() < PART_PROLONGEES:
+        echeance += timedelta(days=90)
+        accord = f"Accord du parquet du {echeance_initiale:%d/%m/%Y}"
+    urgent = hasard.random() < PART_URGENTES
+    return Orientation(
+        antenne=antenne, personne=personne, cadre=cadre,
+        prescripteur=None if volontaire else hasard.choice(prescripteurs),
+        reference="" if volontaire else f"{date_orientation.year}/{hasard.randrange(10**5):05d}",
+        date_orientation=date_orientation, date_decision=date_decision,
+        date_definitive=date_definitive, echeance_initiale=echeance_initiale,
+        echeance=echeance, accord_prolongation=accord, urgent=urgent,
+        motif_urgence="Réorientation après un report" if urgent else "",
+        type_stage=TypeStage.FEMMES
+        if personne.sexe == Sexe.FEMME and hasard.random() < 0.7 else TypeStage.MIXTE,
+        statut=statut, nb_reports=hasard.choices([0, 1, 2], weights=[85, 12, 3])[0],
+        nb_absences=hasard.choices([0, 1], weights=[92, 8])[0],
+    )

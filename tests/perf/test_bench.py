@@ -1,0 +1,85 @@
+"""The benchmark code at a tiny scale, so that it cannot rot (no timing asserted here)."""
+
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import F
+
+from stages.models import Antenne, Cadre, Membre, Orientation, Personne, Role, normaliser
+from tests.perf import donnees, mesure
+
+
+@pytest.fixture
+def volumes(db):
+    return donnees.generer(nb_antennes=2, nb_orientations=101, aujourd_hui=date(2026, 3, 3))
+
+
+def test_generer_cree_les_volumes_demandes(volumes):
+    assert (volumes.antennes, volumes.prescripteurs) == (2, 16)
+    assert volumes.orientations == volumes.personnes == 101
+    assert [a.orientations.count() for a in Antenne.objects.order_by("code")] == [51, 50]
+    assert 0 < volumes.en_attente < 101
+    assert sorted(Membre.objects.values_list("role", "antenne__code")) == [
+        (Role.COORDINATION, None),
+        (Role.SECRETARIAT, "bench-01"), (Role.SECRETARIAT, "bench-02"),
+    ]
+
+
+def test_generer_donne_des_lignes_coherentes(volumes):
+    orientations = Orientation.objects.all()
+    assert not orientations.exclude(personne__antenne=F("antenne")).exists()
+    assert not orientations.exclude(prescripteur__antenne=F("antenne")).exclude(
+        cadre=Cadre.VOLONTAIRE).exists()
+    assert not orientations.filter(cadre=Cadre.VOLONTAIRE, prescripteur__isnull=False).exists()
+    assert not orientations.filter(echeance__lt=F("echeance_initiale")).exists()
+    for personne in Personne.objects.all():
+        assert personne.nom_normalise == normaliser(personne.nom)
+        assert personne.prenom_normalise == normaliser(personne.prenom)
+
+
+def _mesurer(scenario):
+    antenne = Antenne.objects.get(code=donnees.code_antenne(1))
+    (resultat,) = mesure.mesurer_tout([scenario], antenne=antenne, nb_requetes=3)
+    return resultat
+
+
+@pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.COORDINATION])
+def test_mesurer_une_page_donne_durees_et_requetes(volumes, role):
+    resultat = _mesurer(mesure.Scenario("accueil", "Accueil", "accueil", role=role))
+
+    assert (resultat.probleme, resultat.exemple) == ("", "/")
+    assert len(resultat.durees_ms) == 3 and resultat.p50 > 0 and resultat.p95 <= resultat.max
+    assert len(resultat.requetes) == mesure.COMPTEES and min(resultat.requetes) > 0
+    section = mesure.section(titre="Essai", donnees=str(volumes), resultats=[resultat],
+                             nb_requetes=3)
+    assert "| Accueil | `/` |" in section and "101 orientations" in section
+
+
+@pytest.mark.parametrize(("vue", "probleme"), [
+    ("page_qui_n_existe_pas", "non disponible"),
+    ("changer_antenne", "réponse HTTP 405"),  # POST only
+])
+def test_mesurer_signale_une_page_absente_ou_en_erreur(volumes, vue, probleme):
+    resultat = _mesurer(mesure.Scenario("essai", "Essai", vue))
+
+    assert resultat.probleme == probleme and not resultat.durees_ms
+    assert probleme in mesure.tableau_texte([resultat])
+
+
+def test_remplacer_section_ne_touche_que_sa_section():
+    texte = mesure.remplacer_section("# Mesures\n", "pdf", "ancien PDF")
+    texte = mesure.remplacer_section(texte, "liste", "ancienne liste")
+    texte = mesure.remplacer_section(texte, "pdf", "nouveau PDF")
+
+    assert texte == (
+        "# Mesures\n\n<!-- bench:pdf -->\nnouveau PDF\n<!-- /bench:pdf -->\n\n"
+        "<!-- bench:liste -->\nancienne liste\n<!-- /bench:liste -->\n"
+    )
+
+
+def test_le_bench_refuse_une_base_qui_n_est_pas_de_bench():
+    # The test database is not named bench*: the command must not flush it.
+    with pytest.raises(CommandError, match="n'est pas une base de bench"):
+        call_command("bench")
+

@@ -1,0 +1,298 @@
+"""The orientation forms: each rule of bad input gives its French message next to its field,
+with nothing saved, and random input never gives a 500 nor a half-saved orientation."""
+
+import html
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from stages.forms import (
+    OrientationForm,
+    PersonneForm,
+    PrescripteurForm,
+    ProlongationForm,
+    SortieForm,
+    UrgenceForm,
+)
+from stages.models import Cadre, Orientation, Personne, Statut
+from stages.services import MOTIF_PROLONGATION_MAX
+from tests.factories import creer_orientation, creer_personne, creer_prescripteur
+
+URL_NOUVELLE = reverse("orientation_nouvelle")
+
+
+def saisie_creation(prescripteur, /, **champs) -> dict:
+    """A valid creation POST (the hidden key drawn anew), any field overridable."""
+    valeurs = {
+        "nom": "Martin", "prenom": "Léo", "date_naissance": "1985-06-01", "sexe": "M",
+        "telephone": "06 12 34 56 78", "email": "", "adresse": "",
+        "cadre": Cadre.ALTERNATIVE, "prescripteur": prescripteur.pk, "reference": "PV-2026-001",
+        "date_orientation": "2026-09-10", "date_decision": "2026-09-01", "date_definitive": "",
+        "echeance": "", "type_stage": "mixte", "motif_urgence": "", "observations": "",
+        "cle_creation": str(uuid.uuid4()),
+    }
+    return valeurs | champs
+
+
+def erreur_affichee(reponse, champ: str) -> str:
+    """The French error shown right after the field (templates/champ.html)."""
+    contenu = reponse.content.decode()
+    marque = f'id="id_{champ}_erreur">'
+    assert marque in contenu, f"aucune erreur affichée pour {champ}"
+    return html.unescape(contenu.split(marque, 1)[1].split("</p>", 1)[0])
+
+
+@pytest.fixture
+def prescripteur(antenne):
+    return creer_prescripteur(antenne, nom="Parquet de Perpignan")
+
+
+def _il_y_a(annees: int, jours: int = 0) -> str:
+    aujourd_hui = timezone.localdate()
+    return (aujourd_hui.replace(year=aujourd_hui.year - annees) + timedelta(days=jours)).isoformat()
+
+
+MAUVAISES_SAISIES = [
+    pytest.param({"date_decision": "2026-09-20"}, "date_decision",
+                 "ne peut pas être postérieure à la date d'orientation", id="decision-apres-orientation"),
+    pytest.param({"echeance": "2026-08-01"}, "echeance",
+                 "ne peut pas précéder la date de la décision", id="echeance-avant-decision"),
+    pytest.param({"date_naissance": _il_y_a(0, jours=1)}, "date_naissance",
+                 "dans le futur", id="naissance-future"),
+    pytest.param({"date_naissance": _il_y_a(13, jours=1)}, "date_naissance",
+                 "moins de 13 ans", id="moins-de-13-ans"),
+    pytest.param({"cadre": "41-9"}, "cadre", "Sélectionnez un choix valide", id="cadre-inconnu"),
+    pytest.param({"telephone": "06 12"}, "telephone", "Numéro de téléphone invalide",
+                 id="telephone-invalide"),
+    pytest.param({"reference": "R" * 51}, "reference", "au plus 50 caractères",
+                 id="reference-trop-longue"),
+    pytest.param({"urgent": "on"}, "motif_urgence", "Indiquez le motif de l'urgence",
+                 id="urgent-sans-motif"),
+    pytest.param({"cadre": Cadre.VOLONTAIRE}, "prescripteur", "n'a pas de prescripteur",
+                 id="volontaire-avec-prescripteur"),
+    pytest.param({"prescripteur": ""}, "prescripteur", "Indiquez le prescripteur",
+                 id="judiciaire-sans-prescripteur"),
+    pytest.param({"cadre": Cadre.PEINE}, "date_definitive", "condamnation est définitive",
+                 id="peine-sans-date-definitive"),
+    pytest.param({"date_orientation": "2099-01-01", "date_decision": ""}, "date_orientation",
+                 "dans le futur", id="orientation-future"),
+    pytest.param({"date_definitive": "9999-12-31", "cadre": Cadre.PEINE}, "date_definitive",
+                 "entre 1900 et 2100", id="annee-improbable"),
+    pytest.param({"date_decision": "31/02/2026"}, "date_decision", "Saisissez une date valide",
+                 id="date-impossible"),
+    pytest.param({"email": "pas-une-adresse"}, "email", "adresse de courriel valide",
+                 id="email-invalide"),
+    pytest.param({"nom": "  "}, "nom", "obligatoire", id="nom-vide"),
+]
+
+
+@pytest.mark.parametrize(("champs", "champ", "message"), MAUVAISES_SAISIES)
+def test_mauvaise_saisie_message_francais_a_cote_du_champ_et_rien_d_enregistre(
+    client_secretariat, prescripteur, champs, champ, message
+):
+    reponse = client_secretariat.post(URL_NOUVELLE, saisie_creation(prescripteur, **champs))
+
+    assert reponse.status_code == 200
+    assert message in erreur_affichee(reponse, champ)
+    assert "L'orientation n'est pas enregistrée" in reponse.content.decode()
+    assert Orientation.objects.count() == 0
+    assert Personne.objects.count() == 0
+
+
+def test_le_prescripteur_d_une_autre_antenne_ou_inactif_est_refuse(
+    client_secretariat, antenne, autre_antenne
+):
+    for prescripteur in (creer_prescripteur(autre_antenne), creer_prescripteur(antenne, actif=False)):
+        reponse = client_secretariat.post(URL_NOUVELLE, saisie_creation(prescripteur))
+        assert "Sélectionnez un choix valide" in erreur_affichee(reponse, "prescripteur")
+    assert Orientation.objects.count() == Personne.objects.count() == 0
+
+
+def test_formulaire_d_orientation_ne_propose_que_les_prescripteurs_actifs_de_l_antenne(
+    antenne, autre_antenne, prescripteur
+):
+    inactif = creer_prescripteur(antenne, actif=False)
+    creer_prescripteur(autre_antenne)
+
+    assert list(OrientationForm(antenne=antenne).fields["prescripteur"].queryset) == [prescripteur]
+    # An orientation keeps its prescripteur even once he is no longer active.
+    ancienne = creer_orientation(antenne, prescripteur=inactif)
+    proposes = OrientationForm(instance=ancienne, antenne=antenne).fields["prescripteur"].queryset
+    assert set(proposes) == {prescripteur, inactif}
+
+
+def test_creation_echeance_facultative_expliquee_dates_natives_cle_tiree(antenne):
+    form = OrientationForm(antenne=antenne)
+    champ_date = str(form["date_decision"])
+
+    assert not form.fields["echeance"].required
+    assert "6 mois à compter de la date de la décision" in form.fields["echeance"].help_text
+    assert "six mois à compter de la date à laquelle la condamnation est définitive" in (
+        form.fields["date_definitive"].help_text
+    )
+    assert 'type="date"' in champ_date and 'min="1900-01-01"' in champ_date
+    cles = {OrientationForm(antenne=antenne)["cle_creation"].value() for _ in range(2)}
+    assert len(cles) == 2 and all(isinstance(uuid.UUID(str(c)), uuid.UUID) for c in cles)
+
+
+def test_en_modification_ni_echeance_ni_cle(antenne):
+    form = OrientationForm(instance=creer_orientation(antenne), antenne=antenne)
+    assert "echeance" not in form.fields and "cle_creation" not in form.fields
+
+
+def test_telephone_saisi_en_national_stocke_e164_affiche_en_national(antenne):
+    form = PersonneForm(
+        {"nom": "Bertin", "prenom": "Lou", "date_naissance": "1990-01-01", "sexe": "F",
+         "telephone": "0590 12 34 56"}, antenne=antenne,
+    )
+    assert form.is_valid(), form.errors
+    assert form.personne().telephone == "+590590123456"
+
+    modification = PersonneForm(instance=creer_personne(antenne, telephone="+33612345678"),
+                                antenne=antenne)
+    assert modification["telephone"].value() == "06 12 34 56 78"
+    assert "personne_existante" not in modification.fields
+
+
+def test_reprise_d_une_personne_rend_les_autres_champs_facultatifs(antenne):
+    connue = creer_personne(antenne, nom="Durand", prenom="Éloïse", date_naissance=date(1990, 2, 3))
+    form = PersonneForm({"nom": "DURAND", "prenom": "eloise", "date_naissance": "1990-02-03",
+                         "personne_existante": str(connue.pk)}, antenne=antenne)
+
+    assert form.is_valid(), form.errors
+    assert form.personne() == connue
+
+
+def test_reprise_refusee_si_la_personne_ne_correspond_pas_a_la_saisie(antenne):
+    autre = creer_personne(antenne, nom="Autre", prenom="Personne", date_naissance=date(1970, 1, 1))
+    form = PersonneForm({"nom": "Durand", "prenom": "Éloïse", "date_naissance": "1990-02-03",
+                         "personne_existante": str(autre.pk)}, antenne=antenne)
+
+    assert not form.is_valid()
+    assert "ne correspond pas" in form.errors["personne_existante"][0]
+
+
+def test_urgence_exige_un_motif(antenne):
+    orientation = creer_orientation(antenne)
+    assert not UrgenceForm({"urgent": "on", "motif_urgence": " "}, instance=orientation).is_valid()
+    assert UrgenceForm({"urgent": "on", "motif_urgence": "Réorientation"}, instance=orientation).is_valid()
+    assert UrgenceForm({}, instance=orientation).is_valid()  # lifting the urgency needs no reason
+
+
+def test_prolongation_tout_est_obligatoire_et_le_motif_tient_dans_l_historique():
+    form = ProlongationForm({})
+    assert not form.is_valid()
+    assert set(form.errors) == {"nouvelle_echeance", "motif", "accord"}
+    trop_long = ProlongationForm({"nouvelle_echeance": "2027-06-30", "accord": "Parquet",
+                                  "motif": "m" * (MOTIF_PROLONGATION_MAX + 1)})
+    assert list(trop_long.errors) == ["motif"]
+
+
+@pytest.mark.parametrize(("donnees", "champs_en_erreur"), [
+    ({}, {"statut", "motif", "confirmation"}),
+    ({"statut": Statut.ANNULEE, "motif": "Accord du parquet"}, {"confirmation"}),
+    ({"statut": Statut.TRANSFEREE, "motif": "Déménagement", "confirmation": "on"}, {"destination"}),
+    ({"statut": Statut.RETOURNEE, "motif": "x", "confirmation": "on"}, {"statut"}),
+])
+def test_sortie_motif_confirmation_et_destination(donnees, champs_en_erreur):
+    form = SortieForm(donnees)
+    assert not form.is_valid()
+    assert set(form.errors) == champs_en_erreur
+
+
+def test_sortie_le_transfert_garde_sa_destination():
+    form = SortieForm({"statut": Statut.TRANSFEREE, "destination": "Hérault (34)",
+                       "motif": "Déménagement", "confirmation": "on"})
+    assert form.is_valid()
+    assert form.motif_sortie() == "Vers Hérault (34) : Déménagement"
+
+
+def test_prescripteur_rapide_ses_champs_rejoignent_leur_propre_formulaire(antenne):
+    form = PrescripteurForm(antenne=antenne)
+    assert all(champ.widget.attrs["form"] == PrescripteurForm.FORMULAIRE
+               for champ in form.fields.values())
+    assert form["nom"].html_name == "prescripteur-nom"
+
+
+# --- Random input: never a 500, never a person without her orientation ---------------------
+
+TEXTE = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=60)
+DATE = st.one_of(st.dates().map(date.isoformat), TEXTE, st.just(""))
+
+
+def _ou_aleatoire(valide, aleatoire=TEXTE):
+    return st.one_of(st.just(valide), aleatoire)
+
+
+SAISIES = st.fixed_dictionaries({
+    "nom": _ou_aleatoire("Martin"), "prenom": _ou_aleatoire("Léo"),
+    "date_naissance": _ou_aleatoire("1985-06-01", DATE), "sexe": _ou_aleatoire("M"),
+    "telephone": _ou_aleatoire("0612345678"), "email": _ou_aleatoire(""),
+    "cadre": st.one_of(st.sampled_from(Cadre.values), TEXTE),
+    "reference": TEXTE, "date_orientation": _ou_aleatoire("2026-09-10", DATE),
+    "date_decision": _ou_aleatoire("2026-09-01", DATE),
+    "date_definitive": _ou_aleatoire("", DATE), "echeance": _ou_aleatoire("", DATE),
+    "type_stage": _ou_aleatoire("mixte"), "urgent": st.sampled_from(["", "on", "x"]),
+    "motif_urgence": TEXTE, "observations": TEXTE,
+    "personne_existante": _ou_aleatoire("", st.one_of(TEXTE, st.integers().map(str))),
+})
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(saisie=SAISIES, avec_prescripteur=st.booleans())
+@example(saisie={"nom": "Martin", "prenom": "Léo", "date_naissance": "1985-06-01", "sexe": "M",
+                 "cadre": Cadre.PEINE, "date_orientation": "2026-09-10",
+                 "date_decision": "2026-09-01", "date_definitive": "2100-12-31"},
+         avec_prescripteur=True)
+@example(saisie={"prescripteur": "99999999999999999999999", "personne_existante": "-1"},
+         avec_prescripteur=False)
+def test_saisie_aleatoire_jamais_de_500_ni_d_enregistrement_partiel(
+    client_secretariat, prescripteur, saisie, avec_prescripteur
+):
+    donnees = {"cle_creation": str(uuid.uuid4())} | saisie
+    if avec_prescripteur:
+        donnees["prescripteur"] = prescripteur.pk
+    avant = Orientation.objects.count(), Personne.objects.count()
+
+    reponse = client_secretariat.post(URL_NOUVELLE, donnees)
+
+    apres = Orientation.objects.count(), Personne.objects.count()
+    assert reponse.status_code in (200, 302)
+    if reponse.status_code == 200:
+        assert apres == avant
+    else:
+        assert apres[0] == avant[0] + 1
+    assert not Personne.objects.filter(orientations=None).exists()
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(nom=TEXTE, prenom=TEXTE, date_naissance=DATE, choisie=TEXTE)
+def test_doublons_saisie_aleatoire_jamais_de_500(
+    client_secretariat, nom, prenom, date_naissance, choisie
+):
+    reponse = client_secretariat.get(reverse("doublons"), {
+        "nom": nom, "prenom": prenom, "date_naissance": date_naissance,
+        "personne_existante": choisie,
+    }, headers={"HX-Request": "true"})
+    assert reponse.status_code == 200
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(action=st.sampled_from(["orientation_prolonger", "orientation_urgence", "orientation_sortir"]),
+       donnees=st.fixed_dictionaries({}, optional={
+           "nouvelle_echeance": DATE, "motif": TEXTE, "accord": TEXTE, "urgent": TEXTE,
+           "motif_urgence": TEXTE, "statut": _ou_aleatoire(Statut.ANNULEE),
+           "destination": TEXTE, "confirmation": TEXTE,
+       }))
+def test_actions_saisie_aleatoire_jamais_de_500(client_secretariat, antenne, action, donnees):
+    orientation = creer_orientation(antenne)
+    reponse = client_secretariat.post(reverse(action, args=[orientation.pk]), donnees)
+    assert reponse.status_code in (200, 302)

@@ -1,0 +1,245 @@
+"""Every URL of the project, found by walking the resolver: no page, partial or export
+opens to an anonymous visitor, and none shows or changes antenne A's data for another antenne.
+
+New URLs are picked up automatically. A URL parameter gets its value from PARAMETRES, keyed
+by the parameter's name: a new name makes these tests fail until it is added there.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from io import BytesIO
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.http import HttpResponse
+from django.urls import URLResolver, get_resolver, path, reverse
+from django.urls.resolvers import RoutePattern
+from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
+
+from stages.models import Antenne, Orientation, Personne, Prescripteur, Role
+from tests.factories import creer_utilisateur
+
+NOMS_EXCLUS = {"connexion", "deconnexion"}
+ESPACES_EXCLUS = {"admin"}  # Django's admin checks is_staff itself (see test_roles.py)
+MODULES_STATIQUES = {"django.views.static", "django.contrib.staticfiles.views"}
+
+# URL parameter name -> its value for an object of antenne A, given A's témoin orientation.
+PARAMETRES: dict[str, Callable[[Orientation], object]] = {
+    "orientation_id": lambda temoin: temoin.pk,
+    "personne_id": lambda temoin: temoin.personne_id,
+    "prescripteur_id": lambda temoin: temoin.prescripteur_id,
+}
+
+
+@dataclass(frozen=True)
+class Motif:
+    nom: str | None  # with its namespace, "ns:nom"
+    route: str
+    parametres: tuple[str, ...]
+
+
+def motifs_du_projet(
+    resolveur: URLResolver, espace: str = "", route: str = "", parametres: tuple = ()
+) -> Iterator[Motif]:
+    for entree in resolveur.url_patterns:
+        chemin = route + str(entree.pattern)
+        noms = (*parametres, *entree.pattern.regex.groupindex)
+        if isinstance(entree, URLResolver):
+            if entree.namespace not in ESPACES_EXCLUS:
+                sous_espace = f"{espace}{entree.namespace}:" if entree.namespace else espace
+                yield from motifs_du_projet(entree, sous_espace, chemin, noms)
+        elif entree.name not in NOMS_EXCLUS and entree.callback.__module__ not in MODULES_STATIQUES:
+            yield Motif(entree.name and f"{espace}{entree.name}", chemin, noms)
+
+
+MOTIFS = list(motifs_du_projet(get_resolver()))
+
+
+def nom_du_motif(motif: Motif) -> str:
+    return motif.nom or motif.route
+
+
+def chemin_de(motif: Motif, temoin: Orientation) -> str:
+    if motif.nom is None:
+        pytest.fail(
+            f"L'URL « {motif.route} » n'a pas de nom : ajoutez name=... à son path(). "
+            "/ Give this URL pattern a name."
+        )
+    inconnus = [nom for nom in motif.parametres if nom not in PARAMETRES]
+    if inconnus:
+        pytest.fail(
+            f"Paramètre d'URL {', '.join(inconnus)} inconnu dans « {motif.route} » : ajoutez-le "
+            "à PARAMETRES dans tests/test_acces_urls.py (valeur désignant un objet de "
+            "l'antenne A). / Unknown URL parameter: add it to PARAMETRES in "
+            "tests/test_acces_urls.py, with a value naming an object of antenne A."
+        )
+    return reverse(motif.nom, kwargs={nom: PARAMETRES[nom](temoin) for nom in motif.parametres})
+
+
+def etat_de(antenne: Antenne) -> list[list[dict]]:
+    """Every row of A's personal data and prescripteurs, to prove a POST changed nothing."""
+    return [
+        list(modele.objects.filter(antenne=antenne).order_by("pk").values())
+        for modele in (Personne, Orientation, Prescripteur)
+    ]
+
+
+def formulaire_force(temoin: Orientation) -> dict:
+    """A forged POST: valid-looking fields that name antenne A and its objects."""
+    return {
+        "antenne": temoin.antenne_id, "personne": temoin.personne_id,
+        "prescripteur": temoin.prescripteur_id, "orientation": temoin.pk,
+        "nom": "Intrus", "prenom": "Ivan", "sexe": "M", "date_naissance": "1980-01-01",
+        "cadre": "41-1", "date_orientation": "2026-09-01", "date_decision": "2026-08-20",
+        "reference": "FORGE-1", "type_stage": "mixte", "urgent": "on", "statut": "annulee",
+    }
+
+
+def texte_de(reponse: HttpResponse) -> str:
+    """What a user can read in a response (headers included), lower-cased for the leak check."""
+    contenu = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
+    type_contenu = reponse.get("Content-Type", "")
+    if type_contenu.startswith("application/pdf"):
+        texte = "\n".join(page.extract_text() for page in PdfReader(BytesIO(contenu)).pages)
+    elif type_contenu.startswith("application/vnd.openxmlformats-officedocument.spreadsheetml"):
+        classeur = load_workbook(BytesIO(contenu), read_only=True)
+        texte = "\n".join(
+            str(valeur) for feuille in classeur
+            for ligne in feuille.iter_rows(values_only=True) for valeur in ligne
+        )
+    elif type_contenu.startswith("text/") or not contenu:
+        texte = contenu.decode(reponse.charset or "utf-8")
+    else:
+        pytest.fail(
+            f"Réponse {type_contenu} illisible pour texte_de() (tests/test_acces_urls.py) : "
+            "ajoutez son décodage. / Teach texte_de() to read this content type."
+        )
+    return f"{reponse.headers}\n{texte}".casefold()
+
+
+def fuites(reponse: HttpResponse, donnees_personnelles: list[str]) -> list[str]:
+    texte = texte_de(reponse)
+    return [donnee for donnee in donnees_personnelles if donnee.casefold() in texte]
+
+
+@pytest.fixture(params=[Role.SECRETARIAT, Role.COORDINATION],
+                ids=["secretariat-autre-antenne", "coordination"])
+def intrus(request, autre_antenne):
+    """Full rights in their own antenne (or none, for coordination), none in antenne A."""
+    return creer_utilisateur(request.param, autre_antenne)
+
+
+def test_le_parcours_suit_les_inclusions_et_leurs_parametres():
+    def vue(request, **kwargs):
+        return HttpResponse()
+
+    racine = URLResolver(RoutePattern(""), [
+        path("a/<int:antenne_id>/", (
+            [path("b/<int:orientation_id>/", vue, name="b"), path("c/", vue)], "app", "ns"
+        )),
+        path("admin/", ([path("", vue, name="index")], "admin", "admin")),
+        path("connexion/", vue, name="connexion"),
+    ])
+
+    assert list(motifs_du_projet(racine)) == [
+        Motif("ns:b", "a/<int:antenne_id>/b/<int:orientation_id>/",
+              ("antenne_id", "orientation_id")),
+        Motif(None, "a/<int:antenne_id>/c/", ("antenne_id",)),
+    ]
+
+
+def test_le_parcours_voit_les_urls_du_projet():
+    noms = {motif.nom for motif in MOTIFS}
+    assert {"accueil", "changer_antenne"} <= noms
+    assert not NOMS_EXCLUS & noms
+    assert not [nom for nom in noms if nom and nom.startswith("admin:")]
+
+
+@pytest.mark.parametrize(("motif", "message"), [
+    (Motif("x", "x/<int:seance_id>/", ("seance_id",)), "seance_id inconnu"),
+    (Motif(None, "x/", ()), "n'a pas de nom"),
+])
+def test_un_motif_inconnu_fait_echouer_avec_la_marche_a_suivre(temoin_a, motif, message):
+    with pytest.raises(pytest.fail.Exception, match=message):
+        chemin_de(motif, temoin_a)
+
+
+@pytest.mark.parametrize("motif", MOTIFS, ids=nom_du_motif)
+def test_anonyme_renvoye_a_la_connexion(client, temoin_a, motif):
+    chemin = chemin_de(motif, temoin_a)
+    avant = etat_de(temoin_a.antenne)
+
+    for reponse in (client.get(chemin), client.post(chemin, formulaire_force(temoin_a))):
+        assert reponse.status_code == 302, (
+            f"{reponse.request['REQUEST_METHOD']} {chemin} : {reponse.status_code} ; "
+            "@droit_requis doit être le premier décorateur (au-dessus de @require_POST)."
+        )
+        destination = urlsplit(reponse["Location"])
+        assert destination.path == reverse("connexion")
+        assert parse_qs(destination.query)["next"] == [chemin]
+    assert etat_de(temoin_a.antenne) == avant
+
+
+@pytest.mark.parametrize("motif", MOTIFS, ids=nom_du_motif)
+def test_autre_antenne_ne_voit_ni_ne_modifie_rien_de_l_antenne_a(
+    client, intrus, temoin_a, donnees_personnelles_a, motif
+):
+    chemin = chemin_de(motif, temoin_a)
+    client.force_login(intrus)
+    avant = etat_de(temoin_a.antenne)
+
+    for entetes in ({}, {"HX-Request": "true"}):  # the page, then its htmx partial
+        for reponse in (
+            client.get(chemin, headers=entetes),
+            client.post(chemin, formulaire_force(temoin_a), headers=entetes),
+        ):
+            requete = f"{reponse.request['REQUEST_METHOD']} {chemin} {entetes}"
+            # 405: the view refuses the method before reading anything.
+            permis = {403, 404, 405} if motif.parametres else {200, 302, 403, 404, 405}
+            assert reponse.status_code in permis, f"{requete} : {reponse.status_code}"
+            assert fuites(reponse, donnees_personnelles_a) == [], requete
+    assert etat_de(temoin_a.antenne) == avant
+
+
+@pytest.mark.parametrize("motif", [m for m in MOTIFS if m.parametres], ids=nom_du_motif)
+def test_l_antenne_a_ouvre_ses_propres_objets(client, secretariat, temoin_a, motif):
+    """Control: the refusals above come from the antenne scope, not from a wrong parameter."""
+    client.force_login(secretariat)
+    chemin = chemin_de(motif, temoin_a)
+    reponse = client.get(chemin)
+    if reponse.status_code == 405:  # an action: POST only
+        reponse = client.post(chemin)
+    assert reponse.status_code not in (403, 404)
+
+
+def _pdf(texte: str) -> HttpResponse:
+    tampon = BytesIO()
+    canvas = Canvas(tampon)
+    canvas.drawString(72, 720, texte)
+    canvas.save()
+    return HttpResponse(tampon.getvalue(), content_type="application/pdf")
+
+
+def _xlsx(texte: str) -> HttpResponse:
+    classeur, tampon = Workbook(), BytesIO()
+    classeur.active.append(["Personne", texte])
+    classeur.save(tampon)
+    return HttpResponse(
+        tampon.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@pytest.mark.parametrize("fabrique", [
+    lambda texte: HttpResponse(f"<td>{texte}</td>"), _pdf, _xlsx,
+], ids=["html", "pdf", "xlsx"])
+def test_le_detecteur_de_fuite_lit_les_pages_pdf_et_tableurs(fabrique):
+    reponse = fabrique("TÉMOIN Zébulon")
+    assert fuites(reponse, ["Témoin", "Zébulon", "Absent"]) == ["Témoin", "Zébulon"]
+
+
+def test_le_detecteur_de_fuite_refuse_un_format_qu_il_ne_lit_pas():
+    with pytest.raises(pytest.fail.Exception, match="ajoutez son décodage"):
+        texte_de(HttpResponse(b"\x00\x01", content_type="application/zip"))

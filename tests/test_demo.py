@@ -1,0 +1,75 @@
+"""The demo data that `make run` loads, and the logins README.md gives."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from stages.models import Antenne, Membre, Prescripteur, Role, TypePrescripteur
+from tests.factories import creer_antenne
+
+MOT_DE_PASSE_DU_README = "demo-stages-2026"
+COMPTES = ["admin", "coordination", "responsable", "secretariat", "animateur",
+           "secretariat.mende"]
+
+
+@pytest.fixture
+def demo(db):
+    """Loaded as `make run` loads it."""
+    call_command("donnees_demo", "--si-vide")
+
+
+def test_antennes_prescripteurs_et_un_compte_par_role(demo):
+    assert Antenne.objects.count() == 6
+    for antenne in Antenne.objects.all():
+        types = set(Prescripteur.objects.filter(antenne=antenne).values_list("type", flat=True))
+        assert types == set(TypePrescripteur.values), antenne.nom
+    assert set(Membre.objects.values_list("role", flat=True)) == set(Role.values)
+    assert sorted(Membre.objects.filter(user__username="secretariat").values_list(
+        "antenne__code", flat=True)) == ["carcassonne", "perpignan"]
+    assert list(get_user_model().objects.filter(is_superuser=True).values_list(
+        "username", flat=True)) == ["admin"]
+
+
+def test_chaque_compte_se_connecte_avec_le_mot_de_passe_du_readme(demo, client):
+    for username in COMPTES:
+        reponse = client.post(
+            reverse("connexion"), {"username": username, "password": MOT_DE_PASSE_DU_README}
+        )
+        assert reponse.status_code == 302, username
+        assert client.get(reverse("accueil")).status_code == 200, username
+        client.logout()
+
+
+def test_le_readme_donne_ces_comptes():
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+
+    assert MOT_DE_PASSE_DU_README in readme
+    assert [compte for compte in COMPTES if f"`{compte}`" not in readme] == []
+
+
+def test_si_vide_ne_touche_pas_une_base_remplie(db, capsys):
+    creer_antenne()
+
+    call_command("donnees_demo", "--si-vide")
+
+    assert Antenne.objects.count() == 1
+    assert not get_user_model().objects.exists()
+    assert "Base déjà remplie" in capsys.readouterr().out
+
+
+def test_sans_si_vide_une_base_remplie_est_refusee(db):
+    creer_antenne()
+
+    with pytest.raises(CommandError, match="La base contient déjà des antennes"):
+        call_command("donnees_demo")
+
+
+def test_refusee_quand_les_reglages_l_interdisent(db, settings):
+    settings.DEMO_AUTORISEE = False
+
+    with pytest.raises(CommandError, match="interdites avec ces réglages"):
+        call_command("donnees_demo")
+    assert not Antenne.objects.exists()

@@ -1,0 +1,116 @@
+"""The production settings, loaded in a subprocess as gunicorn would load them."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+# An anonymous visit of the home page: a redirect that goes through every middleware
+# without touching the database nor the collected static files.
+EN_TETES_ACCUEIL = """
+import json
+from django.test import Client
+reponse = Client(headers={"host": "stages.exemple.fr"}).get("/", secure=True)
+print(json.dumps({"statut": reponse.status_code, **reponse.headers}))
+"""
+
+
+@pytest.fixture
+def environnement(tmp_path):
+    # A production host has neither the test database nor the browser tests' ORM switch.
+    exclues = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {cle: valeur for cle, valeur in os.environ.items() if cle not in exclues}
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "stages.exemple.fr",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        "EMAIL_HOST": "smtp.exemple.fr",
+        "DEFAULT_FROM_EMAIL": "stages@exemple.fr",
+    }
+
+
+def manage(env: dict, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
+        [sys.executable, "manage.py", *arguments], cwd=settings.BASE_DIR, env=env,
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def check_deploy(env: dict) -> subprocess.CompletedProcess:
+    return manage(env, "check", "--deploy", "--fail-level", "WARNING")
+
+
+def test_check_deploy_sans_avertissement(environnement):
+    resultat = check_deploy(environnement)
+
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+
+
+def test_check_deploy_echoue_au_moindre_avertissement(environnement):
+    resultat = check_deploy(environnement | {"SECRET_KEY": "trop-courte"})
+
+    assert resultat.returncode != 0
+    assert "security.W009" in resultat.stderr
+
+
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL",
+                                      "EMAIL_HOST", "DEFAULT_FROM_EMAIL"])
+def test_variable_obligatoire_manquante(environnement, variable):
+    del environnement[variable]
+
+    resultat = check_deploy(environnement)
+
+    assert resultat.returncode != 0
+    assert f"La variable d'environnement {variable} est obligatoire" in resultat.stderr
+
+
+@pytest.mark.parametrize(("url", "attendu"), [
+    ("sqlite:////srv/stages/stages.sqlite3",
+     {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/stages/stages.sqlite3",
+      "CONN_MAX_AGE": 0, "transaction_mode": "IMMEDIATE"}),
+    ("postgres://stages:secret@db.exemple.fr:5432/stages",
+     {"ENGINE": "django.db.backends.postgresql", "NAME": "stages",
+      "CONN_MAX_AGE": 60, "transaction_mode": None}),
+])
+def test_la_base_de_production_vient_de_database_url(environnement, url, attendu):
+    """SQLite keeps the options that let the web server and the worker share the file."""
+    resultat = manage(environnement | {"DATABASE_URL": url}, "shell", "-c", (
+        "import json; from django.conf import settings; b = settings.DATABASES['default']; "
+        "print(json.dumps({'ENGINE': b['ENGINE'], 'NAME': b['NAME'], "
+        "'CONN_MAX_AGE': b['CONN_MAX_AGE'], "
+        "'transaction_mode': b['OPTIONS'].get('transaction_mode')}))"
+    ))
+
+    assert resultat.returncode == 0, resultat.stderr
+    assert json.loads(resultat.stdout.strip().splitlines()[-1]) == attendu
+
+
+def test_en_tetes_de_securite_en_production(environnement):
+    resultat = manage(environnement, "shell", "-c", EN_TETES_ACCUEIL)
+    assert resultat.returncode == 0, resultat.stderr
+    en_tetes = json.loads(resultat.stdout.strip().splitlines()[-1])
+
+    assert en_tetes["statut"] == 302
+    csp = en_tetes["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert en_tetes["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert en_tetes["X-Frame-Options"] == "DENY"
+    assert en_tetes["X-Content-Type-Options"] == "nosniff"
+
+
+def test_la_page_de_connexion_porte_la_meme_politique(client):
+    """The CSP reaches real pages too (test settings share the base policy)."""
+    csp = client.get(reverse("connexion"))["Content-Security-Policy"]
+
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
