@@ -46,6 +46,7 @@ LIGNES_MAX = 20_000
 # Blank lines are skipped, but not endlessly: a sheet may claim a million empty rows.
 LIGNES_LUES_MAX = 2 * LIGNES_MAX
 COLONNES_LUES_MAX = 60
+ANNEES_PLAUSIBLES = (1900, 2100)
 # An .xlsx is a zip: the declared size of its unpacked parts bounds what openpyxl reads
 # (Python's zipfile never inflates a member past its declared size).
 DECOMPRESSE_MAX = 20 * TAILLE_MAX
@@ -106,9 +107,13 @@ def lire_date(valeur) -> date | None:
             f"Date illisible : « {texte} » (attendu {FORMAT_DATE}, par exemple 03/03/2026)."
         )
     try:
-        return date(int(annee), int(mois), int(jour))
+        lue = date(int(annee), int(mois), int(jour))
     except ValueError:
         raise ValeurInvalide(f"Cette date n'existe pas : « {texte} ».") from None
+    # A typo such as 9999 would also overflow the six months added to it.
+    if not ANNEES_PLAUSIBLES[0] <= lue.year <= ANNEES_PLAUSIBLES[1]:
+        raise ValeurInvalide(f"Année invraisemblable : « {texte} ».")
+    return lue
 
 
 def _cle(texte: str) -> str:

@@ -301,6 +301,11 @@ class Orientation(models.Model):
                 name="orientation_rang_idx",
             ),
             models.Index(fields=["antenne", "echeance"], name="orientation_echeance_idx"),
+            # The home page's counts per antenne, read from the index alone.
+            models.Index(
+                fields=["statut", "antenne", "urgent", "echeance"],
+                name="orientation_attente_idx",
+            ),
         ]
 
     def __str__(self):
@@ -331,7 +336,11 @@ class Orientation(models.Model):
                 "Pour une peine de stage, le délai de six mois court à compter de la date à "
                 "laquelle la condamnation est définitive : indiquez cette date."
             )
-        if self.date_definitive and self.date_decision and self.date_definitive < self.date_decision:
+        if self.date_definitive and self.date_definitive > timezone.localdate():
+            erreurs["date_definitive"] = (
+                "La condamnation ne peut pas être devenue définitive dans le futur."
+            )
+        elif self.date_definitive and self.date_decision and self.date_definitive < self.date_decision:
             erreurs["date_definitive"] = (
                 "La condamnation ne peut pas devenir définitive avant la décision."
             )

@@ -21,23 +21,32 @@ from stages.models import (
 )
 
 
-def indicateurs_par_antenne(acces) -> list[Antenne]:
+@dataclass(frozen=True)
+class Indicateurs:
+    antenne: Antenne
+    nb_en_attente: int = 0
+    nb_urgentes: int = 0
+    nb_depassees: int = 0
+
+
+def indicateurs_par_antenne(acces) -> list[Indicateurs]:
     """Waiting counts per antenne: every antenne for coordination, else the one in force."""
-    antennes = Antenne.objects.all()
+    antennes = Antenne.objects.order_by("nom")
+    attente = Orientation.objects.filter(statut=Statut.EN_ATTENTE)
     if acces.role != Role.COORDINATION:
         antennes = antennes.filter(pk=acces.antenne.pk)
-    aujourd_hui = timezone.localdate()
-    en_attente = Q(orientations__statut=Statut.EN_ATTENTE)
-    return list(
-        antennes.annotate(
-            nb_en_attente=Count("orientations", filter=en_attente),
-            nb_urgentes=Count("orientations", filter=en_attente & Q(orientations__urgent=True)),
-            nb_depassees=Count(
-                "orientations", filter=en_attente & Q(orientations__echeance__lt=aujourd_hui)
-            ),
-        ).order_by("nom")
-    )
-
+        attente = attente.filter(antenne=acces.antenne)
+    # Grouped over the waiting orientations alone (the `orientation_attente_idx` index
+    # covers it) rather than joined from every antenne to all its orientations.
+    comptes = {
+        ligne.pop("antenne"): ligne
+        for ligne in attente.values("antenne").annotate(
+            nb_en_attente=Count("pk"),
+            nb_urgentes=Count("pk", filter=Q(urgent=True)),
+            nb_depassees=Count("pk", filter=Q(echeance__lt=timezone.localdate())),
+        ).order_by()
+    }
+    return [Indicateurs(antenne, **comptes.get(antenne.pk, {})) for antenne in antennes]
 
 
 # --- Liste d'attente -------------------------------------------------------------------

@@ -1,12 +1,15 @@
 """What each role may open, and the antenne in force."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from stages.access import CLE_SESSION
-from stages.models import Membre, Role
+from stages.models import Membre, Role, Statut
 from tests.factories import creer_antenne, creer_orientation, creer_utilisateur
 
 
@@ -34,15 +37,20 @@ def test_la_coordination_voit_les_chiffres_de_chaque_antenne_sans_donnees_person
     client, antenne, autre_antenne, temoin_a, donnees_personnelles_a,
     django_assert_max_num_queries,
 ):
-    creer_orientation(antenne, urgent=True)
-    creer_orientation(autre_antenne)
+    creer_orientation(antenne, urgent=True, motif_urgence="Parquet")
+    creer_orientation(autre_antenne, echeance=timezone.localdate() - timedelta(days=1))
+    creer_orientation(autre_antenne, statut=Statut.ANNULEE)
+    vide = creer_antenne(nom="Antenne sans orientation", code="vide")
     client.force_login(creer_utilisateur(Role.COORDINATION))
 
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # whatever the number of antennes
         reponse = client.get(reverse("accueil"))
 
-    chiffres = {a.nom: (a.nb_en_attente, a.nb_urgentes) for a in reponse.context["indicateurs"]}
-    assert chiffres == {antenne.nom: (2, 1), autre_antenne.nom: (1, 0)}
+    chiffres = {
+        ligne.antenne.nom: (ligne.nb_en_attente, ligne.nb_urgentes, ligne.nb_depassees)
+        for ligne in reponse.context["indicateurs"]
+    }
+    assert chiffres == {antenne.nom: (2, 1, 0), autre_antenne.nom: (1, 0, 1), vide.nom: (0, 0, 0)}
     page = reponse.content.decode().casefold()
     assert [d for d in donnees_personnelles_a if d.casefold() in page] == []
 
@@ -54,7 +62,7 @@ def test_le_secretariat_ne_voit_que_les_chiffres_de_son_antenne(
 
     reponse = client_secretariat.get(reverse("accueil"))
 
-    assert [a.nom for a in reponse.context["indicateurs"]] == [antenne.nom]
+    assert [ligne.antenne.nom for ligne in reponse.context["indicateurs"]] == [antenne.nom]
 
 
 @pytest.fixture

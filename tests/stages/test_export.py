@@ -42,7 +42,8 @@ def liste(antenne, autre_antenne):
 
     orientation("Garcia", "Théo", 100)
     orientation("Lefèvre", "Éloïse", 200, sexe=Sexe.FEMME, type_stage=TypeStage.FEMMES,
-                cadre=Cadre.PEINE, echeance=aujourd_hui - timedelta(days=2))
+                cadre=Cadre.PEINE, date_definitive=aujourd_hui - timedelta(days=205),
+                echeance=aujourd_hui - timedelta(days=2))
     orientation("Benali", "Karim", 20, urgent=True, motif_urgence="Réorientation")
     orientation("Roux", "Annulé", 300, statut=Statut.ANNULEE)
     autre = creer_personne(autre_antenne, nom="Lozérien", prenom="Secret")
@@ -82,12 +83,13 @@ def test_csv_dans_l_ordre_avec_toutes_les_colonnes(client_secretariat, liste):
         "Cadre": "Peine de stage (C. pén. 131-5-1)", "Référence": "PA-200",
         "Date d'orientation": f"{liste - timedelta(days=200):%d/%m/%Y}",
         "Date de décision": f"{liste - timedelta(days=210):%d/%m/%Y}",
+        "Date définitive": f"{liste - timedelta(days=205):%d/%m/%Y}",
         "Échéance": f"{liste - timedelta(days=2):%d/%m/%Y}",
         "État de l'échéance": "Dépassée", "Urgent": "non", "Motif de l'urgence": "",
         "Type de stage": "Non mixte (femmes)", "Statut": "En attente",
         "Reports": "0", "Absences": "0",
     }
-    assert lignes[1][14:16] == ["oui", "Réorientation"]
+    assert lignes[1][15:17] == ["oui", "Réorientation"]
 
 
 def test_csv_garde_les_filtres_et_les_rangs(client_secretariat, liste):

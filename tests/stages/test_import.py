@@ -168,6 +168,8 @@ def test_aller_retour_export_import_garde_l_ordre(antenne, autre_antenne, format
         ("Alix", {"date_orientation": meme_jour, "nb_reports": 2, "nb_absences": 1}),
         ("Dupont", {"date_orientation": date(2026, 1, 10), "urgent": True,
                     "motif_urgence": "Parquet"}),
+        ("Petit", {"date_orientation": date(2026, 3, 2), "cadre": Cadre.PEINE,
+                   "date_definitive": date(2026, 2, 25), "echeance": date(2026, 9, 30)}),
     ]:
         champs.setdefault("prescripteur", parquet_a)
         champs.setdefault("date_decision", champs["date_orientation"] - timedelta(days=10))
@@ -192,16 +194,17 @@ def test_aller_retour_export_import_garde_l_ordre(antenne, autre_antenne, format
         return [
             (o.personne.nom, o.personne.date_naissance, o.personne.telephone, o.prescripteur.nom
              if o.prescripteur else None, o.cadre, o.reference, o.date_orientation,
-             o.date_decision, o.echeance, o.urgent, o.motif_urgence, o.nb_reports, o.nb_absences)
+             o.date_decision, o.date_definitive, o.echeance, o.urgent, o.motif_urgence,
+             o.nb_reports, o.nb_absences)
             for o in liste_attente(antenne_, FiltresListe(), aujourd_hui)
         ]
 
     assert analyse.colonnes_ignorees == []
     assert [nom for nom, *_ in ordre(autre_antenne)] == [
-        "Dupont", "Abel", "Moreau", "Zola", "Bernard", "Alix", "Moreau"
+        "Dupont", "Abel", "Moreau", "Petit", "Zola", "Bernard", "Alix", "Moreau"
     ]
     assert ordre(autre_antenne) == ordre(antenne)
-    assert autre_antenne.personnes.count() == 6  # Moreau's two orientations: one person
+    assert autre_antenne.personnes.count() == 7  # Moreau's two orientations: one person
 
 
 def test_reimporter_le_meme_fichier_ne_cree_rien(antenne, parquet):
@@ -290,6 +293,9 @@ def _dans(annees: int) -> str:
     ({"Date d'orientation": _dans(1)}, "Date d'orientation", "ne peut pas être dans le futur"),
     ({"Date de décision": ""}, "Date de décision", "Indiquez la date de la décision judiciaire."),
     ({"Cadre": "131-5-1"}, "Date définitive", "la condamnation est définitive"),
+    ({"Cadre": "131-5-1", "Date définitive": "31/12/9999"}, "Date définitive",
+     "Année invraisemblable : « 31/12/9999 »."),
+    ({"Date de naissance": "02/03/1026"}, "Date de naissance", "Année invraisemblable"),
     ({"Sexe": "X"}, "Sexe", "Valeur inconnue : « X »."),
     ({"Urgent": "peut-être"}, "Urgent", "Valeur non comprise : « peut-être »"),
     ({"E-mail": "leo@"}, "E-mail", "Saisissez une adresse de courriel valide."),

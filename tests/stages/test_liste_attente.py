@@ -68,6 +68,7 @@ def test_page_dans_l_ordre_avec_rangs_et_lien_vers_la_fiche(client_secretariat, 
     assert f'href="{reverse("orientation", args=[ancienne.pk])}"' in contenu
     assert "Urgence du parquet" in contenu
     assert "<td class=\"nombre\">120</td>" in contenu  # days waited
+    assert f'href="{reverse("import_orientations")}"' in contenu
 
 
 def test_rang_garde_quand_la_recherche_filtre(client_secretariat, antenne, parquet, aujourd_hui):

@@ -133,6 +133,8 @@ def _orientation(antenne, **champs):
          "prescripteur", "volontaire n'a pas de prescripteur"),
         ({"prescripteur": None}, "prescripteur", "Indiquez le prescripteur"),
         ({"cadre": Cadre.PEINE}, "date_definitive", "condamnation est définitive"),
+        ({"cadre": Cadre.PEINE, "date_definitive": date(2100, 1, 1)}, "date_definitive",
+         "définitive dans le futur"),
         ({"cadre": "inconnu"}, "cadre", "n’est pas un choix valide"),
         ({"reference": "R" * 51}, "reference", "au plus 50 caractères"),
     ],
