@@ -36,14 +36,15 @@ def indicateurs_par_antenne(acces) -> list[Indicateurs]:
     if acces.role != Role.COORDINATION:
         antennes = antennes.filter(pk=acces.antenne.pk)
         attente = attente.filter(antenne=acces.antenne)
-    # Grouped over the waiting orientations alone (the `orientation_attente_idx` index
-    # covers it) rather than joined from every antenne to all its orientations.
+    # Grouped over the waiting orientations alone, read from the `orientation_attente_idx`
+    # index only (hence counting a column of the index, not the id), rather than joined
+    # from every antenne to all its orientations.
     comptes = {
         ligne.pop("antenne"): ligne
         for ligne in attente.values("antenne").annotate(
-            nb_en_attente=Count("pk"),
-            nb_urgentes=Count("pk", filter=Q(urgent=True)),
-            nb_depassees=Count("pk", filter=Q(echeance__lt=timezone.localdate())),
+            nb_en_attente=Count("antenne"),
+            nb_urgentes=Count("antenne", filter=Q(urgent=True)),
+            nb_depassees=Count("antenne", filter=Q(echeance__lt=timezone.localdate())),
         ).order_by()
     }
     return [Indicateurs(antenne, **comptes.get(antenne.pk, {})) for antenne in antennes]

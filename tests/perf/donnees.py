@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 
 from stages.models import (
     STATUTS_OUVERTS,
@@ -131,11 +131,6 @@ def generer(
             antenne, prescripteurs, par_antenne + (numero <= reste), aujourd_hui, hasard
         )
         annoncer(f"{antenne.nom} : {par_antenne + (numero <= reste)} orientations")
-    if connection.vendor == "postgresql":
-        # Autovacuum would analyse the new rows within minutes; do it now for stable plans.
-        # SQLite is left as the application leaves it (no ANALYZE).
-        with connection.cursor() as curseur:
-            curseur.execute("ANALYZE")
     return Volumes.en_base()
 
 

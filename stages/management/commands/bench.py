@@ -102,3 +102,9 @@ class Command(BaseCommand):
             aujourd_hui=timezone.localdate(), annoncer=self.stdout.write,
         )
         self.stdout.write(f"{volumes} : créées en {time.perf_counter() - debut:.0f} s.")
+        if connection.vendor == "postgresql":
+            # What autovacuum does to new rows within minutes: statistics for the planner,
+            # and the visibility map without which an index-only scan reads the table.
+            # SQLite is left as the application leaves it (no ANALYZE).
+            with connection.cursor() as curseur:
+                curseur.execute("VACUUM ANALYZE")
