@@ -30,10 +30,15 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 # Web server and django-q2 worker together; Ctrl-C (or either one dying) stops both.
+# qcluster may hang in its own SIGTERM handler (django-q2 issue #346): after 10 s it is
+# killed, with the workers it started.
+ARRETER = kill $$(jobs -p) 2>/dev/null; \
+	for i in $$(seq 20); do [ -z "$$(jobs -pr)" ] && break; sleep .5; done; \
+	for p in $$(jobs -pr); do pkill -KILL -P $$p; kill -KILL $$p; done 2>/dev/null; wait
 run: migrate
 	$(BIN)/python manage.py donnees_demo --si-vide
 	@echo "Démo sur http://$(ADDRESS) (identifiants dans README.md). Ctrl-C pour arrêter."
-	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
+	@trap '$(ARRETER)' EXIT INT TERM; \
 	$(BIN)/python manage.py qcluster & \
 	$(BIN)/python manage.py runserver --noreload $(ADDRESS) & \
 	wait -n
