@@ -16,7 +16,8 @@ from stages.models import (
     Statut,
 )
 from stages.selectors import TOUS_LES_STATUTS, FiltresListe
-from stages.services import MOTIF_PROLONGATION_MAX, personnes_doublons
+from stages.services import CONFLIT, MOTIF_PROLONGATION_MAX, Saisie, personnes_doublons
+from stages.telephones import NumeroInvalide, en_e164
 
 
 class FiltresListeAttente(forms.Form):
@@ -98,6 +99,44 @@ class DatesMixin:
                 champ.validators.append(date_plausible)
 
 
+class ValeursVuesMixin:
+    """An edit form carries, hidden, the value each field had when the page was opened:
+    `changed_data` is then what staff changed, and the service can tell a colleague's change
+    of the same field made meanwhile (see `services.orientation_modifier`)."""
+
+    def montrer_valeurs_vues(self) -> None:
+        for champ in self.fields.values():
+            champ.show_hidden_initial = True
+        if self.is_bound:
+            # A page sent without them (opened before they existed) is compared with the
+            # saved values.
+            self.data = self.data.copy()
+            for nom in self.fields:
+                self.data.setdefault(self[nom].html_initial_name, self[nom].initial)
+
+    def valeur_vue(self, nom: str):
+        champ = self.fields[nom]
+        brute = self._widget_data_value(champ.hidden_widget(), self[nom].html_initial_name)
+        try:
+            return champ.to_python(brute)
+        except ValidationError:
+            return brute  # altered by hand: compared as it is, so reported as a conflict
+
+    def saisies(self) -> dict[str, Saisie]:
+        return {
+            nom: Saisie(vue=self.valeur_vue(nom), nouvelle=self.cleaned_data[nom])
+            for nom in self.changed_data
+        }
+
+    def reprendre_valeurs_enregistrees(self, refus: ValidationError) -> None:
+        """After a conflict the hidden values become the saved ones: sending the form again
+        then knowingly replaces them with the value typed."""
+        for nom, erreurs in getattr(refus, "error_dict", {}).items():
+            for erreur in erreurs:
+                if erreur.code == CONFLIT and nom in self.fields:
+                    self.data[self[nom].html_initial_name] = erreur.params["enregistree"]
+
+
 class IdentiteForm(DatesMixin, forms.ModelForm):
     """Nom, prénom and date de naissance: what possible duplicates are looked up by."""
 
@@ -129,7 +168,7 @@ class ChoixPersonneField(forms.ModelChoiceField):
         return self.NOUVELLE if value == self.NOUVELLE else super().to_python(value)
 
 
-class PersonneForm(IdentiteForm):
+class PersonneForm(ValeursVuesMixin, IdentiteForm):
     """The person of an orientation. At creation a possible duplicate is never merged
     silently: staff take the known person up again, or state that this is someone else."""
 
@@ -153,12 +192,22 @@ class PersonneForm(IdentiteForm):
         if self.instance.pk:
             del self.fields["personne_existante"]
             self.initial["telephone"] = self.instance.telephone_affiche
+            self.montrer_valeurs_vues()
             return
         self.fields["personne_existante"].queryset = Personne.objects.filter(antenne=antenne)
         if self.choix_saisi() not in ("", ChoixPersonneField.NOUVELLE):
             # Taking a known person up again: what was typed is only used to find her.
             for champ in self.fields.values():
                 champ.required = False
+
+    def valeur_vue(self, nom: str):
+        vue = super().valeur_vue(nom)
+        if nom == "telephone" and vue:  # shown in national format, stored E.164
+            try:
+                return en_e164(vue)
+            except NumeroInvalide:
+                return vue
+        return vue
 
     def choix_saisi(self) -> str:
         """The raw choice among possible duplicates, to keep its radio button checked."""
@@ -189,7 +238,7 @@ class PersonneForm(IdentiteForm):
         return choix if isinstance(choix, Personne) else self.instance
 
 
-class OrientationForm(DatesMixin, forms.ModelForm):
+class OrientationForm(ValeursVuesMixin, DatesMixin, forms.ModelForm):
     """An orientation; the échéance is set here only at creation (then: prolonger)."""
 
     # Drawn when the empty form is shown, sent back with it: a second submit of the same
@@ -228,6 +277,7 @@ class OrientationForm(DatesMixin, forms.ModelForm):
         prescripteur.empty_label = "Aucun (démarche volontaire)"
         if self.instance.pk:
             del self.fields["echeance"], self.fields["cle_creation"]
+            self.montrer_valeurs_vues()
         else:
             echeance = self.fields["echeance"]
             echeance.required = False

@@ -43,7 +43,8 @@ def _auteur(enregistrement) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _affichage(champ: Field, valeur, prescripteurs: dict[int, Prescripteur]) -> str:
+def valeur_affichee(champ: Field, valeur, prescripteurs: dict[int, Prescripteur]) -> str:
+    """A stored value as staff read it (prescripteurs: the names of the ids that may appear)."""
     if valeur is None or valeur == "":
         return "—"
     if champ.choices:
@@ -99,7 +100,7 @@ def chronologie(orientation: Orientation) -> list[Evenement]:
             champ = modele._meta.get_field(change.field)
             evenement.changements.append(Changement(
                 champ=str(champ.verbose_name).capitalize(),
-                avant=_affichage(champ, change.old, prescripteurs),
-                apres=_affichage(champ, change.new, prescripteurs),
+                avant=valeur_affichee(champ, change.old, prescripteurs),
+                apres=valeur_affichee(champ, change.new, prescripteurs),
             ))
     return sorted((evenement for _m, evenement, _c in bruts), key=lambda e: e.quand, reverse=True)

@@ -4,12 +4,15 @@ Every change of personal data is saved through simple-history: the web request's
 recorded by its middleware, and the reason given by staff goes in `_change_reason`.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Field, Model
 from django.utils.text import Truncator
 
+from stages.historique import valeur_affichee
 from stages.models import (
     STATUTS_OUVERTS,
     Antenne,
@@ -94,22 +97,71 @@ def _verrouiller_ouverte(orientation: Orientation) -> Orientation:
     return fraiche
 
 
+@dataclass(frozen=True)
+class Saisie:
+    """A field staff changed in an edit form: the value shown when the form was opened
+    (as the model stores it) and the one typed."""
+
+    vue: object
+    nouvelle: object
+
+
+CONFLIT = "modifie_entre_temps"
+
+
+def _comparable(valeur):
+    if isinstance(valeur, Model):
+        return valeur.pk
+    if isinstance(valeur, str):  # browsers send textarea line breaks as CRLF
+        return valeur.replace("\r\n", "\n").strip()
+    return valeur
+
+
+def _affichee(champ: Field, valeur) -> str:
+    prescripteurs = Prescripteur.objects.in_bulk([valeur]) if champ.is_relation and valeur else {}
+    return valeur_affichee(champ, valeur, prescripteurs)
+
+
+def _conflits(objet, saisies: dict[str, Saisie]) -> dict[str, ValidationError]:
+    """Fields staff changed that a colleague also changed since the form was opened."""
+    conflits = {}
+    for nom, saisie in saisies.items():
+        champ = objet._meta.get_field(nom)
+        enregistree = champ.value_from_object(objet)
+        if _comparable(enregistree) != _comparable(saisie.vue):
+            conflits[nom] = ValidationError(
+                "Modifié entre-temps par un collègue : la valeur enregistrée est maintenant "
+                "« %(affichee)s ». Vérifiez, puis enregistrez à nouveau pour garder la vôtre.",
+                code=CONFLIT,
+                params={"affichee": _affichee(champ, enregistree), "enregistree": enregistree},
+            )
+    return conflits
+
+
 @transaction.atomic
 def orientation_modifier(
-    *, orientation: Orientation, champs_orientation: dict, champs_personne: dict,
+    *, orientation: Orientation, champs_orientation: dict[str, Saisie],
+    champs_personne: dict[str, Saisie],
 ) -> Orientation:
     """Staff corrections of the orientation and its person, applied together.
 
-    Only the fields staff changed are applied, on the locked rows, so that a deadline
-    extended meanwhile by a colleague is kept; an object left unchanged writes no history.
-    The échéance is not changed here: see `echeance_prolonger`.
+    Only the fields staff changed are applied, on the locked rows: a colleague's change of
+    another field made meanwhile (an extended deadline, a new phone number) is kept, and a
+    change of the same field is refused rather than silently overwritten. An object left
+    unchanged writes no history. The échéance is not changed here: see `echeance_prolonger`.
     """
     orientation = _verrouiller_ouverte(orientation)
     personne = Personne.objects.select_for_update().get(pk=orientation.personne_id)
-    for objet, champs in ((personne, champs_personne), (orientation, champs_orientation)):
-        if champs:
-            for nom, valeur in champs.items():
-                setattr(objet, nom, valeur)
+    a_appliquer = ((personne, champs_personne), (orientation, champs_orientation))
+    if conflits := {
+        nom: erreur for objet, saisies in a_appliquer
+        for nom, erreur in _conflits(objet, saisies).items()
+    }:
+        raise ValidationError(conflits)
+    for objet, saisies in a_appliquer:
+        if saisies:
+            for nom, saisie in saisies.items():
+                setattr(objet, nom, saisie.nouvelle)
             _enregistrer(objet, "Modification")
     return orientation
 

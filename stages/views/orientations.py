@@ -70,10 +70,6 @@ def _refus(request, erreur: ValidationError, orientation: Orientation, *formulai
     return _vers_fiche(request, orientation)
 
 
-def _modifies(form) -> dict:
-    return {nom: form.cleaned_data[nom] for nom in form.changed_data}
-
-
 def _page_formulaire(request, personne_form, orientation_form, orientation=None):
     return render(request, "stages/orientation_form.html", {
         "personne_form": personne_form, "orientation_form": orientation_form,
@@ -131,10 +127,12 @@ def orientation_modifier(request, orientation_id: int):
     if donnees is not None and _tous_valides(personne_form, orientation_form):
         try:
             services.orientation_modifier(
-                orientation=orientation, champs_orientation=_modifies(orientation_form),
-                champs_personne=_modifies(personne_form),
+                orientation=orientation, champs_orientation=orientation_form.saisies(),
+                champs_personne=personne_form.saisies(),
             )
         except ValidationError as erreur:
+            for form in (personne_form, orientation_form):
+                form.reprendre_valeurs_enregistrees(erreur)
             if reponse := _refus(request, erreur, orientation, personne_form, orientation_form):
                 return reponse
         else:

@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from stages.models import Cadre, Orientation, Personne, Prescripteur, Role, Statut
-from stages.services import echeance_prolonger, orientation_modifier, orientation_sortir
+from stages.services import Saisie, echeance_prolonger, orientation_modifier, orientation_sortir
 from tests.factories import (
     creer_orientation,
     creer_personne,
@@ -263,8 +263,10 @@ def test_modifier_garde_une_prolongation_faite_entre_temps_par_une_collegue(orie
     echeance_prolonger(orientation=orientation, nouvelle_echeance=date(2027, 6, 30),
                        motif="Report", accord="Parquet")
 
-    orientation_modifier(orientation=ouverte_avant, champs_orientation={"reference": "PV-2"},
-                         champs_personne={})
+    orientation_modifier(
+        orientation=ouverte_avant, champs_personne={},
+        champs_orientation={"reference": Saisie(vue="PV-1", nouvelle="PV-2")},
+    )
 
     orientation.refresh_from_db()
     assert (orientation.reference, orientation.echeance) == ("PV-2", date(2027, 6, 30))
