@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_htmx",
     "django_q",
     "axes",
@@ -54,9 +55,13 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
             ],
+            "builtins": ["stages.templatetags.affichage"],
         },
     },
 ]
+
+# Widgets rendered by the project's engine: templates/django/forms/ overrides Django's own.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # SQLite (a file in the project, WAL) unless DATABASE_URL names another database.
 DATABASES = {

@@ -211,13 +211,27 @@ def _processeur() -> str:
     return platform.processor() or platform.machine()
 
 
+def vitesse_processeur() -> float:
+    """Milliseconds for a fixed pure-Python loop (best of 5): this shared machine's speed
+    varies from one day to the next, and the figures are only comparable with it."""
+    durees = []
+    for _ in range(5):
+        debut = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        durees.append((time.perf_counter() - debut) * 1000)
+    return min(durees)
+
+
 def machine() -> str:
     memoire = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (
         f"{os.cpu_count()} cœurs ({_processeur()}), {_nombre(memoire)} Gio de mémoire, "
         f"{platform.system()} ; Python {platform.python_version()}, Django {django.get_version()}, "
         f"SQLite {sqlite3.sqlite_version} ; base mesurée : {base_utilisee()} ; "
-        f"charge de la machine au départ : {_nombre(os.getloadavg()[0])} (moyenne sur 1 min)"
+        f"charge de la machine au départ : {_nombre(os.getloadavg()[0])} (moyenne sur 1 min) ; "
+        f"boucle de référence (10⁶ additions en Python) : {_nombre(vitesse_processeur())} ms"
     )
 
 
