@@ -4,7 +4,6 @@ import io
 import os
 import random
 import re
-import threading
 import time
 import zipfile
 from datetime import date, datetime, timedelta
@@ -13,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -26,6 +25,7 @@ from stages.imports import FichierIllisible, ImportRefuse, import_analyser, impo
 from stages.models import Cadre, Membre, Orientation, Personne, Role, Statut, normaliser
 from stages.selectors import FiltresListe, liste_attente
 from stages.views.imports import CLE_SESSION
+from tests.concurrence import en_meme_temps
 from tests.factories import (
     creer_orientation,
     creer_personne,
@@ -671,23 +671,9 @@ def test_apercu_en_requetes_constantes(client_secretariat, parquet, django_asser
 @pytest.mark.django_db(transaction=True)
 def test_deux_imports_simultanes_creent_une_fois(antenne, parquet):
     contenu = en_csv(*[ligne(Nom="Martin", Référence=f"R{n}") for n in range(5)])
-    depart = threading.Barrier(2)
-    analyses, erreurs = [], []
-
-    def importer():
-        try:
-            depart.wait()
-            analyses.append(import_executer(antenne=antenne, contenu=contenu, nom_fichier="l.csv"))
-        except Exception as erreur:  # noqa: BLE001 (reported by the assertion below)
-            erreurs.append(erreur)
-        finally:
-            connections.close_all()
-
-    fils = [threading.Thread(target=importer) for _ in range(2)]
-    for f in fils:
-        f.start()
-    for f in fils:
-        f.join()
+    analyses, erreurs = en_meme_temps(
+        lambda: import_executer(antenne=antenne, contenu=contenu, nom_fichier="l.csv")
+    )
     assert erreurs == []
     assert comptes() == (1, 5)
     # The second waited for the first, and reports what it really did: nothing.
