@@ -12,6 +12,7 @@ from stages.models import (
     Antenne,
     Cadre,
     Membre,
+    MotDuNom,
     Orientation,
     Personne,
     Prescripteur,
@@ -157,7 +158,6 @@ def _orientation_demo(
     adresse_mail = f"{normaliser(prenom)}.{normaliser(nom)}".replace(" ", "-")
     personne = Personne(
         antenne=antenne, nom=nom, prenom=prenom, sexe=sexe,
-        nom_normalise=normaliser(nom), prenom_normalise=normaliser(prenom),  # bulk: no save()
         date_naissance=aujourd_hui - timedelta(days=hasard.randint(19 * 365, 66 * 365)),
         telephone=f"+336{hasard.choice('1245678')}{hasard.randint(0, 9_999_999):07d}"
         if hasard.random() < 0.9 else "",
@@ -218,7 +218,10 @@ def _liste_attente_demo(antennes: dict[str, Antenne]) -> None:
                 orientation.statut, orientation.motif_sortie = sorties[n - en_attente]
             personnes.append(personne)
             orientations.append(orientation)
+    for personne in personnes:
+        personne.normaliser_noms()  # bulk: no save()
     bulk_create_with_history(personnes, Personne, default_change_reason="Démonstration")
+    MotDuNom.indexer(personnes)
     for personne, orientation in zip(personnes, orientations, strict=True):
         orientation.personne = personne
     bulk_create_with_history(orientations, Orientation, default_change_reason="Démonstration")

@@ -1,5 +1,6 @@
 """Antennes (the tenants), their members, prescripteurs, personnes and orientations."""
 
+import re
 import unicodedata
 from datetime import date, timedelta
 
@@ -18,6 +19,13 @@ def normaliser(texte: str) -> str:
     """Lower case without accents nor extra spaces: 'Éloïse  Durand' -> 'eloise durand'."""
     sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
     return " ".join(sans_accents.lower().replace("-", " ").split())
+
+
+def mots_cherchables(texte: str) -> list[str]:
+    """The words a name is found by: 'Lefèvre-Dupont' -> ['lefevre', 'dupont'],
+    "d'Artagnan" -> ['d', 'artagnan']. Letters and digits only, so that their index order is
+    the same in every collation (see `MotDuNom`)."""
+    return re.findall(r"[a-z0-9]+", normaliser(texte))
 
 
 class Antenne(models.Model):
@@ -153,9 +161,17 @@ class Personne(models.Model):
         return f"{self.nom.upper()} {self.prenom}"
 
     def save(self, *args, **kwargs):
+        avant = (self.nom_normalise, self.prenom_normalise)  # empty for a new person
+        self.normaliser_noms()
+        super().save(*args, **kwargs)
+        if (self.nom_normalise, self.prenom_normalise) != avant:
+            self.mots.all().delete()
+            MotDuNom.indexer([self])
+
+    def normaliser_noms(self) -> None:
+        """Also to call before a bulk_create, which skips save()."""
         self.nom_normalise = normaliser(self.nom)
         self.prenom_normalise = normaliser(self.prenom)
-        super().save(*args, **kwargs)
 
     def clean(self):
         from stages.telephones import NumeroInvalide, en_e164
@@ -185,6 +201,30 @@ class Personne(models.Model):
         from stages.telephones import affichage_national
 
         return affichage_national(self.telephone)
+
+
+class MotDuNom(models.Model):
+    """One word of a person's nom or prénom: the name search reads a range of this index
+    ('mar' <= mot < 'mas') instead of testing every person of the antenne."""
+
+    antenne = models.ForeignKey(Antenne, on_delete=models.CASCADE, related_name="+")
+    personne = models.ForeignKey(Personne, on_delete=models.CASCADE, related_name="mots")
+    mot = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [models.Index(fields=["antenne", "mot", "personne"], name="mot_recherche_idx")]
+
+    def __str__(self):
+        return self.mot
+
+    @classmethod
+    def indexer(cls, personnes: list[Personne]) -> None:
+        """Write the words of saved persons that have none yet (after a bulk_create)."""
+        cls.objects.bulk_create(
+            cls(antenne_id=p.antenne_id, personne=p, mot=mot)
+            for p in personnes
+            for mot in set(mots_cherchables(f"{p.nom} {p.prenom}"))
+        )
 
 
 class Cadre(models.TextChoices):

@@ -12,12 +12,12 @@ from django.utils import timezone
 from stages.models import (
     Antenne,
     EtatEcheance,
+    MotDuNom,
     Orientation,
-    Personne,
     Role,
     Statut,
     filtre_etat_echeance,
-    normaliser,
+    mots_cherchables,
 )
 
 
@@ -90,23 +90,30 @@ class FiltresListe:
 
 
 def recherche_orientations(antenne: Antenne, texte: str) -> Q:
-    """A text with a digit starts a file reference. Otherwise each word starts the nom or
-    the prénom (or one of their parts), accents and case ignored."""
-    mots = normaliser(texte).split()
+    """A text with a digit starts a file reference. Otherwise each word starts a word of the
+    nom or of the prénom ('pierre' finds Jean-Pierre), accents and case ignored."""
+    mots = mots_cherchables(texte)
     if not mots or any(caractere.isdigit() for caractere in texte):
         return Q(reference__istartswith=texte.strip())
-    personnes = Personne.objects.filter(antenne=antenne)
+    condition = Q()
     for mot in mots:
-        personnes = personnes.filter(
-            Q(nom_normalise__startswith=mot)
-            | Q(prenom_normalise__startswith=mot)
-            # 'Jean-Pierre' and 'de La Fontaine' are found by 'pierre' and 'fontaine'.
-            | Q(nom_normalise__contains=f" {mot}")
-            | Q(prenom_normalise__contains=f" {mot}")
-        )
-    # From the antenne's matching people to their orientations (both indexed), rather than
-    # testing every orientation of the antenne.
-    return Q(personne__in=personnes)
+        # A range of the words' index; startswith keeps the exact rule whatever the collation.
+        plage = Q(mot__gte=mot, mot__startswith=mot)
+        if suivant := mot_suivant(mot):
+            plage &= Q(mot__lt=suivant)
+        condition &= Q(personne__in=MotDuNom.objects.filter(plage, antenne=antenne)
+                       .values("personne"))
+    return condition
+
+
+def mot_suivant(mot: str) -> str:
+    """The first word after every word starting with `mot` ('mar' -> 'mas', 'maz' -> 'mb'),
+    '' when there is none ('zz')."""
+    mot = mot.rstrip("z")
+    if not mot:
+        return ""
+    dernier = mot[-1]
+    return mot[:-1] + ("a" if dernier == "9" else chr(ord(dernier) + 1))
 
 
 def liste_attente(antenne: Antenne, filtres: FiltresListe, aujourd_hui: date) -> QuerySet:

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from stages.models import Antenne, Membre, Prescripteur, Role, TypePrescripteur
+from stages.models import Antenne, Membre, Personne, Prescripteur, Role, TypePrescripteur
 from tests.factories import creer_antenne
 
 MOT_DE_PASSE_DU_README = "demo-stages-2026"
@@ -41,6 +41,18 @@ def test_chaque_compte_se_connecte_avec_le_mot_de_passe_du_readme(demo, client):
         assert reponse.status_code == 302, username
         assert client.get(reverse("accueil")).status_code == 200, username
         client.logout()
+
+
+def test_les_personnes_de_la_demo_se_trouvent_par_leur_nom(demo, client):
+    """Created in bulk (no save()): their normalised names and search words are written too."""
+    personne = Personne.objects.filter(antenne__code="perpignan").order_by("pk").last()
+    client.force_login(get_user_model().objects.get(username="responsable"))
+
+    recherche = f"{personne.prenom[:3]} {personne.nom}"
+    reponse = client.get(reverse("liste_attente"), {"q": recherche, "statut": "tous"})
+
+    assert personne.nom_normalise and personne.prenom_normalise
+    assert personne.pk in {ligne.orientation.personne_id for ligne in reponse.context["lignes"]}
 
 
 def test_le_readme_donne_ces_comptes():

@@ -3,8 +3,8 @@
 Reproducible (seeded) and realistic enough for the planner: about 30 % waiting, the open
 orientations recent so that deadlines are spread over dépassée / critique / proche / ok,
 a few % urgent, about 5 % volontaires without prescripteur, both sexes, every cadre.
-bulk_create skips `save()` and simple-history: the normalised names are set here, and the
-benchmark database has no history rows.
+bulk_create skips `save()` and simple-history: the normalised names and the words of the
+name search are written here, and the benchmark database has no history rows.
 """
 
 import random
@@ -20,6 +20,7 @@ from stages.models import (
     Antenne,
     Cadre,
     Membre,
+    MotDuNom,
     Orientation,
     Personne,
     Prescripteur,
@@ -140,6 +141,7 @@ def _orientations(antenne, prescripteurs, nombre, aujourd_hui, hasard) -> None:
         personnes = Personne.objects.bulk_create(
             [_personne(antenne, hasard) for _ in range(taille)]
         )
+        MotDuNom.indexer(personnes)
         Orientation.objects.bulk_create(
             [
                 _orientation(antenne, personne, prescripteurs, aujourd_hui, hasard)
@@ -151,15 +153,16 @@ def _orientations(antenne, prescripteurs, nombre, aujourd_hui, hasard) -> None:
 def _personne(antenne: Antenne, hasard: random.Random) -> Personne:
     sexe = Sexe.FEMME if hasard.random() < PART_FEMMES else Sexe.HOMME
     nom, prenom = hasard.choice(NOMS), hasard.choice(PRENOMS[sexe])
-    return Personne(
+    personne = Personne(
         antenne=antenne, nom=nom, prenom=prenom, sexe=sexe,
-        nom_normalise=normaliser(nom), prenom_normalise=normaliser(prenom),
         date_naissance=date(1950, 1, 1) + timedelta(days=hasard.randrange(55 * 365)),
         telephone=f"+336{hasard.randrange(10**8):08d}",
         email=f"{normaliser(prenom)}.{hasard.randrange(10**6)}@exemple.invalid"
         if hasard.random() < 0.6 else "",
         adresse=f"{hasard.randrange(1, 120)} rue de la République",
     )
+    personne.normaliser_noms()
+    return personne
 
 
 def _orientation(antenne, personne, prescripteurs, aujourd_hui, hasard) -> Orientation:

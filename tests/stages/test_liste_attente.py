@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stages.models import Cadre, Role, Sexe, Statut, TypeStage
-from stages.selectors import FiltresListe, liste_attente, rangs_liste_attente
+from stages.selectors import FiltresListe, liste_attente, mot_suivant, rangs_liste_attente
 from tests.factories import (
     creer_orientation,
     creer_personne,
@@ -153,6 +153,33 @@ def test_recherche_sans_accents_ni_casse(client_secretariat, antenne, parquet):
     assert trouves("pierre lefevre") == ["Lefèvre-Dupont"]
     assert trouves("pa-26") == ["Durand"]
     assert trouves("rand") == []  # prefixes only
+
+
+def test_recherche_par_chaque_mot_et_apres_un_changement_de_nom(
+    client_secretariat, antenne, parquet
+):
+    artagnan = orientation(antenne, "d'Artagnan", "Charles", prescripteur=parquet)
+    orientation(antenne, "Mazet", "Zoé", prescripteur=parquet)
+    orientation(antenne, "Mb", "Zz", prescripteur=parquet)
+
+    def trouves(texte):
+        return [nom for _, nom in affichees(client_secretariat.get(URL, {"q": texte}))]
+
+    assert trouves("artagnan") == ["d'Artagnan"]
+    assert trouves("maz") == ["Mazet"]  # the range ends before 'mb'
+    assert trouves("zz") == ["Mb"]  # no end to the range
+    personne = artagnan.personne
+    personne.nom = "Porthos"
+    personne.save()
+    assert trouves("artagnan") == []
+    assert trouves("porth") == ["Porthos"]
+
+
+@pytest.mark.parametrize(("mot", "suivant"), [
+    ("mar", "mas"), ("maz", "mb"), ("mazz", "mb"), ("zz", ""), ("a9", "aa"), ("19", "1a"),
+])
+def testmot_suivant(mot, suivant):
+    assert mot_suivant(mot) == suivant
 
 
 def test_totaux(client_secretariat, antenne, parquet, aujourd_hui):
