@@ -123,8 +123,9 @@ class ValeursVuesMixin:
             return brute  # altered by hand: compared as it is, so reported as a conflict
 
     def saisies(self) -> dict[str, Saisie]:
+        """What staff changed, as the model stores it (after its clean(): E.164 phone...)."""
         return {
-            nom: Saisie(vue=self.valeur_vue(nom), nouvelle=self.cleaned_data[nom])
+            nom: Saisie(vue=self.valeur_vue(nom), nouvelle=getattr(self.instance, nom))
             for nom in self.changed_data
         }
 

@@ -123,12 +123,13 @@ def _affichee(champ: Field, valeur) -> str:
 
 
 def _conflits(objet, saisies: dict[str, Saisie]) -> dict[str, ValidationError]:
-    """Fields staff changed that a colleague also changed since the form was opened."""
+    """Fields staff changed that a colleague also changed, to another value, since the form
+    was opened."""
     conflits = {}
     for nom, saisie in saisies.items():
         champ = objet._meta.get_field(nom)
         enregistree = champ.value_from_object(objet)
-        if _comparable(enregistree) != _comparable(saisie.vue):
+        if _comparable(enregistree) not in (_comparable(saisie.vue), _comparable(saisie.nouvelle)):
             conflits[nom] = ValidationError(
                 "Modifié entre-temps par un collègue : la valeur enregistrée est maintenant "
                 "« %(affichee)s ». Vérifiez, puis enregistrez à nouveau pour garder la vôtre.",

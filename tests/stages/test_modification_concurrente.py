@@ -136,6 +136,21 @@ def test_meme_champ_modifie_par_deux_refuse_au_second_sans_rien_enregistrer(
     assert orientation.reference == "PV-MOI" and orientation.personne.email == "eloise@example.fr"
 
 
+def test_meme_valeur_saisie_par_les_deux_n_est_pas_un_conflit(
+    client_secretariat, collegue, orientation
+):
+    mien, sien = formulaire_ouvert(client_secretariat, orientation), formulaire_ouvert(collegue, orientation)
+    collegue.post(URL(orientation), sien | {"reference": "PV-2", "telephone": "0698765432"})
+
+    reponse = client_secretariat.post(
+        URL(orientation), mien | {"reference": "PV-2", "telephone": "06 98 76 54 32"}
+    )
+
+    assert reponse.status_code == 302
+    orientation.refresh_from_db()
+    assert orientation.reference == "PV-2" and orientation.personne.telephone == "+33698765432"
+
+
 def test_conflit_sur_le_prescripteur_nomme_le_prescripteur_enregistre(
     client_secretariat, collegue, antenne, orientation
 ):
