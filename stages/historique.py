@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Field
-from django.utils.formats import date_format
 
+from stages.dates import date_courte
 from stages.models import Orientation, Personne, Prescripteur
 from stages.telephones import affichage_national
 
@@ -56,7 +56,7 @@ def valeur_affichee(champ: Field, valeur, prescripteurs: dict[int, Prescripteur]
     if isinstance(valeur, bool):
         return "oui" if valeur else "non"
     if isinstance(valeur, date):
-        return date_format(valeur, "d/m/Y")
+        return date_courte(valeur)
     return str(valeur)
 
 

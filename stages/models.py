@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from stages.dates import ajouter_mois
+from stages.dates import ajouter_mois, date_courte
 
 
 def normaliser(texte: str) -> str:
@@ -349,7 +349,7 @@ class Orientation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.personne} — {self.get_cadre_display()} ({self.date_orientation:%d/%m/%Y})"
+        return f"{self.personne} — {self.get_cadre_display()} ({date_courte(self.date_orientation)})"
 
     @property
     def est_volontaire(self) -> bool:

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Field, Model
 from django.utils.text import Truncator
 
+from stages.dates import date_courte
 from stages.historique import valeur_affichee
 from stages.models import (
     STATUTS_OUVERTS,
@@ -176,7 +177,7 @@ def echeance_prolonger(
     if nouvelle_echeance <= orientation.echeance:
         raise ValidationError(
             {"nouvelle_echeance": "La nouvelle échéance doit être postérieure à l'actuelle "
-             f"({orientation.echeance:%d/%m/%Y})."}
+             f"({date_courte(orientation.echeance)})."}
         )
     orientation.echeance = nouvelle_echeance
     orientation.accord_prolongation = accord
