@@ -123,7 +123,7 @@ class ValeursVuesMixin:
             return brute  # altered by hand: compared as it is, so reported as a conflict
 
     def saisies(self) -> dict[str, Saisie]:
-        """What staff changed, as the model stores it (after its clean(): E.164 phone...)."""
+        """What staff changed, as the model stores it (after its clean())."""
         return {
             nom: Saisie(vue=self.valeur_vue(nom), nouvelle=getattr(self.instance, nom))
             for nom in self.changed_data
@@ -169,6 +169,19 @@ class ChoixPersonneField(forms.ModelChoiceField):
         return self.NOUVELLE if value == self.NOUVELLE else super().to_python(value)
 
 
+class TelephoneField(forms.CharField):
+    """Read as stored (E.164) whatever the typing: '06 12 34 56 78' and '0612345678' are the
+    same number, for the change and conflict checks as for saving. A number that does not
+    parse is kept as typed: the model's clean() gives the French error."""
+
+    def to_python(self, value):
+        saisie = super().to_python(value)
+        try:
+            return en_e164(saisie) if saisie else saisie
+        except NumeroInvalide:
+            return saisie
+
+
 class PersonneForm(ValeursVuesMixin, IdentiteForm):
     """The person of an orientation. At creation a possible duplicate is never merged
     silently: staff take the known person up again, or state that this is someone else."""
@@ -182,6 +195,7 @@ class PersonneForm(ValeursVuesMixin, IdentiteForm):
 
     class Meta(IdentiteForm.Meta):
         fields = [*IdentiteForm.Meta.fields, "sexe", "telephone", "email", "adresse"]
+        field_classes = {"telephone": TelephoneField}
         help_texts = {
             "telephone": "Par exemple 06 12 34 56 78 ; les numéros d'outre-mer (0590…) sont acceptés.",
         }
@@ -200,15 +214,6 @@ class PersonneForm(ValeursVuesMixin, IdentiteForm):
             # Taking a known person up again: what was typed is only used to find her.
             for champ in self.fields.values():
                 champ.required = False
-
-    def valeur_vue(self, nom: str):
-        vue = super().valeur_vue(nom)
-        if nom == "telephone" and vue:  # shown in national format, stored E.164
-            try:
-                return en_e164(vue)
-            except NumeroInvalide:
-                return vue
-        return vue
 
     def choix_saisi(self) -> str:
         """The raw choice among possible duplicates, to keep its radio button checked."""

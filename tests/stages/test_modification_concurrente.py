@@ -87,6 +87,25 @@ def test_le_formulaire_porte_les_valeurs_vues(client_secretariat, orientation):
     assert valeurs["initial-observations"] == "Première ligne\nSeconde ligne"
 
 
+def test_un_numero_retape_autrement_n_est_pas_une_modification(client_secretariat, orientation):
+    valeurs = formulaire_ouvert(client_secretariat, orientation)
+
+    reponse = client_secretariat.post(URL(orientation), valeurs | {"telephone": "+33 6 12345678"})
+
+    assert reponse.status_code == 302
+    assert orientation.personne.history.count() == 1  # nothing written
+
+
+def test_un_numero_invalide_est_refuse_a_cote_du_champ(client_secretariat, orientation):
+    valeurs = formulaire_ouvert(client_secretariat, orientation)
+
+    reponse = client_secretariat.post(URL(orientation), valeurs | {"telephone": "06 12"})
+
+    assert erreur_affichee(reponse, "telephone").startswith("Numéro de téléphone invalide")
+    orientation.personne.refresh_from_db()
+    assert orientation.personne.telephone == "+33612345678"
+
+
 def test_deux_modifications_de_champs_differents_sont_gardees(
     client_secretariat, collegue, orientation
 ):
