@@ -45,12 +45,15 @@ def demo(transactional_db):
 
 @pytest.fixture
 def connecter(page, live_server):
-    def connecter(username: str, password: str = "demo-stages-2026"):
-        page.goto(f"{live_server.url}/connexion/")
-        page.get_by_label("Nom d’utilisateur").fill(username)
-        page.get_by_label("Mot de passe").fill(password)
-        page.get_by_role("button", name="Se connecter").click()
-        return page
+    """Logs a demo user in, on the test's page or on another one (a second browser)."""
+
+    def connecter(username: str, password: str = "demo-stages-2026", onglet=None):
+        onglet = onglet or page
+        onglet.goto(f"{live_server.url}/connexion/")
+        onglet.get_by_label("Nom d’utilisateur").fill(username)
+        onglet.get_by_label("Mot de passe").fill(password)
+        onglet.get_by_role("button", name="Se connecter").click()
+        return onglet
 
     return connecter
 

@@ -18,11 +18,7 @@ def test_meme_champ_modifie_dans_deux_navigateurs(demo, connecter, browser, live
     expect(sophie.get_by_role("status")).to_contain_text("Antenne de Perpignan")
     sophie.goto(adresse)
     contexte = browser.new_context()
-    rachid = contexte.new_page()
-    rachid.goto(f"{live_server.url}/connexion/")
-    rachid.get_by_label("Nom d’utilisateur").fill("responsable")
-    rachid.get_by_label("Mot de passe").fill("demo-stages-2026")
-    rachid.get_by_role("button", name="Se connecter").click()
+    rachid = connecter("responsable", onglet=contexte.new_page())
     rachid.goto(adresse)
 
     rachid.get_by_label("Observations").fill("Appel du SPIP :\nstage non mixte souhaité")

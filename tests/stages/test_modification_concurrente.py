@@ -53,13 +53,17 @@ class _Formulaire(HTMLParser):
             self._textarea = None
 
 
-def formulaire_ouvert(client, orientation) -> dict:
+def valeurs_envoyees(reponse) -> dict:
     parseur = _Formulaire()
-    parseur.feed(client.get(URL(orientation)).content.decode())
+    parseur.feed(reponse.content.decode())
     return parseur.valeurs
 
 
-def URL(orientation):  # noqa: N802 (reads as a constant of the module)
+def formulaire_ouvert(client, orientation) -> dict:
+    return valeurs_envoyees(client.get(url_modifier(orientation)))
+
+
+def url_modifier(orientation):
     return reverse("orientation_modifier", kwargs={"orientation_id": orientation.pk})
 
 
@@ -90,7 +94,7 @@ def test_le_formulaire_porte_les_valeurs_vues(client_secretariat, orientation):
 def test_un_numero_retape_autrement_n_est_pas_une_modification(client_secretariat, orientation):
     valeurs = formulaire_ouvert(client_secretariat, orientation)
 
-    reponse = client_secretariat.post(URL(orientation), valeurs | {"telephone": "+33 6 12345678"})
+    reponse = client_secretariat.post(url_modifier(orientation), valeurs | {"telephone": "+33 6 12345678"})
 
     assert reponse.status_code == 302
     assert orientation.personne.history.count() == 1  # nothing written
@@ -99,7 +103,7 @@ def test_un_numero_retape_autrement_n_est_pas_une_modification(client_secretaria
 def test_un_numero_invalide_est_refuse_a_cote_du_champ(client_secretariat, orientation):
     valeurs = formulaire_ouvert(client_secretariat, orientation)
 
-    reponse = client_secretariat.post(URL(orientation), valeurs | {"telephone": "06 12"})
+    reponse = client_secretariat.post(url_modifier(orientation), valeurs | {"telephone": "06 12"})
 
     assert erreur_affichee(reponse, "telephone").startswith("Numéro de téléphone invalide")
     orientation.personne.refresh_from_db()
@@ -111,9 +115,9 @@ def test_deux_modifications_de_champs_differents_sont_gardees(
 ):
     mien, sien = formulaire_ouvert(client_secretariat, orientation), formulaire_ouvert(collegue, orientation)
 
-    assert collegue.post(URL(orientation), sien | {"telephone": "06 98 76 54 32"}).status_code == 302
+    assert collegue.post(url_modifier(orientation), sien | {"telephone": "06 98 76 54 32"}).status_code == 302
     # As a browser sends a textarea: line breaks as CRLF, the saved text has LF.
-    reponse = client_secretariat.post(URL(orientation), mien | {
+    reponse = client_secretariat.post(url_modifier(orientation), mien | {
         "reference": "PV-2", "observations": "Première ligne\r\nSeconde ligne, complétée",
         "initial-observations": mien["initial-observations"].replace("\n", "\r\n"),
     })
@@ -129,10 +133,10 @@ def test_meme_champ_modifie_par_deux_refuse_au_second_sans_rien_enregistrer(
     client_secretariat, collegue, orientation
 ):
     mien, sien = formulaire_ouvert(client_secretariat, orientation), formulaire_ouvert(collegue, orientation)
-    collegue.post(URL(orientation), sien | {"reference": "PV-COLLEGUE"})
+    collegue.post(url_modifier(orientation), sien | {"reference": "PV-COLLEGUE"})
 
     reponse = client_secretariat.post(
-        URL(orientation), mien | {"reference": "PV-MOI", "email": "eloise@example.fr"}
+        url_modifier(orientation), mien | {"reference": "PV-MOI", "email": "eloise@example.fr"}
     )
 
     assert reponse.status_code == 200
@@ -146,11 +150,10 @@ def test_meme_champ_modifie_par_deux_refuse_au_second_sans_rien_enregistrer(
     assert orientation.history.count() == 2 and orientation.personne.history.count() == 1
 
     # The form shown again now carries the saved value: sending it keeps mine, knowingly.
-    parseur = _Formulaire()
-    parseur.feed(reponse.content.decode())
-    assert parseur.valeurs["reference"] == "PV-MOI"
-    assert parseur.valeurs["initial-reference"] == "PV-COLLEGUE"
-    assert client_secretariat.post(URL(orientation), parseur.valeurs).status_code == 302
+    renvoyees = valeurs_envoyees(reponse)
+    assert renvoyees["reference"] == "PV-MOI"
+    assert renvoyees["initial-reference"] == "PV-COLLEGUE"
+    assert client_secretariat.post(url_modifier(orientation), renvoyees).status_code == 302
     orientation.refresh_from_db()
     assert orientation.reference == "PV-MOI" and orientation.personne.email == "eloise@example.fr"
 
@@ -159,10 +162,10 @@ def test_meme_valeur_saisie_par_les_deux_n_est_pas_un_conflit(
     client_secretariat, collegue, orientation
 ):
     mien, sien = formulaire_ouvert(client_secretariat, orientation), formulaire_ouvert(collegue, orientation)
-    collegue.post(URL(orientation), sien | {"reference": "PV-2", "telephone": "0698765432"})
+    collegue.post(url_modifier(orientation), sien | {"reference": "PV-2", "telephone": "0698765432"})
 
     reponse = client_secretariat.post(
-        URL(orientation), mien | {"reference": "PV-2", "telephone": "06 98 76 54 32"}
+        url_modifier(orientation), mien | {"reference": "PV-2", "telephone": "06 98 76 54 32"}
     )
 
     assert reponse.status_code == 302
@@ -176,9 +179,9 @@ def test_conflit_sur_le_prescripteur_nomme_le_prescripteur_enregistre(
     autre = creer_prescripteur(antenne, nom="SPIP de Perpignan")
     troisieme = creer_prescripteur(antenne, nom="JAP de Perpignan")
     mien, sien = formulaire_ouvert(client_secretariat, orientation), formulaire_ouvert(collegue, orientation)
-    collegue.post(URL(orientation), sien | {"prescripteur": str(autre.pk)})
+    collegue.post(url_modifier(orientation), sien | {"prescripteur": str(autre.pk)})
 
-    reponse = client_secretariat.post(URL(orientation), mien | {"prescripteur": str(troisieme.pk)})
+    reponse = client_secretariat.post(url_modifier(orientation), mien | {"prescripteur": str(troisieme.pk)})
 
     assert "maintenant « SPIP de Perpignan »" in erreur_affichee(reponse, "prescripteur")
     orientation.refresh_from_db()
