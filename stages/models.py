@@ -143,8 +143,9 @@ class Personne(models.Model):
     telephone = models.CharField("téléphone", max_length=20, blank=True, help_text="E.164")
     email = models.EmailField("e-mail", blank=True)
     adresse = models.TextField("adresse postale", blank=True)
-    # Accents and case removed, kept for the duplicate check and the name search.
-    nom_normalise = models.CharField(max_length=100, editable=False, db_index=True)
+    # Accents and case removed, for the duplicate check (personne_doublon_idx); the name
+    # search reads `MotDuNom`.
+    nom_normalise = models.CharField(max_length=100, editable=False)
     prenom_normalise = models.CharField(max_length=100, editable=False)
     history = HistoricalRecords()
 
