@@ -1,7 +1,13 @@
-"""Date arithmetic of the field (deadlines counted in months) and the short date staff read."""
+"""Date arithmetic of the field (deadlines counted in months) and the dates staff read."""
 
 import calendar
-from datetime import date
+from datetime import date, datetime
+
+JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MOIS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
 
 
 def ajouter_mois(depart: date, mois: int) -> date:
@@ -16,3 +22,12 @@ def date_courte(valeur: date | None) -> str:
     """03/03/2026 (every table, the timeline, messages). strftime rather than Django's
     |date:"d/m/Y", whose locale lookups cost 3 ms on a 50-line page of the waiting list."""
     return valeur.strftime("%d/%m/%Y") if valeur else ""
+
+
+def date_longue(valeur: date | datetime | None) -> str:
+    """'mardi 1er décembre 2026': the ordinal 1er of French typography, which Django's
+    |date:"l j F Y" does not write. A datetime must already be local time."""
+    if not valeur:
+        return ""
+    jour = "1er" if valeur.day == 1 else str(valeur.day)
+    return f"{JOURS[valeur.weekday()]} {jour} {MOIS[valeur.month - 1]} {valeur.year}"

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from stages.access import CLE_SESSION, Droit
@@ -10,7 +11,7 @@ from stages.selectors import indicateurs_par_antenne
 @login_required
 def accueil(request):
     acces = request.acces
-    contexte = {}
+    contexte = {"aujourd_hui": timezone.localdate()}
     if acces.peut(Droit.INDICATEURS):
         contexte["indicateurs"] = indicateurs_par_antenne(acces)
     return render(request, "stages/accueil.html", contexte)

@@ -9,12 +9,12 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
 from stages import services
 from stages.access import Droit, de_l_antenne, droit_requis, objet_ou_404
+from stages.dates import date_longue
 from stages.forms import (
     IdentiteForm,
     OrientationForm,
@@ -104,7 +104,7 @@ def orientation_nouvelle(request):
                 if creee:
                     messages.success(request, (
                         f"Orientation de {orientation.personne} enregistrée, échéance le "
-                        f"{date_format(orientation.echeance, 'l j F Y')}."
+                        f"{date_longue(orientation.echeance)}."
                     ))
                 else:
                     messages.info(request, DEJA_ENREGISTREE)

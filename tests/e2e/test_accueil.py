@@ -1,7 +1,7 @@
-import re
-
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from stages.dates import date_longue
 from tests.e2e.conftest import violations_graves
 
 
@@ -11,9 +11,9 @@ def test_connexion_demo_puis_accueil_accessible(demo, connecter, live_server):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour Rachid")
     expect(page.locator(".entete")).to_contain_text("Antenne de Perpignan")
     expect(page.locator(".entete")).to_contain_text("Responsable d'antenne")
-    # French long date, e.g. "lundi 23 novembre 2026".
+    # Today's French long date, e.g. "mardi 1er décembre 2026".
     expect(page.locator(".date-du-jour")).to_have_text(
-        re.compile(r"Nous sommes le (lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d+ \w+ \d{4}\.")
+        f"Nous sommes le {date_longue(timezone.localdate())}."
     )
     assert violations_graves(page) == []
 

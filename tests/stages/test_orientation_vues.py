@@ -7,7 +7,9 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
+from stages.dates import date_longue
 from stages.models import Cadre, Orientation, Personne, Prescripteur, Role, Statut
 from stages.services import Saisie, echeance_prolonger, orientation_modifier, orientation_sortir
 from tests.factories import (
@@ -58,7 +60,7 @@ def test_creation_echeance_par_defaut_decision_plus_six_mois(client_secretariat,
     assert orientation.personne.telephone == "+33612345678"
     assert orientation.antenne == prescripteur.antenne
     assert messages_de(reponse) == [
-        "Orientation de MARTIN Léo enregistrée, échéance le lundi 1 mars 2027."
+        "Orientation de MARTIN Léo enregistrée, échéance le lundi 1er mars 2027."
     ]
 
 
@@ -223,8 +225,7 @@ def test_historique_apres_modification_qui_quand_avant_apres(
     contenu = page(client_secretariat, orientation)
     historique = contenu.split('id="titre-historique"', 1)[1]
     assert "Sophie Garcia" in historique
-    assert re.search(r"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d+ \w+ \d{4} à \d\d:\d\d",
-                     historique)
+    assert f"{date_longue(timezone.localdate())} à " in historique
     for champ, avant, apres in [
         ("Référence du dossier", "PV-1", "PV-2"),
         ("Type de stage requis", "Mixte", "Non mixte (femmes)"),

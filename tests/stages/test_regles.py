@@ -1,12 +1,13 @@
 """Rules of the field: deadlines, phone numbers, validation shared by every entry path."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template import engines
 from django.utils import timezone
 
-from stages.dates import ajouter_mois
+from stages.dates import ajouter_mois, date_longue
 from stages.models import (
     Cadre,
     EtatEcheance,
@@ -31,6 +32,25 @@ from tests.factories import creer_prescripteur
 )
 def test_ajouter_mois_garde_le_jour_ou_prend_le_dernier_du_mois(depart, mois, attendu):
     assert ajouter_mois(depart, mois) == attendu
+
+
+@pytest.mark.parametrize(
+    ("jour", "texte"),
+    [
+        (date(2026, 12, 1), "mardi 1er décembre 2026"),
+        (date(2027, 8, 2), "lundi 2 août 2027"),
+        (date(2026, 2, 22), "dimanche 22 février 2026"),
+    ],
+)
+def test_date_longue_ecrit_le_premier_du_mois_1er(jour, texte):
+    assert date_longue(jour) == texte
+
+
+def test_filtre_date_longue_lit_l_heure_de_paris():
+    # 23:30 UTC on 31 December is already 1 January in Paris.
+    gabarit = engines["django"].from_string("{{ quand|date_longue }} à {{ quand|time:'H:i' }}")
+    rendu = gabarit.render({"quand": datetime(2026, 12, 31, 23, 30, tzinfo=UTC)})
+    assert rendu == "vendredi 1er janvier 2027 à 00:30"
 
 
 def test_echeance_peine_de_stage_compte_depuis_la_condamnation_definitive():
