@@ -2,10 +2,11 @@ import uuid
 from datetime import date
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q
 
 from stages.models import (
+    DATES_DE_L_ECHEANCE,
     Antenne,
     Cadre,
     EtatEcheance,
@@ -138,7 +139,21 @@ class ValeursVuesMixin:
                     self.data[self[nom].html_initial_name] = erreur.params["enregistree"]
 
 
-class IdentiteForm(DatesMixin, forms.ModelForm):
+class FormulaireModele(forms.ModelForm):
+    """A ModelForm whose model.clean() may also judge fields the form does not show (the
+    échéance once created, the other fields of an orientation whose urgency is changed):
+    their errors go on top of the form, where Django would raise « has no field named »."""
+
+    def add_error(self, field, error):
+        if field is None and hasattr(error, "error_dict"):
+            par_champ = {}
+            for nom, erreurs in error.error_dict.items():
+                par_champ.setdefault(nom if nom in self.fields else NON_FIELD_ERRORS, []).extend(erreurs)
+            error = ValidationError(par_champ)
+        super().add_error(field, error)
+
+
+class IdentiteForm(DatesMixin, FormulaireModele):
     """Nom, prénom and date de naissance: what possible duplicates are looked up by."""
 
     class Meta:
@@ -244,8 +259,10 @@ class PersonneForm(ValeursVuesMixin, IdentiteForm):
         return choix if isinstance(choix, Personne) else self.instance
 
 
-class OrientationForm(ValeursVuesMixin, DatesMixin, forms.ModelForm):
-    """An orientation; the échéance is set here only at creation (then: prolonger)."""
+class OrientationForm(ValeursVuesMixin, DatesMixin, FormulaireModele):
+    """An orientation. The échéance is typed here only at creation; afterwards it follows
+    corrected dates when it is the antenne's delay (`Orientation.echeance_apres_correction`),
+    and is otherwise changed by `services.echeance_prolonger`."""
 
     # Drawn when the empty form is shown, sent back with it: a second submit of the same
     # form finds the orientation the first one created.
@@ -293,6 +310,25 @@ class OrientationForm(ValeursVuesMixin, DatesMixin, forms.ModelForm):
                 "une peine de stage, de la date d'orientation pour une démarche volontaire)."
             )
 
+    def clean(self):
+        donnees = super().clean()
+        if self.instance.pk and not self.errors:  # the instance still holds the saved values
+            # Only what staff changed: a date a colleague corrected meanwhile is kept.
+            nouvelle = self.instance.echeance_apres_correction(**{
+                nom: donnees[nom] for nom in DATES_DE_L_ECHEANCE if nom in self.changed_data
+            })
+            if nouvelle:
+                self.instance.echeance = self.instance.echeance_initiale = nouvelle
+        return donnees
+
+    def saisies(self) -> dict[str, Saisie]:
+        saisies = super().saisies()
+        vue = self.initial.get("echeance")
+        if self.instance.pk and self.instance.echeance != vue:  # recomputed by clean()
+            for nom in ("echeance", "echeance_initiale"):
+                saisies[nom] = Saisie(vue=vue, nouvelle=getattr(self.instance, nom))
+        return saisies
+
     def deja_enregistree(self) -> Orientation | None:
         """The orientation this very form already created (double submit), if any.
 
@@ -308,7 +344,7 @@ class OrientationForm(ValeursVuesMixin, DatesMixin, forms.ModelForm):
         ).first()
 
 
-class UrgenceForm(forms.ModelForm):
+class UrgenceForm(FormulaireModele):
     class Meta:
         model = Orientation
         fields = ["urgent", "motif_urgence"]
@@ -360,7 +396,7 @@ class SortieForm(forms.Form):
         return donnees["motif"]
 
 
-class PrescripteurForm(forms.ModelForm):
+class PrescripteurForm(FormulaireModele):
     """Quick add from the orientation form, whose own <form> cannot contain another one: the
     fields join the <form id="form-prescripteur"> placed after it (HTML `form` attribute)."""
 

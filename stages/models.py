@@ -363,6 +363,20 @@ class Orientation(models.Model):
     def etat_echeance(self, aujourd_hui: date) -> EtatEcheance:
         return etat_echeance(self.echeance, aujourd_hui)
 
+    def echeance_selon_le_delai(self, **corrections) -> date:
+        """The antenne's delay from the date the law counts from, with `corrections` (cadre,
+        date_orientation, date_decision, date_definitive) in place of the saved values."""
+        valeurs = {nom: getattr(self, nom) for nom in DATES_DE_L_ECHEANCE} | corrections
+        return echeance_par_defaut(**valeurs, delai_mois=self.antenne.delai_mois)
+
+    def echeance_apres_correction(self, **corrections) -> date | None:
+        """The échéance once the dates it counts from are corrected (a typo in the decision
+        date): it follows them when it is the antenne's delay, None when it was typed at
+        creation or prolonged with the prescripteur's accord, and so stays as it is."""
+        if self.est_prolongee or self.echeance != self.echeance_selon_le_delai():
+            return None
+        return self.echeance_selon_le_delai(**corrections)
+
     def clean(self):
         """The rules every entry path shares: forms, import, services."""
         erreurs = {}
@@ -400,6 +414,10 @@ class Orientation(models.Model):
             erreurs["prescripteur"] = "Ce prescripteur n'appartient pas à votre antenne."
         if erreurs:
             raise ValidationError(erreurs)
+
+
+# What the default échéance is computed from (see `echeance_par_defaut`).
+DATES_DE_L_ECHEANCE = ("cadre", "date_orientation", "date_decision", "date_definitive")
 
 
 def echeance_par_defaut(

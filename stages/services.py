@@ -150,7 +150,8 @@ def orientation_modifier(
     Only the fields staff changed are applied, on the locked rows: a colleague's change of
     another field made meanwhile (an extended deadline, a new phone number) is kept, and a
     change of the same field is refused rather than silently overwritten. An object left
-    unchanged writes no history. The échéance is not changed here: see `echeance_prolonger`.
+    unchanged writes no history. The échéance changes here only when it follows corrected
+    dates (`Orientation.echeance_apres_correction`); otherwise see `echeance_prolonger`.
     """
     orientation = _verrouiller_ouverte(orientation)
     personne = Personne.objects.select_for_update().get(pk=orientation.personne_id)

@@ -126,7 +126,7 @@ def orientation_modifier(request, orientation_id: int):
     )
     if donnees is not None and _tous_valides(personne_form, orientation_form):
         try:
-            services.orientation_modifier(
+            modifiee = services.orientation_modifier(
                 orientation=orientation, champs_orientation=orientation_form.saisies(),
                 champs_personne=personne_form.saisies(),
             )
@@ -136,7 +136,11 @@ def orientation_modifier(request, orientation_id: int):
             if reponse := _refus(request, erreur, orientation, personne_form, orientation_form):
                 return reponse
         else:
-            messages.success(request, "Modifications enregistrées.")
+            message = "Modifications enregistrées."
+            if modifiee.echeance != orientation.echeance:
+                message += (f" L'échéance suit la date corrigée (délai de l'antenne) : "
+                            f"{date_longue(modifiee.echeance)}.")
+            messages.success(request, message)
             return _vers_fiche(request, orientation)
     return _page_formulaire(request, personne_form, orientation_form, orientation)
 

@@ -22,9 +22,9 @@ from django.db.models import Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 
+from stages.dates import date_longue
 from stages.models import Antenne, Membre, Orientation, Role
 
 BUDGET_P95_MS, BUDGET_REQUETES = 50, 12
@@ -236,8 +236,8 @@ def machine() -> str:
 
 
 def maintenant() -> str:
-    with translation.override("fr"):
-        return date_format(timezone.localtime(), "l j F Y à H:i")
+    heure = timezone.localtime()
+    return f"{date_longue(heure)} à {heure:%H:%M}"
 
 
 def remplacer_section(texte: str, cle: str, contenu: str) -> str:

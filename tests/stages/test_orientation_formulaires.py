@@ -19,7 +19,7 @@ from stages.forms import (
     SortieForm,
     UrgenceForm,
 )
-from stages.models import Cadre, Orientation, Personne, Statut
+from stages.models import Cadre, Orientation, Personne, Prescripteur, Statut
 from stages.services import MOTIF_PROLONGATION_MAX
 from tests.factories import creer_orientation, creer_personne, creer_prescripteur
 
@@ -296,3 +296,62 @@ def test_actions_saisie_aleatoire_jamais_de_500(client_secretariat, antenne, act
     orientation = creer_orientation(antenne)
     reponse = client_secretariat.post(reverse(action, args=[orientation.pk]), donnees)
     assert reponse.status_code in (200, 302)
+
+
+def _etat(orientation: Orientation) -> tuple:
+    """Every saved value of an orientation and its person, and their history lengths."""
+    orientation = Orientation.objects.select_related("personne").get(pk=orientation.pk)
+    personne = orientation.personne
+    return (
+        [getattr(orientation, champ.attname) for champ in Orientation._meta.concrete_fields],
+        [getattr(personne, champ.attname) for champ in Personne._meta.concrete_fields],
+        orientation.history.count(), personne.history.count(),
+    )
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(saisie=SAISIES, avec_prescripteur=st.booleans())
+@example(saisie={"nom": "Martin", "prenom": "Léo", "date_naissance": "1985-06-01", "sexe": "M",
+                 "cadre": Cadre.ALTERNATIVE, "date_orientation": "2026-10-10",
+                 "date_decision": "2026-10-05"}, avec_prescripteur=True)  # after the échéance
+def test_modification_aleatoire_jamais_de_500_ni_d_enregistrement_partiel(
+    client_secretariat, antenne, prescripteur, saisie, avec_prescripteur
+):
+    orientation = creer_orientation(antenne, prescripteur=prescripteur,
+                                    echeance=date(2026, 10, 1), echeance_initiale=date(2026, 9, 1))
+    if avec_prescripteur:
+        saisie = saisie | {"prescripteur": prescripteur.pk}
+    avant = _etat(orientation)
+
+    reponse = client_secretariat.post(reverse("orientation_modifier", args=[orientation.pk]), saisie)
+
+    assert reponse.status_code in (200, 302)
+    if reponse.status_code == 200:
+        assert _etat(orientation) == avant
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parametres=st.dictionaries(
+    st.sampled_from(["q", "statut", "prescripteur", "cadre", "sexe", "echeance", "urgent", "page"]),
+    st.one_of(TEXTE, st.integers().map(str)),
+), htmx=st.booleans())
+def test_filtres_de_la_liste_aleatoires_jamais_de_500(client_secretariat, parametres, htmx):
+    reponse = client_secretariat.get(
+        reverse("liste_attente"), parametres, headers={"HX-Request": "true"} if htmx else {}
+    )
+    assert reponse.status_code == 200
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(donnees=st.fixed_dictionaries({}, optional={
+    "prescripteur-nom": TEXTE, "prescripteur-type": _ou_aleatoire("spip"),
+    "prescripteur-email": TEXTE, "prescripteur-adresse": TEXTE, "suivant": TEXTE,
+}))
+def test_prescripteur_rapide_saisie_aleatoire_jamais_de_500(client_secretariat, antenne, donnees):
+    avant = Prescripteur.objects.count()
+    reponse = client_secretariat.post(reverse("prescripteur_nouveau"), donnees)
+    assert reponse.status_code in (200, 302)
+    assert Prescripteur.objects.count() == avant + (reponse.status_code == 302)

@@ -1,6 +1,7 @@
 """The orientation pages through the test client: creation, duplicates, the page and its
 timeline, the actions, closed orientations, another antenne, query counts."""
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -285,6 +286,86 @@ def test_modifier_une_saisie_impossible_reste_sur_le_formulaire(
     assert "postérieure à la date d'orientation" in erreur_affichee(reponse, "date_decision")
     orientation.refresh_from_db()
     assert orientation.reference == "PV-1" and orientation.history.count() == 1
+
+
+def _modifier(client, orientation, prescripteur, **champs):
+    """POST the edit form with the saved values, but `champs`."""
+    personne = orientation.personne
+    saisie = saisie_creation(
+        prescripteur, nom=personne.nom, prenom=personne.prenom, sexe=personne.sexe,
+        date_naissance=personne.date_naissance.isoformat(), telephone="06 12 34 56 78",
+        reference=orientation.reference, date_orientation=orientation.date_orientation.isoformat(),
+        date_decision=orientation.date_decision.isoformat(),
+    )
+    return client.post(url("orientation_modifier", orientation), saisie | champs)
+
+
+def test_corriger_la_date_de_decision_fait_suivre_l_echeance_du_delai(
+    client_secretariat, orientation, prescripteur
+):
+    # Saved with a typo: decided on 20/08/2026, due on 20/02/2027; really decided on 31/08.
+    reponse = _modifier(client_secretariat, orientation, prescripteur, date_decision="2026-08-31")
+
+    assert reponse.status_code == 302
+    assert messages_de(reponse) == [
+        "Modifications enregistrées. L'échéance suit la date corrigée (délai de l'antenne) : "
+        "dimanche 28 février 2027."
+    ]
+    orientation.refresh_from_db()
+    assert orientation.echeance == orientation.echeance_initiale == date(2027, 2, 28)
+    assert not orientation.est_prolongee
+    assert orientation.history.first().prev_record.echeance == date(2027, 2, 20)
+
+
+@pytest.mark.parametrize("echeance_initiale", [date(2027, 5, 31), date(2027, 2, 20)])
+def test_corriger_la_decision_garde_une_echeance_saisie_ou_prolongee(
+    client_secretariat, orientation, prescripteur, echeance_initiale
+):
+    # Typed at creation (31/05/2027, the prescripteur's own delay), or prolonged to it.
+    Orientation.objects.filter(pk=orientation.pk).update(
+        echeance=date(2027, 5, 31), echeance_initiale=echeance_initiale
+    )
+
+    reponse = _modifier(client_secretariat, orientation, prescripteur, date_decision="2026-08-31")
+
+    assert messages_de(reponse) == ["Modifications enregistrées."]
+    orientation.refresh_from_db()
+    assert (orientation.date_decision, orientation.echeance) == (date(2026, 8, 31), date(2027, 5, 31))
+    assert orientation.echeance_initiale == echeance_initiale
+
+
+def test_corriger_la_decision_apres_une_echeance_prolongee_est_refuse_sans_erreur_serveur(
+    client_secretariat, orientation, prescripteur
+):
+    # Decision typed in 2025 instead of 2026, échéance then prolonged once (still past).
+    Orientation.objects.filter(pk=orientation.pk).update(
+        date_orientation=date(2026, 11, 1), date_decision=date(2025, 10, 15),
+        echeance_initiale=date(2026, 4, 15), echeance=date(2026, 6, 30),
+    )
+    orientation.refresh_from_db()
+
+    reponse = _modifier(client_secretariat, orientation, prescripteur, date_decision="2026-10-15")
+
+    assert reponse.status_code == 200
+    alerte = reponse.content.decode().split('role="alert"', 1)[1].split("</div>", 1)[0]
+    assert "L'échéance ne peut pas précéder la date de la décision." in html.unescape(alerte)
+    orientation.refresh_from_db()
+    assert orientation.date_decision == date(2025, 10, 15)
+
+
+def test_urgence_sur_une_orientation_reprise_incomplete_sans_erreur_serveur(
+    client_secretariat, orientation
+):
+    # Data of an old spreadsheet: a judicial cadre without its prescripteur.
+    Orientation.objects.filter(pk=orientation.pk).update(prescripteur=None)
+
+    reponse = client_secretariat.post(url("orientation_urgence", orientation),
+                                      {"urgent": "on", "motif_urgence": "Réorientation"})
+
+    assert reponse.status_code == 200
+    assert "Indiquez le prescripteur de cette mesure judiciaire." in reponse.content.decode()
+    orientation.refresh_from_db()
+    assert not orientation.urgent
 
 
 def test_prolonger_avec_accord_visible_dans_l_historique(client_secretariat, orientation):
