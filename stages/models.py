@@ -14,18 +14,22 @@ from simple_history.models import HistoricalRecords
 
 from stages.dates import ajouter_mois, date_courte
 
+# Letters NFKD does not split into a base letter and an accent.
+LETTRES_LIEES = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th"})
+
 
 def normaliser(texte: str) -> str:
-    """Lower case without accents nor extra spaces: 'Éloïse  Durand' -> 'eloise durand'."""
-    sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
-    return " ".join(sans_accents.lower().replace("-", " ").split())
+    """The words of a name in lower case, without accents nor punctuation, each letter of any
+    script kept: 'Éloïse-Marie  DURAND' -> 'eloise marie durand', 'Lætitia' -> 'laetitia',
+    "d’Artagnan" -> 'd artagnan', 'Андрей' -> 'андреи'. For duplicates and the search."""
+    decompose = unicodedata.normalize("NFKD", texte.casefold().translate(LETTRES_LIEES))
+    sans_accents = "".join(c for c in decompose if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[^\W_]+", sans_accents))
 
 
 def mots_cherchables(texte: str) -> list[str]:
-    """The words a name is found by: 'Lefèvre-Dupont' -> ['lefevre', 'dupont'],
-    "d'Artagnan" -> ['d', 'artagnan']. Letters and digits only, so that their index order is
-    the same in every collation (see `MotDuNom`)."""
-    return re.findall(r"[a-z0-9]+", normaliser(texte))
+    """The words a name is found by: 'Lefèvre-Dupont' -> ['lefevre', 'dupont']."""
+    return normaliser(texte).split()
 
 
 class Antenne(models.Model):

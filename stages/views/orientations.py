@@ -239,7 +239,9 @@ def doublons(request):
 def _suivant(request) -> str:
     """The orientation form the quick add was opened from: a page of this site only."""
     suivant = request.POST.get("suivant") or request.GET.get("suivant", "")
-    if url_has_allowed_host_and_scheme(
+    # A path of this site: anything else (another host, or a bare word that redirect()
+    # would take for a view name) goes back to the new orientation form.
+    if suivant.startswith("/") and url_has_allowed_host_and_scheme(
         suivant, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return suivant

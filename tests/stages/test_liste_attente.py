@@ -155,6 +155,21 @@ def test_recherche_sans_accents_ni_casse(client_secretariat, antenne, parquet):
     assert trouves("rand") == []  # prefixes only
 
 
+def test_recherche_des_noms_d_autres_ecritures_et_lettres_liees(client_secretariat, antenne, parquet):
+    orientation(antenne, "Иванов", "Андрей", prescripteur=parquet)
+    orientation(antenne, "Cœurdevey", "Lætitia", prescripteur=parquet)
+    orientation(antenne, "Zzyzx", "Zoé", prescripteur=parquet)  # an ASCII word after the others
+
+    def trouves(texte):
+        return [nom for _, nom in affichees(client_secretariat.get(URL, {"q": texte}))]
+
+    assert trouves("андр") == ["Иванов"]
+    assert trouves("ИВАН") == ["Иванов"]
+    assert trouves("laetitia coeur") == ["Cœurdevey"]
+    assert trouves("lætitia") == ["Cœurdevey"]
+    assert trouves("zzy") == ["Zzyzx"]
+
+
 def test_recherche_par_chaque_mot_et_apres_un_changement_de_nom(
     client_secretariat, antenne, parquet
 ):
@@ -177,6 +192,7 @@ def test_recherche_par_chaque_mot_et_apres_un_changement_de_nom(
 
 @pytest.mark.parametrize(("mot", "suivant"), [
     ("mar", "mas"), ("maz", "mb"), ("mazz", "mb"), ("zz", ""), ("a9", "aa"), ("19", "1a"),
+    ("андр", ""), ("laßt", ""),
 ])
 def testmot_suivant(mot, suivant):
     assert mot_suivant(mot) == suivant

@@ -138,6 +138,22 @@ def test_fragment_doublons_vide_si_identite_incomplete_ou_differente(client_secr
         assert "Reprendre cette personne" not in reponse.content.decode()
 
 
+@pytest.mark.parametrize(("connue", "saisie", "doublon"), [
+    (("Lætitia", "Cœur"), ("Laetitia", "COEUR"), True),
+    (("Jean", "d’Artagnan"), ("jean", "D'ARTAGNAN"), True),
+    (("Андрей", "Иванов"), ("андрей", "ИВАНОВ"), True),
+    (("Андрей", "Иванов"), ("Мария", "Петрова"), False),  # no longer both reduced to ''
+])
+def test_doublons_lettres_liees_apostrophes_et_autres_ecritures(
+    client_secretariat, antenne, connue, saisie, doublon
+):
+    creer_personne(antenne, prenom=connue[0], nom=connue[1], date_naissance=date(1990, 2, 3))
+    reponse = client_secretariat.get(reverse("doublons"), {
+        "prenom": saisie[0], "nom": saisie[1], "date_naissance": "1990-02-03",
+    }, headers=HTMX)
+    assert ("Reprendre cette personne" in reponse.content.decode()) is doublon
+
+
 def test_doublon_jamais_fusionne_en_silence(client_secretariat, prescripteur, eloise):
     saisie = saisie_creation(prescripteur, nom="Durand", prenom="eloise",
                              date_naissance="1990-02-03", sexe="F")

@@ -1,8 +1,10 @@
 """Rules of the field: deadlines, phone numbers, validation shared by every entry path."""
 
 from datetime import UTC, date, datetime, timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.template import engines
 from django.utils import timezone
@@ -11,6 +13,7 @@ from stages.dates import ajouter_mois, date_longue
 from stages.models import (
     Cadre,
     EtatEcheance,
+    MotDuNom,
     Orientation,
     Personne,
     echeance_par_defaut,
@@ -78,8 +81,14 @@ def test_etat_echeance_seuils(jours, etat):
     assert etat_echeance(aujourd_hui + timedelta(days=jours), aujourd_hui) == etat
 
 
-def test_normaliser_ignore_accents_casse_tirets_espaces():
-    assert normaliser("  Éloïse-Marie  DURAND ") == "eloise marie durand"
+@pytest.mark.parametrize(("saisie", "normalise"), [
+    ("  Éloïse-Marie  DURAND ", "eloise marie durand"),
+    ("Lætitia", "laetitia"), ("CŒUR", "coeur"), ("Strauß", "strauss"), ("Øberg", "oberg"),
+    ("d’Artagnan", "d artagnan"), ("d'Artagnan", "d artagnan"),
+    ("Андрей", "андреи"), ("Nguyễn", "nguyen"), ("محمد", "محمد"),
+])
+def test_normaliser_ignore_accents_casse_ponctuation_garde_chaque_lettre(saisie, normalise):
+    assert normaliser(saisie) == normalise
 
 
 @pytest.mark.parametrize(
@@ -177,3 +186,21 @@ def test_orientation_refuse_le_prescripteur_d_une_autre_antenne(antenne, autre_a
 
 def test_orientation_valide(antenne):
     _orientation(antenne).full_clean(exclude=["personne"])
+
+
+def test_migration_renormalise_les_noms_enregistres_avant(antenne):
+    laetitia = Personne.objects.create(antenne=antenne, nom="Cœur", prenom="Lætitia", sexe="F",
+                                       date_naissance=date(1990, 1, 1))
+    durand = Personne.objects.create(antenne=antenne, nom="Durand", prenom="Léo", sexe="M",
+                                     date_naissance=date(1990, 1, 1))
+    # As the former normalisation left them: letters outside ASCII dropped.
+    Personne.objects.filter(pk=laetitia.pk).update(nom_normalise="cur", prenom_normalise="ltitia")
+    MotDuNom.objects.filter(personne=laetitia).update(mot="cur")
+    avant_durand = list(MotDuNom.objects.filter(personne=durand).values_list("pk", flat=True))
+
+    import_module("stages.migrations.0005_noms_normalises_toutes_lettres").renormaliser(apps, None)
+
+    laetitia.refresh_from_db()
+    assert (laetitia.nom_normalise, laetitia.prenom_normalise) == ("coeur", "laetitia")
+    assert set(laetitia.mots.values_list("mot", flat=True)) == {"coeur", "laetitia"}
+    assert list(durand.mots.values_list("pk", flat=True)) == avant_durand  # untouched
