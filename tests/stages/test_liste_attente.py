@@ -37,6 +37,11 @@ def affichees(reponse) -> list[tuple[int | None, str]]:
     return [(ligne.rang, ligne.orientation.personne.nom) for ligne in reponse.context["lignes"]]
 
 
+def trouves(client, texte: str) -> list[str]:
+    """The noms shown by a search."""
+    return [nom for _, nom in affichees(client.get(URL, {"q": texte}))]
+
+
 def test_ordre_urgentes_puis_date_puis_id(antenne, parquet, aujourd_hui):
     jour = aujourd_hui - timedelta(days=90)
     tardive = orientation(antenne, "Tardive", date_orientation=jour, prescripteur=parquet)
@@ -143,16 +148,13 @@ def test_recherche_sans_accents_ni_casse(client_secretariat, antenne, parquet):
     orientation(antenne, "Lefèvre-Dupont", "Jean-Pierre", prescripteur=parquet)
     orientation(antenne, "Martin", "Paul", prescripteur=parquet)
 
-    def trouves(texte):
-        return [nom for _, nom in affichees(client_secretariat.get(URL, {"q": texte}))]
-
-    assert trouves("ELOISE") == ["Durand"]
-    assert trouves("élo dur") == ["Durand"]
-    assert trouves("DÛRAND") == ["Durand"]
-    assert trouves("dupont") == ["Lefèvre-Dupont"]
-    assert trouves("pierre lefevre") == ["Lefèvre-Dupont"]
-    assert trouves("pa-26") == ["Durand"]
-    assert trouves("rand") == []  # prefixes only
+    assert trouves(client_secretariat, "ELOISE") == ["Durand"]
+    assert trouves(client_secretariat, "élo dur") == ["Durand"]
+    assert trouves(client_secretariat, "DÛRAND") == ["Durand"]
+    assert trouves(client_secretariat, "dupont") == ["Lefèvre-Dupont"]
+    assert trouves(client_secretariat, "pierre lefevre") == ["Lefèvre-Dupont"]
+    assert trouves(client_secretariat, "pa-26") == ["Durand"]
+    assert trouves(client_secretariat, "rand") == []  # prefixes only
 
 
 def test_recherche_des_noms_d_autres_ecritures_et_lettres_liees(client_secretariat, antenne, parquet):
@@ -160,14 +162,11 @@ def test_recherche_des_noms_d_autres_ecritures_et_lettres_liees(client_secretari
     orientation(antenne, "Cœurdevey", "Lætitia", prescripteur=parquet)
     orientation(antenne, "Zzyzx", "Zoé", prescripteur=parquet)  # an ASCII word after the others
 
-    def trouves(texte):
-        return [nom for _, nom in affichees(client_secretariat.get(URL, {"q": texte}))]
-
-    assert trouves("андр") == ["Иванов"]
-    assert trouves("ИВАН") == ["Иванов"]
-    assert trouves("laetitia coeur") == ["Cœurdevey"]
-    assert trouves("lætitia") == ["Cœurdevey"]
-    assert trouves("zzy") == ["Zzyzx"]
+    assert trouves(client_secretariat, "андр") == ["Иванов"]
+    assert trouves(client_secretariat, "ИВАН") == ["Иванов"]
+    assert trouves(client_secretariat, "laetitia coeur") == ["Cœurdevey"]
+    assert trouves(client_secretariat, "lætitia") == ["Cœurdevey"]
+    assert trouves(client_secretariat, "zzy") == ["Zzyzx"]
 
 
 def test_recherche_par_chaque_mot_et_apres_un_changement_de_nom(
@@ -177,17 +176,14 @@ def test_recherche_par_chaque_mot_et_apres_un_changement_de_nom(
     orientation(antenne, "Mazet", "Zoé", prescripteur=parquet)
     orientation(antenne, "Mb", "Zz", prescripteur=parquet)
 
-    def trouves(texte):
-        return [nom for _, nom in affichees(client_secretariat.get(URL, {"q": texte}))]
-
-    assert trouves("artagnan") == ["d'Artagnan"]
-    assert trouves("maz") == ["Mazet"]  # the range ends before 'mb'
-    assert trouves("zz") == ["Mb"]  # no end to the range
+    assert trouves(client_secretariat, "artagnan") == ["d'Artagnan"]
+    assert trouves(client_secretariat, "maz") == ["Mazet"]  # the range ends before 'mb'
+    assert trouves(client_secretariat, "zz") == ["Mb"]  # no end to the range
     personne = artagnan.personne
     personne.nom = "Porthos"
     personne.save()
-    assert trouves("artagnan") == []
-    assert trouves("porth") == ["Porthos"]
+    assert trouves(client_secretariat, "artagnan") == []
+    assert trouves(client_secretariat, "porth") == ["Porthos"]
 
 
 @pytest.mark.parametrize(("mot", "suivant"), [
