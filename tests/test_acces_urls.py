@@ -97,6 +97,18 @@ def formulaire_force(temoin: Orientation) -> dict:
     }
 
 
+def requete_forcee(temoin: Orientation) -> dict:
+    """A forged query string aiming at antenne A: its search, filters, duplicates, return URL.
+    The search is a prefix: the list shows back what was typed, which is no leak."""
+    personne = temoin.personne
+    return {
+        "q": personne.nom[:3], "prescripteur": temoin.prescripteur_id, "statut": "tous",
+        "nom": personne.nom, "prenom": personne.prenom,
+        "date_naissance": personne.date_naissance.isoformat(), "personne_existante": personne.pk,
+        "suivant": reverse("orientation", args=[temoin.pk]), "antenne": temoin.antenne_id,
+    }
+
+
 def texte_de(reponse: HttpResponse) -> str:
     """What a user can read in a response (headers included), lower-cased for the leak check."""
     contenu = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
@@ -124,11 +136,16 @@ def fuites(reponse: HttpResponse, donnees_personnelles: list[str]) -> list[str]:
     return [donnee for donnee in donnees_personnelles if donnee.casefold() in texte]
 
 
-@pytest.fixture(params=[Role.SECRETARIAT, Role.COORDINATION],
-                ids=["secretariat-autre-antenne", "coordination"])
-def intrus(request, autre_antenne):
-    """Full rights in their own antenne (or none, for coordination), none in antenne A."""
-    return creer_utilisateur(request.param, autre_antenne)
+@pytest.fixture(params=[
+    (Role.SECRETARIAT, "autre"), (Role.RESPONSABLE, "autre"), (Role.COORDINATION, None),
+    (Role.ANIMATEUR, "a"),
+], ids=["secretariat-autre-antenne", "responsable-autre-antenne", "coordination",
+        "animateur-de-l-antenne-a"])
+def intrus(request, antenne, autre_antenne):
+    """Full rights in their own antenne, none in antenne A; coordination reads figures only;
+    antenne A's own animateur sees no personal data of its orientations."""
+    role, ou = request.param
+    return creer_utilisateur(role, {"autre": autre_antenne, "a": antenne, None: None}[ou])
 
 
 def test_le_parcours_suit_les_inclusions_et_leurs_parametres():
@@ -193,6 +210,7 @@ def test_autre_antenne_ne_voit_ni_ne_modifie_rien_de_l_antenne_a(
     for entetes in ({}, {"HX-Request": "true"}):  # the page, then its htmx partial
         for reponse in (
             client.get(chemin, headers=entetes),
+            client.get(chemin, requete_forcee(temoin_a), headers=entetes),
             client.post(chemin, formulaire_force(temoin_a), headers=entetes),
         ):
             requete = f"{reponse.request['REQUEST_METHOD']} {chemin} {entetes}"
