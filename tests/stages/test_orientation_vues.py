@@ -630,17 +630,54 @@ def _historique_de(orientation: Orientation, enregistrements: int, antenne) -> N
     assert orientation.history.count() == enregistrements
 
 
-@pytest.mark.parametrize("enregistrements", [1, 50])
+@pytest.mark.parametrize("nombre", [1, 200])
 def test_page_nombre_de_requetes_borne(
-    client_secretariat, orientation, prescripteur, antenne, enregistrements,
+    client_secretariat, orientation, prescripteur, antenne, nombre,
     django_assert_max_num_queries,
 ):
-    _historique_de(orientation, enregistrements, antenne)
-    creer_orientation(antenne, personne=orientation.personne, prescripteur=prescripteur)
+    """`nombre` history records, and as many other orientations of the same person."""
+    _historique_de(orientation, nombre, antenne)
+    for _ in range(nombre):
+        creer_orientation(antenne, personne=orientation.personne, prescripteur=prescripteur)
 
     with django_assert_max_num_queries(11):
         reponse = client_secretariat.get(url("orientation", orientation))
 
     # One event per record of the orientation, plus the creation of the person.
-    assert reponse.content.decode().count('class="chronologie__evenement"') == enregistrements + 1
-    assert "Autres orientations de cette personne" in reponse.content.decode()
+    contenu = reponse.content.decode()
+    assert contenu.count('class="chronologie__evenement"') == nombre + 1
+    assert contenu.count("orientée le") == nombre
+
+
+@pytest.mark.parametrize("nombre", [1, 200])
+@pytest.mark.parametrize(("nom", "de_l_orientation", "htmx", "maximum"), [
+    ("orientation_nouvelle", False, False, 7), ("orientation_modifier", True, False, 8),
+    ("orientation_prolonger", True, True, 7), ("orientation_urgence", True, True, 7),
+    ("orientation_sortir", True, True, 7), ("prescripteur_nouveau", False, True, 6),
+    ("doublons", False, True, 7),
+])
+def test_formulaires_et_fragments_nombre_de_requetes_borne(
+    client_secretariat, orientation, antenne, nombre, nom, de_l_orientation, htmx, maximum,
+    django_assert_max_num_queries,
+):
+    """`nombre` prescripteurs in the form's list, and as many namesakes of the person."""
+    for n in range(nombre):
+        creer_prescripteur(antenne, nom=f"Prescripteur {n:03}")
+        creer_personne(antenne, nom="Durand", prenom="Éloïse", sexe="F",
+                       date_naissance=orientation.personne.date_naissance)
+    adresse = reverse(nom, args=[orientation.pk] if de_l_orientation else [])
+    identite = {"nom": "durand", "prenom": "eloise",
+                "date_naissance": orientation.personne.date_naissance.isoformat()}
+
+    with django_assert_max_num_queries(maximum):
+        reponse = client_secretariat.get(
+            adresse, identite if nom == "doublons" else {},
+            headers=HTMX if htmx else {},
+        )
+
+    assert reponse.status_code == 200
+    contenu = reponse.content.decode()
+    if nom in ("orientation_nouvelle", "orientation_modifier"):
+        assert contenu.count(">Prescripteur ") == nombre
+    if nom == "doublons":
+        assert contenu.count("Reprendre cette personne") == nombre + 1
