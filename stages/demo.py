@@ -61,13 +61,13 @@ def _prescripteurs(antenne: Antenne) -> list[Prescripteur]:
         TypePrescripteur.JAF: f"JAF de {ville}",
         TypePrescripteur.AUTRE: f"Association d'aide aux victimes de {ville}",
     }
-    return Prescripteur.objects.bulk_create(
+    return bulk_create_with_history([
         Prescripteur(
             antenne=antenne, nom=nom, type=type_,
             email=f"{type_}.{antenne.code}@justice.invalid", adresse=f"{ville}",
         )
         for type_, nom in noms.items()
-    )
+    ], Prescripteur, default_change_reason="Démonstration")
 
 
 def charger() -> str:

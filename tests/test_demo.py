@@ -1,13 +1,27 @@
 """The demo data that `make run` loads, and the logins README.md gives."""
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from stages.models import Antenne, Membre, Personne, Prescripteur, Role, TypePrescripteur
+from stages.models import (
+    Antenne,
+    Cadre,
+    EtatEcheance,
+    Membre,
+    Orientation,
+    Personne,
+    Prescripteur,
+    Role,
+    Statut,
+    TypePrescripteur,
+    TypeStage,
+)
 from tests.factories import creer_antenne
 
 MOT_DE_PASSE_DU_README = "demo-stages-2026"
@@ -31,6 +45,28 @@ def test_antennes_prescripteurs_et_un_compte_par_role(demo):
         "antenne__code", flat=True)) == ["carcassonne", "perpignan"]
     assert list(get_user_model().objects.filter(is_superuser=True).values_list(
         "username", flat=True)) == ["admin"]
+
+
+def test_liste_d_attente_de_perpignan_variee_et_historisee(demo):
+    """About 200 waiting in Perpignan (DOMAIN.md: 87 at year end, 198 orientations a year),
+    with every case the screens show; every row has its history."""
+    aujourd_hui = timezone.localdate()
+    perpignan = Orientation.objects.filter(antenne__code="perpignan")
+    attente = perpignan.filter(statut=Statut.EN_ATTENTE)
+    etats = Counter(o.etat_echeance(aujourd_hui) for o in attente)
+
+    assert attente.count() == 200
+    assert 0 < attente.filter(urgent=True).count() < 40
+    assert all(etats[etat] > 0 for etat in EtatEcheance), etats
+    assert attente.filter(type_stage=TypeStage.FEMMES).exists()
+    assert attente.filter(cadre=Cadre.VOLONTAIRE, prescripteur=None).exists()
+    assert attente.exclude(accord_prolongation="").exists()
+    assert attente.filter(nb_reports__gt=0).exists()
+    assert set(perpignan.exclude(statut=Statut.EN_ATTENTE).values_list("statut", flat=True)) == {
+        Statut.TRANSFEREE, Statut.ANNULEE
+    }
+    for modele in (Personne, Orientation, Prescripteur):
+        assert modele.history.count() == modele.objects.count() > 0, modele
 
 
 def test_chaque_compte_se_connecte_avec_le_mot_de_passe_du_readme(demo, client):

@@ -316,6 +316,21 @@ def _modifier(client, orientation, prescripteur, **champs):
     return client.post(url("orientation_modifier", orientation), saisie | champs)
 
 
+def test_modifier_la_personne_seule_historise_qui_et_quoi_sans_toucher_l_orientation(
+    client_secretariat, secretariat, orientation, prescripteur
+):
+    reponse = _modifier(client_secretariat, orientation, prescripteur, telephone="0590 12 34 56")
+
+    assert reponse.status_code == 302
+    personne = orientation.personne
+    modification = personne.history.first()
+    assert (modification.history_type, modification.history_user) == ("~", secretariat)
+    assert [(c.field, c.old, c.new) for c in modification.diff_against(modification.prev_record).changes] == [
+        ("telephone", "+33612345678", "+590590123456")
+    ]
+    assert orientation.history.count() == 1
+
+
 def test_corriger_la_date_de_decision_fait_suivre_l_echeance_du_delai(
     client_secretariat, orientation, prescripteur
 ):
@@ -544,7 +559,9 @@ def test_orientation_sortie_refuse_la_modification_et_n_affiche_plus_d_action(
 
 # --- Quick add of a prescripteur -----------------------------------------------------------
 
-def test_prescripteur_rapide_en_htmx_revient_selectionne_dans_la_liste(client_secretariat, antenne):
+def test_prescripteur_rapide_en_htmx_revient_selectionne_dans_la_liste(
+    client_secretariat, secretariat, antenne
+):
     fragment = client_secretariat.get(reverse("prescripteur_nouveau"), headers=HTMX)
     assert 'form="form-prescripteur"' in fragment.content.decode()
 
@@ -558,6 +575,10 @@ def test_prescripteur_rapide_en_htmx_revient_selectionne_dans_la_liste(client_se
     assert reponse["HX-Retarget"] == "#champ-prescripteur"
     assert f'<option value="{nouveau.pk}" selected>SPIP de Perpignan</option>' in contenu
     assert "ajouté et sélectionné" in contenu
+    creation = nouveau.history.get()
+    assert (creation.history_type, creation.history_user, creation.history_change_reason) == (
+        "+", secretariat, "Création"
+    )
 
 
 def test_prescripteur_rapide_sans_js_revient_au_formulaire_preselectionne(client_secretariat):
