@@ -1,7 +1,10 @@
 """Who may see what: the membership in force, rights per role, and the antenne scope.
 
-Every read of personal data goes through `de_l_antenne` (or `objet_ou_404`), so that a
-user of antenne A gets a 404 for anything of antenne B, whatever URL or partial asked.
+Every read of personal data is scoped to the antenne in force, `request.acces.antenne`
+(one of the user's own memberships): an object named by the URL is read by `objet_ou_404`,
+lists, searches, duplicates and exports get that antenne and filter on it. A user of
+antenne A thus gets a 404 or nothing for anything of antenne B, whatever URL or partial
+asked (tests/test_acces_urls.py walks them all).
 """
 
 from dataclasses import dataclass, field
@@ -94,7 +97,7 @@ def droit_requis(droit: Droit):
 
 
 def de_l_antenne(request, queryset: QuerySet) -> QuerySet:
-    """The one scoping helper: only rows of the antenne in force for this request."""
+    """Only the rows of the antenne in force for this request (none without one)."""
     antenne = request.acces.antenne
     if antenne is None:
         return queryset.none()

@@ -70,6 +70,22 @@ def test_variable_obligatoire_manquante(environnement, variable):
     assert f"La variable d'environnement {variable} est obligatoire" in resultat.stderr
 
 
+@pytest.mark.parametrize("port", ["vingt-cinq", "0", "70000"])
+def test_port_smtp_invalide_refuse_en_francais(environnement, port):
+    resultat = check_deploy(environnement | {"EMAIL_PORT": port})
+
+    assert resultat.returncode != 0
+    assert f"EMAIL_PORT doit être un numéro de port (1 à 65535), pas « {port} »" in resultat.stderr
+
+
+def test_les_erreurs_serveur_sont_envoyees_aux_admins(environnement):
+    resultat = manage(environnement | {"ADMINS": "info@cpca.fr, astreinte@cpca.fr"}, "shell", "-c",
+                      "from django.conf import settings; print(settings.ADMINS)")
+
+    assert resultat.returncode == 0, resultat.stderr
+    assert resultat.stdout.strip().splitlines()[-1] == "['info@cpca.fr', 'astreinte@cpca.fr']"
+
+
 @pytest.mark.parametrize(("url", "attendu"), [
     ("sqlite:////srv/stages/stages.sqlite3",
      {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/stages/stages.sqlite3",

@@ -2,7 +2,7 @@
 
 Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL, EMAIL_HOST,
 DEFAULT_FROM_EMAIL. Optional: EMAIL_PORT (587), EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
-EMAIL_USE_TLS (1).
+EMAIL_USE_TLS (1), ADMINS (comma-separated addresses told of server errors).
 """
 
 import os
@@ -20,6 +20,16 @@ def _requis(nom: str) -> str:
     return valeur
 
 
+def _port(nom: str, defaut: str) -> int:
+    valeur = os.environ.get(nom, defaut).strip()
+    if not valeur.isdigit() or not 0 < int(valeur) < 65536:
+        raise ImproperlyConfigured(
+            f"La variable d'environnement {nom} doit être un numéro de port (1 à 65535), "
+            f"pas « {valeur} »."
+        )
+    return int(valeur)
+
+
 DEBUG = False
 # whitenoise serves the collected static files right after the security middleware.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
@@ -34,7 +44,7 @@ MAILERS = {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
             "host": _requis("EMAIL_HOST"),
-            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "port": _port("EMAIL_PORT", "587"),
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": os.environ.get("EMAIL_USE_TLS", "1") == "1",
@@ -43,6 +53,8 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = _requis("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who receives the report of a server error (500), by e-mail: addresses separated by commas.
+ADMINS = [a.strip() for a in os.environ.get("ADMINS", "").split(",") if a.strip()]
 
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
