@@ -13,3 +13,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# On SQLite, a test database in a file rather than in memory: the browser tests' live server
+# answers from several threads, which would otherwise share one connection and fail when two
+# htmx requests overlap ("bad parameter or other API misuse").
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test.sqlite3")}  # noqa: F405
