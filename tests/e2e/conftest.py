@@ -35,6 +35,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """The browser of a French office: date pickers in jj/mm/aaaa, Paris time."""
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
 @pytest.fixture
 def demo(transactional_db):
     """The demo data, loaded through the command that `make run` uses."""
