@@ -325,7 +325,11 @@ class Orientation(models.Model):
     )
     nb_reports = models.PositiveSmallIntegerField("reports", default=0)
     nb_absences = models.PositiveSmallIntegerField("absences", default=0)
-    observations = models.TextField("observations", blank=True)
+    observations = models.TextField(
+        "observations", blank=True,
+        help_text="Informations pratiques seulement (disponibilités, besoin d'interprète…) : "
+        "aucun récit des faits ni des antécédents (données judiciaires, RGPD art. 10).",
+    )
     motif_sortie = models.CharField(
         "motif (annulation, transfert)", max_length=300, blank=True
     )
