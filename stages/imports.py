@@ -116,18 +116,13 @@ def lire_date(valeur) -> date | None:
     return lue
 
 
-def _cle(texte: str) -> str:
-    """'Date d’orientation', 'date_orientation' -> 'date d orientation'."""
-    return normaliser(re.sub(r"[’'_.]", " ", texte))
-
-
 def lecteur_choix(choix: type[models.TextChoices], **alias: str) -> Callable[[object], str]:
     """A choice by its code, its label, its label without the legal article, or an alias."""
     valeurs = {}
     for code, libelle in choix.choices:
         for nom in (code, libelle, libelle.split(" (")[0]):
-            valeurs[_cle(nom)] = code
-    valeurs |= {_cle(nom): code for nom, code in alias.items()}
+            valeurs[normaliser(nom)] = code
+    valeurs |= {normaliser(nom): code for nom, code in alias.items()}
     possibles = ", ".join(f"« {libelle} »" for libelle in choix.labels)
 
     def lire(valeur) -> str:
@@ -135,7 +130,7 @@ def lecteur_choix(choix: type[models.TextChoices], **alias: str) -> Callable[[ob
         if not texte:
             return ""
         try:
-            return valeurs[_cle(texte)]
+            return valeurs[normaliser(texte)]
         except KeyError:
             raise ValeurInvalide(
                 f"Valeur inconnue : « {texte} ». Valeurs possibles : {possibles}."
@@ -151,7 +146,7 @@ _NON = {"", "non", "n", "0", "faux", "false", "no"}
 def lire_oui_non(valeur) -> bool:
     if isinstance(valeur, bool):
         return valeur
-    texte = _cle(lire_texte(valeur))
+    texte = normaliser(lire_texte(valeur))
     if texte in _OUI or texte in _NON:
         return texte in _OUI
     raise ValeurInvalide(f"Valeur non comprise : « {lire_texte(valeur)} » (écrivez oui ou non).")
@@ -183,7 +178,7 @@ class Colonne:
     def noms(self) -> set[str]:
         """Every header accepted for this column: its title, the field's name and label."""
         libelle = self.modele._meta.get_field(self.champ).verbose_name
-        return {_cle(nom) for nom in (self.titre, self.champ, libelle, *self.alias)}
+        return {normaliser(nom) for nom in (self.titre, self.champ, libelle, *self.alias)}
 
     @property
     def requise(self) -> bool:
@@ -367,11 +362,11 @@ def lire_tableau(contenu: bytes, nom_fichier: str) -> tuple[list[str], list[tupl
 def _colonnes_du_fichier(entetes: list[str]) -> tuple[dict[int, Colonne], list[str]]:
     """Column index -> Colonne, and the titles that are neither imported nor computed."""
     trouvees, ignorees = {}, []
-    calculees = {_cle(titre) for titre in COLONNES_CALCULEES}
+    calculees = {normaliser(titre) for titre in COLONNES_CALCULEES}
     for index, titre in enumerate(entetes):
-        colonne = _PAR_NOM.get(_cle(titre))
+        colonne = _PAR_NOM.get(normaliser(titre))
         if colonne is None:
-            if titre and _cle(titre) not in calculees:
+            if titre and normaliser(titre) not in calculees:
                 ignorees.append(titre)
         elif colonne in trouvees.values():
             raise FichierIllisible(f"La colonne « {colonne.titre} » apparaît deux fois.")
