@@ -16,8 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import Truncator
 
-from stages.models import Antenne, Membre, Role
+from stages.models import Antenne, Consultation, Membre, Orientation, Role
 
 CLE_SESSION = "antenne_id"
 
@@ -111,3 +112,13 @@ def objet_ou_404(request, modele_ou_queryset: type[Model] | QuerySet, **criteres
         else modele_ou_queryset.objects.all()
     )
     return get_object_or_404(de_l_antenne(request, queryset), **criteres)
+
+
+def tracer_consultation(
+    request, objet: Consultation.Objet, orientation: Orientation | None = None, detail: str = "",
+) -> None:
+    """Keep who read which personal data of the antenne in force, and when."""
+    Consultation.objects.create(
+        user=request.user, antenne=request.acces.antenne, orientation=orientation, objet=objet,
+        detail=Truncator(detail).chars(Consultation._meta.get_field("detail").max_length),
+    )

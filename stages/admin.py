@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from stages.models import Antenne, Membre, Prescripteur
+from stages.models import Antenne, Consultation, Membre, Prescripteur
 
 
 class MembreInline(admin.TabularInline):
@@ -29,3 +29,23 @@ class PrescripteurAdmin(SimpleHistoryAdmin):
     list_display = ["nom", "type", "antenne", "email", "actif"]
     list_filter = ["type", "antenne", "actif"]
     search_fields = ["nom"]
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    """The trace of reads, for the data protection officer: read only, never changed."""
+
+    list_display = ["quand", "user", "antenne", "objet", "orientation", "detail"]
+    list_filter = ["objet", "antenne"]
+    search_fields = ["user__username", "user__last_name"]
+    date_hierarchy = "quand"
+    list_select_related = ["user", "antenne", "orientation__personne"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -442,3 +442,36 @@ def echeance_par_defaut(
     else:
         depart = date_decision or date_orientation
     return ajouter_mois(depart, delai_mois)
+
+
+class Consultation(models.Model):
+    """A read of personal data: who opened which orientation, or exported the list, and when.
+    Judicial data (RGPD art. 10): access to records is traced, and the trace never changes."""
+
+    class Objet(models.TextChoices):
+        FICHE = "fiche", "Fiche de l'orientation"
+        MODIFICATION = "modification", "Formulaire de modification"
+        EXPORT = "export", "Export de la liste d'attente"
+
+    quand = models.DateTimeField("quand", auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name="utilisateur",
+    )
+    antenne = models.ForeignKey(Antenne, on_delete=models.PROTECT, related_name="+")
+    orientation = models.ForeignKey(
+        Orientation, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations",
+    )
+    objet = models.CharField("objet", max_length=20, choices=Objet.choices)
+    detail = models.CharField("détail", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "consultation"
+        ordering = ["-quand", "-id"]
+        indexes = [
+            models.Index(fields=["antenne", "-quand"], name="consultation_antenne_idx"),
+            models.Index(fields=["orientation", "-quand"], name="consultation_orientation_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_objet_display()} — {self.user} — {self.quand:%d/%m/%Y %H:%M}"

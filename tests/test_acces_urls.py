@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
-from stages.models import Antenne, Orientation, Personne, Prescripteur, Role
+from stages.models import Antenne, Consultation, Orientation, Personne, Prescripteur, Role
 from tests.factories import creer_utilisateur
 
 NOMS_EXCLUS = {"connexion", "deconnexion"}
@@ -79,10 +79,11 @@ def chemin_de(motif: Motif, temoin: Orientation) -> str:
 
 
 def etat_de(antenne: Antenne) -> list[list[dict]]:
-    """Every row of A's personal data and prescripteurs, to prove a POST changed nothing."""
+    """Every row of A's personal data, prescripteurs and read traces, to prove a request
+    changed nothing (nor was counted as a read of A's data)."""
     return [
         list(modele.objects.filter(antenne=antenne).order_by("pk").values())
-        for modele in (Personne, Orientation, Prescripteur)
+        for modele in (Personne, Orientation, Prescripteur, Consultation)
     ]
 
 

@@ -10,8 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 
 from stages import exports, selectors
-from stages.access import Droit, droit_requis
+from stages.access import Droit, droit_requis, tracer_consultation
 from stages.forms import FiltresListeAttente
+from stages.models import Consultation
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
@@ -29,9 +30,11 @@ def liste_attente(request):
     return render(request, gabarit, contexte)
 
 
-def _export(request):
+def _export(request, format_: str):
     antenne, aujourd_hui = request.acces.antenne, timezone.localdate()
     filtres = FiltresListeAttente(request.GET, antenne=antenne).filtres()
+    tracer_consultation(request, Consultation.Objet.EXPORT,
+                        detail=f"{format_} ; filtres : {request.GET.urlencode() or 'aucun'}")
     rangees = exports.rangees_liste_attente(antenne, filtres, aujourd_hui)
     return rangees, exports.nom_fichier(antenne, aujourd_hui)
 
@@ -39,7 +42,7 @@ def _export(request):
 @never_cache
 @droit_requis(Droit.LISTE_ATTENTE)
 def export_liste_csv(request):
-    rangees, nom = _export(request)
+    rangees, nom = _export(request, "CSV")
     reponse = StreamingHttpResponse(
         exports.morceaux_csv(rangees), content_type="text/csv; charset=utf-8"
     )
@@ -50,7 +53,7 @@ def export_liste_csv(request):
 @never_cache
 @droit_requis(Droit.LISTE_ATTENTE)
 def export_liste_xlsx(request):
-    rangees, nom = _export(request)
+    rangees, nom = _export(request, "XLSX")
     fichier = BytesIO()
     exports.ecrire_xlsx(rangees, fichier)
     fichier.seek(0)

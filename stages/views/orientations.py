@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
 from stages import services
-from stages.access import Droit, de_l_antenne, droit_requis, objet_ou_404
+from stages.access import Droit, de_l_antenne, droit_requis, objet_ou_404, tracer_consultation
 from stages.dates import date_longue
 from stages.forms import (
     IdentiteForm,
@@ -25,7 +25,7 @@ from stages.forms import (
     UrgenceForm,
 )
 from stages.historique import chronologie
-from stages.models import STATUTS_OUVERTS, Orientation, Statut
+from stages.models import STATUTS_OUVERTS, Consultation, Orientation, Statut
 
 DEJA_ENREGISTREE = "Cette orientation était déjà enregistrée : elle n'a pas été créée une seconde fois."
 
@@ -124,7 +124,9 @@ def orientation_modifier(request, orientation_id: int):
         donnees, instance=copy(orientation), antenne=orientation.antenne,
         initial=_prescripteur_choisi(request),
     )
-    if donnees is not None and _tous_valides(personne_form, orientation_form):
+    if donnees is None:
+        tracer_consultation(request, Consultation.Objet.MODIFICATION, orientation)
+    elif _tous_valides(personne_form, orientation_form):
         try:
             modifiee = services.orientation_modifier(
                 orientation=orientation, champs_orientation=orientation_form.saisies(),
@@ -166,6 +168,7 @@ def _fiche(request, orientation: Orientation, action_ouverte: str = "", **formul
         .select_related("prescripteur").order_by("-date_orientation"),
         "chronologie": chronologie(orientation),
     }
+    tracer_consultation(request, Consultation.Objet.FICHE, orientation)
     return render(request, "stages/orientation.html", contexte)
 
 

@@ -164,7 +164,7 @@ def test_export_nombre_de_requetes_constant(client_secretariat, antenne,
     for _ in range(nombre):
         creer_orientation(antenne, prescripteur=parquet)
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         lignes = telecharger_csv(client_secretariat)
 
     assert len(lignes) == nombre + 1

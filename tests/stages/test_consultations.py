@@ -1,0 +1,70 @@
+"""The trace of reads of personal data (RGPD art. 10: access to records is traced): who
+opened which orientation or exported the list, and when; nobody can change it."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from stages.models import Consultation
+from tests.factories import creer_orientation, creer_utilisateur
+
+
+@pytest.fixture
+def orientation(antenne):
+    return creer_orientation(antenne, reference="PV-77")
+
+
+def traces():
+    return list(Consultation.objects.order_by("id").values_list(
+        "user__username", "antenne__code", "orientation_id", "objet", "detail"
+    ))
+
+
+def test_ouvrir_la_fiche_et_le_formulaire_de_modification_est_trace(
+    client_secretariat, orientation
+):
+    client_secretariat.get(reverse("orientation", args=[orientation.pk]))
+    client_secretariat.get(reverse("orientation_modifier", args=[orientation.pk]))
+    # An action's form alone (htmx) shows nothing more of the person: not traced again.
+    client_secretariat.get(reverse("orientation_prolonger", args=[orientation.pk]),
+                           headers={"HX-Request": "true"})
+
+    assert traces() == [
+        ("sophie", "perpignan", orientation.pk, Consultation.Objet.FICHE, ""),
+        ("sophie", "perpignan", orientation.pk, Consultation.Objet.MODIFICATION, ""),
+    ]
+    assert Consultation.objects.first().quand is not None
+
+
+@pytest.mark.parametrize(("vue", "format_"), [("export_liste_csv", "CSV"), ("export_liste_xlsx", "XLSX")])
+def test_un_export_est_trace_avec_ses_filtres(client_secretariat, orientation, vue, format_):
+    client_secretariat.get(reverse(vue), {"statut": "tous", "q": "nom"})
+
+    assert traces() == [
+        ("sophie", "perpignan", None, Consultation.Objet.EXPORT,
+         f"{format_} ; filtres : statut=tous&q=nom"),
+    ]
+
+
+def test_rien_n_est_trace_pour_qui_n_a_pas_acces(client, orientation, autre_antenne):
+    client.force_login(creer_utilisateur(antenne=autre_antenne))
+
+    assert client.get(reverse("orientation", args=[orientation.pk])).status_code == 404
+    assert traces() == []
+
+
+def test_la_trace_se_lit_dans_l_administration_sans_pouvoir_la_changer(
+    client, client_secretariat, orientation
+):
+    client_secretariat.get(reverse("orientation", args=[orientation.pk]))
+    trace = Consultation.objects.get()
+    client.force_login(get_user_model().objects.create_superuser("dpo", "dpo@cpca.invalid", "x" * 12))
+
+    liste = client.get(reverse("admin:stages_consultation_changelist"))
+    assert liste.status_code == 200 and "Fiche de l&#x27;orientation" in liste.content.decode()
+    assert client.get(reverse("admin:stages_consultation_add")).status_code == 403
+    assert client.post(reverse("admin:stages_consultation_delete", args=[trace.pk]),
+                       {"post": "yes"}).status_code == 403
+    assert client.post(reverse("admin:stages_consultation_change", args=[trace.pk]),
+                       {"detail": "effacé"}).status_code == 403
+    assert Consultation.objects.get() == trace and trace.detail == ""
