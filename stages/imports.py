@@ -36,7 +36,6 @@ from stages.models import (
     Sexe,
     Statut,
     TypeStage,
-    echeance_par_defaut,
     normaliser,
 )
 from stages.services import orientation_creer
@@ -536,11 +535,7 @@ def _lire_ligne(
             erreurs.append(ErreurLigne(numero, colonne.titre, str(erreur)))
             illisibles[colonne.modele].add(colonne.champ)
     if orientation.date_orientation and not orientation.echeance:
-        orientation.echeance = echeance_par_defaut(
-            cadre=orientation.cadre, date_orientation=orientation.date_orientation,
-            date_decision=orientation.date_decision, date_definitive=orientation.date_definitive,
-            delai_mois=contexte.antenne.delai_mois,
-        )
+        orientation.echeance = orientation.echeance_selon_le_delai()
     # The foreign keys come from the database already (or are set when saving): no query;
     # an échéance left empty because a date was unreadable is not a second error.
     a_exclure = {Personne: {"antenne"},

@@ -1,6 +1,5 @@
 """Non-trivial reads: dashboards and lists."""
 
-import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -109,10 +108,10 @@ def recherche_orientations(antenne: Antenne, texte: str) -> Q:
 
 def mot_suivant(mot: str) -> str:
     """The first word after every word starting with `mot` ('mar' -> 'mas', 'maz' -> 'mb'),
-    '' when there is none ('zz'), or when `mot` is not in a-z0-9 ('андр'): collations order
+    '' when there is none ('zz'), or when `mot` is not ASCII ('андр'): collations order
     other scripts differently, so such a word is read up to the end of the index."""
     mot = mot.rstrip("z")
-    if not mot or not re.fullmatch("[a-z0-9]+", mot):
+    if not mot or not mot.isascii():  # normalised: ASCII means a-z0-9
         return ""
     dernier = mot[-1]
     return mot[:-1] + ("a" if dernier == "9" else chr(ord(dernier) + 1))

@@ -21,7 +21,6 @@ from stages.models import (
     Personne,
     Prescripteur,
     Statut,
-    echeance_par_defaut,
     normaliser,
 )
 
@@ -69,12 +68,7 @@ def orientation_creer(
             orientation.personne = personne
             orientation.antenne = personne.antenne
             if not orientation.echeance:
-                orientation.echeance = echeance_par_defaut(
-                    cadre=orientation.cadre, date_orientation=orientation.date_orientation,
-                    date_decision=orientation.date_decision,
-                    date_definitive=orientation.date_definitive,
-                    delai_mois=orientation.antenne.delai_mois,
-                )
+                orientation.echeance = orientation.echeance_selon_le_delai()
             orientation.echeance_initiale = orientation.echeance
             _enregistrer(orientation, "Création")
     except IntegrityError:

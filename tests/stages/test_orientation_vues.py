@@ -256,22 +256,26 @@ def test_historique_apres_modification_qui_quand_avant_apres(
     assert "Motif : Modification" in historique
 
 
-def test_modifier_ne_change_pas_l_echeance_ni_n_ecrit_d_historique_vide(
-    client_secretariat, orientation, prescripteur
-):
+def _modifier(client, orientation, prescripteur, **champs):
+    """POST the edit form with the saved values, but `champs`."""
     personne = orientation.personne
     saisie = saisie_creation(
         prescripteur, nom=personne.nom, prenom=personne.prenom, sexe=personne.sexe,
         date_naissance=personne.date_naissance.isoformat(), telephone="06 12 34 56 78",
-        reference="PV-1", date_orientation="2026-09-01", date_decision="2026-08-20",
-        echeance="2030-01-01",
+        reference=orientation.reference, date_orientation=orientation.date_orientation.isoformat(),
+        date_decision=orientation.date_decision.isoformat(),
     )
+    return client.post(url("orientation_modifier", orientation), saisie | champs)
 
-    client_secretariat.post(url("orientation_modifier", orientation), saisie)
+
+def test_modifier_ne_change_pas_l_echeance_ni_n_ecrit_d_historique_vide(
+    client_secretariat, orientation, prescripteur
+):
+    _modifier(client_secretariat, orientation, prescripteur, echeance="2030-01-01")
 
     orientation.refresh_from_db()
     assert orientation.echeance == date(2027, 2, 20)
-    assert orientation.history.count() == 1 and personne.history.count() == 1
+    assert orientation.history.count() == 1 and orientation.personne.history.count() == 1
 
 
 def test_modifier_garde_une_prolongation_faite_entre_temps_par_une_collegue(orientation):
@@ -302,18 +306,6 @@ def test_modifier_une_saisie_impossible_reste_sur_le_formulaire(
     assert "postérieure à la date d'orientation" in erreur_affichee(reponse, "date_decision")
     orientation.refresh_from_db()
     assert orientation.reference == "PV-1" and orientation.history.count() == 1
-
-
-def _modifier(client, orientation, prescripteur, **champs):
-    """POST the edit form with the saved values, but `champs`."""
-    personne = orientation.personne
-    saisie = saisie_creation(
-        prescripteur, nom=personne.nom, prenom=personne.prenom, sexe=personne.sexe,
-        date_naissance=personne.date_naissance.isoformat(), telephone="06 12 34 56 78",
-        reference=orientation.reference, date_orientation=orientation.date_orientation.isoformat(),
-        date_decision=orientation.date_decision.isoformat(),
-    )
-    return client.post(url("orientation_modifier", orientation), saisie | champs)
 
 
 def test_modifier_la_personne_seule_historise_qui_et_quoi_sans_toucher_l_orientation(
