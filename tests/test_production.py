@@ -1,14 +1,14 @@
 """The production settings, loaded in a subprocess as gunicorn would load them."""
 
 import json
-import os
 import secrets
 import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
+
+from tests import processus
+from tests.processus import derniere_ligne
 
 # An anonymous visit of the home page: a redirect that goes through every middleware
 # without touching the database nor the collected static files.
@@ -22,28 +22,18 @@ print(json.dumps({"statut": reponse.status_code, **reponse.headers}))
 
 @pytest.fixture
 def environnement(tmp_path):
-    # A production host has neither the test database nor the browser tests' ORM switch.
-    exclues = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {cle: valeur for cle, valeur in os.environ.items() if cle not in exclues}
-    return env | {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "ALLOWED_HOSTS": "stages.exemple.fr",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
-        "EMAIL_HOST": "smtp.exemple.fr",
-        "DEFAULT_FROM_EMAIL": "stages@exemple.fr",
-    }
-
-
-def manage(env: dict, *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
-        [sys.executable, "manage.py", *arguments], cwd=settings.BASE_DIR, env=env,
-        capture_output=True, text=True, timeout=120, check=False,
+    return processus.environnement(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="stages.exemple.fr",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        EMAIL_HOST="smtp.exemple.fr",
+        DEFAULT_FROM_EMAIL="stages@exemple.fr",
     )
 
 
 def check_deploy(env: dict) -> subprocess.CompletedProcess:
-    return manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    return processus.manage(env, "check", "--deploy", "--fail-level", "WARNING")
 
 
 def test_check_deploy_sans_avertissement(environnement):
@@ -79,11 +69,11 @@ def test_port_smtp_invalide_refuse_en_francais(environnement, port):
 
 
 def test_les_erreurs_serveur_sont_envoyees_aux_admins(environnement):
-    resultat = manage(environnement | {"ADMINS": "info@cpca.fr, astreinte@cpca.fr"}, "shell", "-c",
-                      "from django.conf import settings; print(settings.ADMINS)")
+    resultat = processus.manage(environnement | {"ADMINS": "info@cpca.fr, astreinte@cpca.fr"},
+                                "shell", "-c", "from django.conf import settings; print(settings.ADMINS)")
 
     assert resultat.returncode == 0, resultat.stderr
-    assert resultat.stdout.strip().splitlines()[-1] == "['info@cpca.fr', 'astreinte@cpca.fr']"
+    assert derniere_ligne(resultat) == "['info@cpca.fr', 'astreinte@cpca.fr']"
 
 
 @pytest.mark.parametrize(("url", "attendu"), [
@@ -96,7 +86,7 @@ def test_les_erreurs_serveur_sont_envoyees_aux_admins(environnement):
 ])
 def test_la_base_de_production_vient_de_database_url(environnement, url, attendu):
     """SQLite keeps the options that let the web server and the worker share the file."""
-    resultat = manage(environnement | {"DATABASE_URL": url}, "shell", "-c", (
+    resultat = processus.manage(environnement | {"DATABASE_URL": url}, "shell", "-c", (
         "import json; from django.conf import settings; b = settings.DATABASES['default']; "
         "print(json.dumps({'ENGINE': b['ENGINE'], 'NAME': b['NAME'], "
         "'CONN_MAX_AGE': b['CONN_MAX_AGE'], "
@@ -104,13 +94,13 @@ def test_la_base_de_production_vient_de_database_url(environnement, url, attendu
     ))
 
     assert resultat.returncode == 0, resultat.stderr
-    assert json.loads(resultat.stdout.strip().splitlines()[-1]) == attendu
+    assert json.loads(derniere_ligne(resultat)) == attendu
 
 
 def test_en_tetes_de_securite_en_production(environnement):
-    resultat = manage(environnement, "shell", "-c", EN_TETES_ACCUEIL)
+    resultat = processus.manage(environnement, "shell", "-c", EN_TETES_ACCUEIL)
     assert resultat.returncode == 0, resultat.stderr
-    en_tetes = json.loads(resultat.stdout.strip().splitlines()[-1])
+    en_tetes = json.loads(derniere_ligne(resultat))
 
     assert en_tetes["statut"] == 302
     csp = en_tetes["Content-Security-Policy"]

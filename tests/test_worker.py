@@ -4,49 +4,37 @@ is really run by `manage.py qcluster`, in a process of its own, as in production
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 from django.conf import settings
 
-
-def manage(env: dict, *arguments: str, **options) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
-        [sys.executable, "manage.py", *arguments], cwd=settings.BASE_DIR, env=env,
-        capture_output=True, text=True, timeout=120, check=True, **options,
-    )
-
-
-def derniere_ligne(resultat: subprocess.CompletedProcess) -> str:
-    return resultat.stdout.strip().splitlines()[-1]
+from tests.processus import commande, derniere_ligne, environnement, manage
 
 
 @pytest.fixture
-def environnement(tmp_path):
+def env_make_run(tmp_path):
     """`make run`'s settings on a database file of the test's own."""
-    return {cle: valeur for cle, valeur in os.environ.items() if cle != "DJANGO_ALLOW_ASYNC_UNSAFE"} | {
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
-    }
+    return environnement(DJANGO_SETTINGS_MODULE="config.settings.dev",
+                         DATABASE_URL=f"sqlite:///{tmp_path / 'worker.sqlite3'}")
 
 
-def test_le_worker_execute_une_tache_mise_en_file(environnement):
-    manage(environnement, "migrate", "--noinput")
-    identifiant = derniere_ligne(manage(environnement, "shell", "-c", (
-        "from django_q.tasks import async_task; print(async_task('math.factorial', 10))"
-    )))
-    lire = ("from django_q.tasks import result; "
-            f"print(result('{identifiant}'))")
-    assert derniere_ligne(manage(environnement, "shell", "-c", lire)) == "None"  # not yet run
+def test_le_worker_execute_une_tache_mise_en_file(env_make_run):
+    def shell(code: str) -> str:
+        return derniere_ligne(manage(env_make_run, "shell", "-c", code, check=True))
 
-    worker = subprocess.Popen(  # noqa: S603
-        [sys.executable, "manage.py", "qcluster"], cwd=settings.BASE_DIR, env=environnement,
+    manage(env_make_run, "migrate", "--noinput", check=True)
+    identifiant = shell("from django_q.tasks import async_task; print(async_task('math.factorial', 10))")
+    lire = f"from django_q.tasks import result; print(result('{identifiant}'))"
+    assert shell(lire) == "None"  # not run yet
+
+    worker = subprocess.Popen(  # noqa: S603 (our own manage.py)
+        commande("qcluster"), cwd=settings.BASE_DIR, env=env_make_run,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
         fin = time.monotonic() + 60
-        while (resultat := derniere_ligne(manage(environnement, "shell", "-c", lire))) == "None":
+        while (resultat := shell(lire)) == "None":
             assert time.monotonic() < fin, "le worker n'a pas exécuté la tâche en 60 s"
             time.sleep(0.5)
     finally:
