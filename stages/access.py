@@ -1,4 +1,5 @@
-"""Who may see what: the membership in force, rights per role, and the antenne scope.
+"""Who may see what: the membership in force, rights per role, the antenne scope, and the
+trace of who read what (`tracer_consultation`).
 
 Every read of personal data is scoped to the antenne in force, `request.acces.antenne`
 (one of the user's own memberships): an object named by the URL is read by `objet_ou_404`,

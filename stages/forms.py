@@ -312,13 +312,13 @@ class OrientationForm(ValeursVuesMixin, DatesMixin, FormulaireModele):
 
     def clean(self):
         donnees = super().clean()
-        if self.instance.pk and not self.errors:  # the instance still holds the saved values
-            # Only what staff changed: a date a colleague corrected meanwhile is kept.
-            nouvelle = self.instance.echeance_apres_correction(**{
-                nom: donnees[nom] for nom in DATES_DE_L_ECHEANCE if nom in self.changed_data
-            })
-            if nouvelle:
-                self.instance.echeance = self.instance.echeance_initiale = nouvelle
+        if not self.instance.pk or self.errors:
+            return donnees
+        # Only what staff changed: a date a colleague corrected meanwhile is kept. The
+        # instance still holds the saved values here.
+        corrections = {nom: donnees[nom] for nom in DATES_DE_L_ECHEANCE if nom in self.changed_data}
+        if corrections and (nouvelle := self.instance.echeance_apres_correction(**corrections)):
+            self.instance.echeance = self.instance.echeance_initiale = nouvelle
         return donnees
 
     def saisies(self) -> dict[str, Saisie]:
