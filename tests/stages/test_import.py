@@ -492,6 +492,19 @@ def _deposer(client, contenu: bytes, nom="liste.csv", **kwargs):
     return client.post(URL, {"fichier": SimpleUploadedFile(nom, contenu)}, **kwargs)
 
 
+@hypothesis_settings(max_examples=60, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(contenu=st.binary(max_size=2000),
+       nom=st.sampled_from(["liste.csv", "liste.xlsx", "liste.xls", "liste.ods", "liste", ".csv"]))
+def test_page_fichier_quelconque_jamais_de_500_ni_d_enregistrement(client_secretariat, contenu, nom):
+    avant = Orientation.objects.count(), Personne.objects.count()
+
+    reponse = _deposer(client_secretariat, contenu, nom)
+
+    assert reponse.status_code == 200
+    assert (Orientation.objects.count(), Personne.objects.count()) == avant
+
+
 def test_page_documente_les_colonnes_de_l_export(client_secretariat):
     reponse = client_secretariat.get(URL)
     assert reponse.status_code == 200
