@@ -22,6 +22,7 @@ from openpyxl import Workbook
 
 from stages import exports, imports
 from stages.imports import FichierIllisible, ImportRefuse, import_analyser, import_executer
+from stages.imports import analyse as analyse_module
 from stages.models import Cadre, Membre, Orientation, Personne, Role, Statut, normaliser
 from stages.selectors import FiltresListe, liste_attente
 from stages.views.imports import CLE_SESSION
@@ -331,14 +332,14 @@ def test_ligne_en_double_dans_le_fichier(antenne, parquet):
 
 
 def test_echec_a_l_enregistrement_annule_les_lignes_deja_creees(antenne, parquet, monkeypatch):
-    creer = imports.orientation_creer
+    creer = analyse_module.orientation_creer
 
     def creer_puis_refuser(*, personne, orientation, cle_creation):
         if personne.nom == "Petit":
             raise ValidationError({"prescripteur": "Ce prescripteur n'existe plus."})
         return creer(personne=personne, orientation=orientation, cle_creation=cle_creation)
 
-    monkeypatch.setattr(imports, "orientation_creer", creer_puis_refuser)
+    monkeypatch.setattr(analyse_module, "orientation_creer", creer_puis_refuser)
     with pytest.raises(ImportRefuse) as refus:
         import_executer(antenne=antenne, contenu=en_csv(LIGNE, ligne(Nom="Petit")),
                         nom_fichier="l.csv")

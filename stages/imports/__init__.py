@@ -1,0 +1,48 @@
+"""Import of a spreadsheet of orientations (CSV or XLSX): read the file (`fichiers`), each
+cell by its column (`cellules`), check every line and match it with what the antenne has
+(`analyse`), then create everything or nothing.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from stages import exports
+from stages.imports.analyse import (
+    A_CREER_MAX_PAGE,
+    Analyse,
+    ErreurLigne,
+    ImportRefuse,
+    import_analyser,
+    import_executer,
+)
+from stages.imports.cellules import COLONNES, COLONNES_CALCULEES, FichierIllisible, colonnes_documentees
+from stages.imports.fichiers import (
+    DECOMPRESSE_MAX,
+    LIGNES_MAX,
+    LIGNES_MAX_TEXTE,
+    TAILLE_MAX,
+    TAILLE_MAX_TEXTE,
+    TROP_GROS,
+)
+
+__all__ = [
+    "A_CREER_MAX_PAGE", "COLONNES", "COLONNES_CALCULEES", "DECOMPRESSE_MAX", "LIGNES_MAX",
+    "LIGNES_MAX_TEXTE", "TAILLE_MAX", "TAILLE_MAX_TEXTE", "TROP_GROS", "Analyse", "ErreurLigne",
+    "FichierIllisible", "FormulaireImport", "ImportRefuse", "colonnes_documentees",
+    "import_analyser", "import_executer",
+]
+
+
+class FormulaireImport(forms.Form):
+    fichier = forms.FileField(
+        label="Fichier à importer",
+        help_text=f"CSV ou classeur Excel (.xlsx), {TAILLE_MAX_TEXTE} et {LIGNES_MAX_TEXTE} "
+                  "lignes au plus.",
+        widget=forms.ClearableFileInput(attrs={"accept": f".csv,.xlsx,text/csv,{exports.TYPE_XLSX}"}),
+    )
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if fichier.size > TAILLE_MAX:
+            raise ValidationError(TROP_GROS)
+        return fichier

@@ -1,0 +1,311 @@
+"""Checking every line of an imported file against the models' rules and matching it with
+what the antenne has already (people, orientations, earlier imports), then creating all of
+it or nothing.
+
+A list exported from one antenne and imported into another keeps its order, because the
+date d'orientation (the rank key) and the urgency are kept and the lines are created in the
+file's order (equal dates are then ranked by id, as in the export).
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+
+from stages.imports.cellules import PAR_CHAMP, Colonne, ValeurInvalide
+from stages.imports.fichiers import colonnes_du_fichier, lire_tableau
+from stages.models import Antenne, Orientation, Personne, Prescripteur, Statut, normaliser
+from stages.services import orientation_creer
+
+# Each orientation goes through `orientation_creer` (rules, history): about 10 to 20 ms
+# here, so that a page stays within a web request's time; the command has no such limit.
+A_CREER_MAX_PAGE = 1_000
+APERCU_LIGNES = 50
+APERCU_ERREURS = 500
+
+
+class Issue(models.TextChoices):
+    A_CREER = "a_creer", "À créer"
+    DEJA_IMPORTEE = "deja_importee", "Déjà présente"
+    IGNOREE = "ignoree", "Ignorée"
+
+
+LIGNE_ENTIERE = "Ligne entière"  # the column of an error that is not one cell's
+
+
+@dataclass(frozen=True)
+class ErreurLigne:
+    ligne: int
+    colonne: str
+    message: str
+
+
+@dataclass
+class LigneImport:
+    numero: int
+    personne: Personne  # unsaved, or an existing person reused
+    orientation: Orientation  # unsaved
+    cle: str
+    issue: Issue = Issue.A_CREER
+    motif: str = ""  # why the line is not created
+    meme_personne_que: int | None = None  # an earlier line of the file names the same person
+    personne_existante: bool = False  # known to the antenne before the import
+
+
+@dataclass
+class Analyse:
+    nom_fichier: str
+    lignes: list[LigneImport] = field(default_factory=list)
+    erreurs: list[ErreurLigne] = field(default_factory=list)
+    colonnes_ignorees: list[str] = field(default_factory=list)
+    nb_lignes: int = 0
+
+    @property
+    def valide(self) -> bool:
+        return not self.erreurs
+
+    @property
+    def a_creer(self) -> list[LigneImport]:
+        return [ligne for ligne in self.lignes if ligne.issue == Issue.A_CREER]
+
+    @property
+    def nb_personnes_nouvelles(self) -> int:
+        return len({id(ligne.personne) for ligne in self.a_creer if not ligne.personne_existante})
+
+    @property
+    def nb_personnes_reprises(self) -> int:
+        return len({ligne.personne.pk for ligne in self.a_creer if ligne.personne_existante})
+
+    @property
+    def nb_deja_importees(self) -> int:
+        return sum(ligne.issue == Issue.DEJA_IMPORTEE for ligne in self.lignes)
+
+    @property
+    def nb_ignorees(self) -> int:
+        return sum(ligne.issue == Issue.IGNOREE for ligne in self.lignes)
+
+    @property
+    def apercu(self) -> list[LigneImport]:
+        return self.lignes[:APERCU_LIGNES]
+
+    @property
+    def erreurs_apercu(self) -> list[ErreurLigne]:
+        return self.erreurs[:APERCU_ERREURS]
+
+    def rapport(self) -> list[str]:
+        """The same report as the preview page, as lines of text (the command prints it)."""
+        texte = [
+            f"Fichier « {self.nom_fichier} » : {self.nb_lignes} ligne(s) lue(s).",
+            f"À créer : {len(self.a_creer)} orientation(s) ({self.nb_personnes_nouvelles} "
+            f"nouvelle(s) personne(s), {self.nb_personnes_reprises} personne(s) déjà connue(s) "
+            "reprise(s)).",
+            f"Déjà présentes (non réimportées) : {self.nb_deja_importees}. "
+            f"Ignorées : {self.nb_ignorees}.",
+        ]
+        if self.colonnes_ignorees:
+            texte.append("Colonnes ignorées : " + ", ".join(self.colonnes_ignorees) + ".")
+        texte += [f"Ligne {ligne.numero} : {ligne.issue.label.lower()} — {ligne.motif}"
+                  for ligne in self.lignes if ligne.motif]
+        if self.erreurs:
+            texte.append(f"{len(self.erreurs)} erreur(s) : rien ne sera enregistré.")
+            texte += [f"Ligne {e.ligne}, {e.colonne} : {e.message}" for e in self.erreurs]
+        return texte
+
+
+def _titre(modele: type[models.Model], champ: str) -> str:
+    if champ == NON_FIELD_ERRORS:
+        return LIGNE_ENTIERE
+    if colonne := PAR_CHAMP.get((modele, champ)):
+        return colonne.titre
+    return str(modele._meta.get_field(champ).verbose_name).capitalize()
+
+
+def cle_import(antenne: Antenne, personne: Personne, orientation: Orientation) -> str:
+    """The same line imported again into the same antenne gives the same key."""
+    identite = [
+        str(antenne.pk), normaliser(personne.nom), normaliser(personne.prenom),
+        personne.date_naissance.isoformat(), orientation.date_orientation.isoformat(),
+        orientation.cadre, normaliser(orientation.reference),
+    ]
+    return "import:" + hashlib.sha256("\x1f".join(identite).encode()).hexdigest()
+
+
+class _Contexte:
+    """What every line is checked against, read in one query for the whole file."""
+
+    def __init__(self, antenne: Antenne):
+        self.antenne = antenne
+        self.exacts, self.approches = {}, defaultdict(list)
+        for prescripteur in antenne.prescripteurs.all():
+            self.exacts[prescripteur.nom] = prescripteur
+            self.approches[normaliser(prescripteur.nom)].append(prescripteur)
+
+    def prescripteur(self, nom: str) -> Prescripteur:
+        """By its exact name, else by its name with accents and case ignored."""
+        if nom in self.exacts:
+            return self.exacts[nom]
+        match self.approches.get(normaliser(nom), []):
+            case [prescripteur]:
+                return prescripteur
+            case []:
+                raise ValeurInvalide(
+                    f"Prescripteur inconnu : « {nom} » (créez-le d'abord ou corrigez le nom)."
+                )
+            case _:
+                raise ValeurInvalide(
+                    f"Plusieurs prescripteurs s'appellent presque « {nom} » : écrivez le nom exact."
+                )
+
+
+def _lire_ligne(
+    numero: int, rangee: list, colonnes: dict[int, Colonne], contexte: _Contexte,
+) -> tuple[Personne, Orientation, list[ErreurLigne]]:
+    personne = Personne(antenne=contexte.antenne)
+    orientation = Orientation(antenne=contexte.antenne)
+    erreurs, illisibles = [], {Personne: set(), Orientation: set()}
+    for index, colonne in colonnes.items():
+        try:
+            valeur = colonne.lire(rangee[index] if index < len(rangee) else None)
+            if colonne.champ == "prescripteur":
+                valeur = contexte.prescripteur(valeur) if valeur else None
+            if valeur is not None and valeur != "":  # empty: the model's default
+                setattr(personne if colonne.modele is Personne else orientation, colonne.champ,
+                        valeur)
+        except ValeurInvalide as erreur:
+            erreurs.append(ErreurLigne(numero, colonne.titre, str(erreur)))
+            illisibles[colonne.modele].add(colonne.champ)
+    if orientation.date_orientation and not orientation.echeance:
+        orientation.echeance = orientation.echeance_selon_le_delai()
+    # The foreign keys come from the database already (or are set when saving): no query;
+    # an échéance left empty because a date was unreadable is not a second error.
+    a_exclure = {Personne: {"antenne"},
+                 Orientation: {"antenne", "personne", "prescripteur", "echeance_initiale"}}
+    if orientation.echeance is None:
+        a_exclure[Orientation].add("echeance")
+    for objet in (personne, orientation):
+        modele = type(objet)
+        try:
+            objet.full_clean(exclude=a_exclure[modele] | illisibles[modele])
+        except ValidationError as erreur:
+            for champ, messages in erreur.message_dict.items():
+                if champ not in illisibles[modele]:
+                    erreurs += [ErreurLigne(numero, _titre(modele, champ), m) for m in messages]
+    return personne, orientation, erreurs
+
+
+def _personnes_connues(antenne: Antenne, personnes: list[Personne]) -> dict[tuple, Personne]:
+    """The rule of `services.personnes_doublons` (same nom, prénom and birth date, accents and
+    case ignored) for every line at once: one query (LIGNES_MAX keeps under SQLite's limit
+    of parameters)."""
+    connues = {}
+    existantes = Personne.objects.filter(
+        antenne=antenne, nom_normalise__in={normaliser(p.nom) for p in personnes}
+    ).order_by("pk")
+    for existante in existantes:
+        cle = (existante.nom_normalise, existante.prenom_normalise, existante.date_naissance)
+        connues.setdefault(cle, existante)
+    return connues
+
+
+def _identite(personne: Personne) -> tuple:
+    return normaliser(personne.nom), normaliser(personne.prenom), personne.date_naissance
+
+
+def import_analyser(*, antenne: Antenne, contenu: bytes, nom_fichier: str) -> Analyse:
+    """Read and check every line; nothing is written. Raises FichierIllisible."""
+    entetes, rangees = lire_tableau(contenu, nom_fichier)
+    colonnes, ignorees = colonnes_du_fichier(entetes)
+    analyse = Analyse(nom_fichier=nom_fichier, colonnes_ignorees=ignorees, nb_lignes=len(rangees))
+    contexte = _Contexte(antenne)
+    for numero, rangee in rangees:
+        personne, orientation, erreurs = _lire_ligne(numero, rangee, colonnes, contexte)
+        analyse.erreurs += erreurs
+        if not erreurs:
+            analyse.lignes.append(LigneImport(
+                numero, personne, orientation, cle_import(antenne, personne, orientation)
+            ))
+    _rapprocher(antenne, analyse)
+    return analyse
+
+
+def _rapprocher(antenne: Antenne, analyse: Analyse) -> None:
+    """Mark what exists already: lines imported before, the same orientation entered by
+    hand, people already known (reused, never duplicated), a line repeated in the file."""
+    connues = _personnes_connues(antenne, [ligne.personne for ligne in analyse.lignes])
+    cles_existantes = set(Orientation.objects.filter(
+        cle_creation__in=[ligne.cle for ligne in analyse.lignes]
+    ).values_list("cle_creation", flat=True))
+    orientations_connues = {
+        (personne_id, date_orientation, cadre, normaliser(reference))
+        for personne_id, date_orientation, cadre, reference in Orientation.objects.filter(
+            personne__in=connues.values()
+        ).values_list("personne_id", "date_orientation", "cadre", "reference")
+    }
+    par_cle, personnes_du_fichier = {}, {}
+    for ligne in analyse.lignes:
+        if ligne.cle in par_cle:
+            analyse.erreurs.append(ErreurLigne(
+                ligne.numero, LIGNE_ENTIERE,
+                f"Même personne, date d'orientation, cadre et référence qu'à la ligne "
+                f"{par_cle[ligne.cle].numero} : ligne en double.",
+            ))
+            continue
+        par_cle[ligne.cle] = ligne
+        identite = _identite(ligne.personne)
+        orientation = ligne.orientation
+        if identite in connues:
+            ligne.personne, ligne.personne_existante = connues[identite], True
+        elif identite in personnes_du_fichier:
+            ligne.meme_personne_que, ligne.personne = personnes_du_fichier[identite]
+        else:
+            personnes_du_fichier[identite] = (ligne.numero, ligne.personne)
+        if orientation.statut != Statut.EN_ATTENTE:
+            ligne.issue = Issue.IGNOREE
+            ligne.motif = (f"statut « {orientation.get_statut_display()} » : seules les "
+                           "orientations en attente sont importées.")
+        elif ligne.cle in cles_existantes:
+            ligne.issue, ligne.motif = Issue.DEJA_IMPORTEE, "déjà importée."
+        elif (ligne.personne.pk, orientation.date_orientation, orientation.cadre,
+              normaliser(orientation.reference)) in orientations_connues:
+            ligne.issue = Issue.DEJA_IMPORTEE
+            ligne.motif = "cette personne a déjà cette orientation (même date, cadre et référence)."
+    analyse.lignes = list(par_cle.values())
+    analyse.erreurs.sort(key=lambda erreur: erreur.ligne)
+
+
+# --- Writing ---------------------------------------------------------------------------
+
+
+class ImportRefuse(Exception):
+    """Some line is wrong: nothing was saved. `analyse.erreurs` says which and why."""
+
+    def __init__(self, analyse: Analyse):
+        super().__init__(f"{len(analyse.erreurs)} erreur(s)")
+        self.analyse = analyse
+
+
+@transaction.atomic
+def import_executer(*, antenne: Antenne, contenu: bytes, nom_fichier: str) -> Analyse:
+    """Check every line again, then create all the orientations of the file or none.
+
+    Two imports into one antenne run in turn (a double click on « Confirmer »): the second
+    finds every line already imported and creates nothing.
+    """
+    Antenne.objects.select_for_update(no_key=True).get(pk=antenne.pk)
+    analyse = import_analyser(antenne=antenne, contenu=contenu, nom_fichier=nom_fichier)
+    if not analyse.valide:
+        raise ImportRefuse(analyse)
+    for ligne in analyse.a_creer:
+        try:
+            orientation_creer(
+                personne=ligne.personne, orientation=ligne.orientation, cle_creation=ligne.cle
+            )
+        except ValidationError as erreur:  # e.g. a prescripteur deleted since the analysis
+            analyse.erreurs += [ErreurLigne(ligne.numero, LIGNE_ENTIERE, message)
+                                for message in erreur.messages]
+            raise ImportRefuse(analyse) from erreur
+    return analyse
+
+

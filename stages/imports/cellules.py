@@ -1,0 +1,200 @@
+"""Reading one cell of an imported spreadsheet, and the table of the columns an import knows.
+
+The columns are the export's (`exports.COLONNES`, matched by title, case and accents
+ignored). Every rule on the values is the models' `full_clean()`; this module only reads.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import models
+
+from stages import exports
+from stages.models import Cadre, Orientation, Personne, Sexe, Statut, TypeStage, normaliser
+
+ANNEES_PLAUSIBLES = (1900, 2100)
+FORMAT_DATE = "jj/mm/aaaa"
+
+
+class FichierIllisible(Exception):
+    """The file as a whole cannot be imported; the message is for the user, in French."""
+
+
+class ValeurInvalide(ValueError):
+    """One cell that does not read as its column's type; the message is in French."""
+
+
+# --- Reading one cell ------------------------------------------------------------------
+
+
+def lire_texte(valeur) -> str:
+    if valeur is None:
+        return ""
+    if isinstance(valeur, float) and valeur.is_integer():
+        valeur = int(valeur)  # a reference or a phone typed as a number in Excel
+    texte = str(valeur).strip()
+    # The export protects cells that a spreadsheet would run as a formula with a quote.
+    if texte.startswith("'") and texte[1:].startswith(exports.DEBUTS_DE_FORMULE):
+        texte = texte[1:]
+    return texte
+
+
+_JJ_MM_AAAA = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
+# ISO, possibly with the time of a spreadsheet's date-time.
+_AAAA_MM_JJ = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T][0-9:.]*)?")
+
+
+def lire_date(valeur) -> date | None:
+    if isinstance(valeur, datetime):  # a real date of an .xlsx cell
+        return valeur.date()
+    if isinstance(valeur, date):
+        return valeur
+    texte = lire_texte(valeur)
+    if not texte:
+        return None
+    if trouve := _JJ_MM_AAAA.fullmatch(texte):
+        jour, mois, annee = trouve.groups()
+    elif trouve := _AAAA_MM_JJ.fullmatch(texte):
+        annee, mois, jour = trouve.groups()
+    else:
+        raise ValeurInvalide(
+            f"Date illisible : « {texte} » (attendu {FORMAT_DATE}, par exemple 03/03/2026)."
+        )
+    try:
+        lue = date(int(annee), int(mois), int(jour))
+    except ValueError:
+        raise ValeurInvalide(f"Cette date n'existe pas : « {texte} ».") from None
+    # A typo such as 9999 would also overflow the six months added to it.
+    if not ANNEES_PLAUSIBLES[0] <= lue.year <= ANNEES_PLAUSIBLES[1]:
+        raise ValeurInvalide(f"Année invraisemblable : « {texte} ».")
+    return lue
+
+
+def lecteur_choix(choix: type[models.TextChoices], **alias: str) -> Callable[[object], str]:
+    """A choice by its code, its label, its label without the legal article, or an alias."""
+    valeurs = {}
+    for code, libelle in choix.choices:
+        for nom in (code, libelle, libelle.split(" (")[0]):
+            valeurs[normaliser(nom)] = code
+    valeurs |= {normaliser(nom): code for nom, code in alias.items()}
+    possibles = ", ".join(f"« {libelle} »" for libelle in choix.labels)
+
+    def lire(valeur) -> str:
+        texte = lire_texte(valeur)
+        if not texte:
+            return ""
+        try:
+            return valeurs[normaliser(texte)]
+        except KeyError:
+            raise ValeurInvalide(
+                f"Valeur inconnue : « {texte} ». Valeurs possibles : {possibles}."
+            ) from None
+
+    return lire
+
+
+_OUI = {"oui", "o", "x", "1", "vrai", "true", "yes"}
+_NON = {"", "non", "n", "0", "faux", "false", "no"}
+
+
+def lire_oui_non(valeur) -> bool:
+    if isinstance(valeur, bool):
+        return valeur
+    texte = normaliser(lire_texte(valeur))
+    if texte in _OUI or texte in _NON:
+        return texte in _OUI
+    raise ValeurInvalide(f"Valeur non comprise : « {lire_texte(valeur)} » (écrivez oui ou non).")
+
+
+def lire_entier(valeur) -> int:
+    texte = lire_texte(valeur)
+    if not texte:
+        return 0
+    if not re.fullmatch(r"[0-9]{1,9}", texte):
+        raise ValeurInvalide(f"Nombre entier attendu : « {texte} ».")
+    return int(texte)
+
+
+# --- The columns -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Colonne:
+    titre: str  # the export's title, or a column only an import can have
+    modele: type[models.Model]
+    champ: str
+    lire: Callable[[object], object]
+    obligatoire: str = ""  # when it is needed, for the documentation ("" : optional)
+    format: str = ""
+    exemple: str = ""
+    alias: tuple[str, ...] = ()
+
+    def noms(self) -> set[str]:
+        """Every header accepted for this column: its title, the field's name and label."""
+        libelle = self.modele._meta.get_field(self.champ).verbose_name
+        return {normaliser(nom) for nom in (self.titre, self.champ, libelle, *self.alias)}
+
+    @property
+    def requise(self) -> bool:
+        return self.obligatoire == OUI
+
+
+OUI = "Oui"
+_SI_JUDICIAIRE = "Sauf démarche volontaire"
+_FORMAT_DATE = f"Date {FORMAT_DATE} (ou vraie date Excel)"
+COLONNES = (
+    Colonne("Nom", Personne, "nom", lire_texte, OUI, "Texte", "MARTIN"),
+    Colonne("Prénom", Personne, "prenom", lire_texte, OUI, "Texte", "Léo"),
+    Colonne("Sexe", Personne, "sexe", lecteur_choix(Sexe, H=Sexe.HOMME, masculin=Sexe.HOMME,
+                                                     feminin=Sexe.FEMME),
+            OUI, "Homme ou Femme (H, M, F)", "Homme"),
+    Colonne("Date de naissance", Personne, "date_naissance", lire_date, OUI, _FORMAT_DATE,
+            "14/07/1985"),
+    Colonne("Téléphone", Personne, "telephone", lire_texte, "",
+            "Numéro français ou d'outre-mer, écrit librement", "06 12 34 56 78"),
+    Colonne("E-mail", Personne, "email", lire_texte, "", "Adresse e-mail", "leo.martin@exemple.fr",
+            alias=("email", "courriel")),
+    Colonne("Prescripteur", Orientation, "prescripteur", lire_texte, _SI_JUDICIAIRE,
+            "Nom d'un prescripteur de l'antenne, déjà créé", "Parquet de Perpignan"),
+    Colonne("Cadre", Orientation, "cadre", lecteur_choix(Cadre), OUI,
+            "Code ou libellé : " + ", ".join(Cadre.values), "Alternative aux poursuites (CPP 41-1)"),
+    Colonne("Référence", Orientation, "reference", lire_texte, "",
+            f"Texte, {Orientation._meta.get_field('reference').max_length} caractères au plus",
+            "PQ-2026-00123"),
+    Colonne("Date d'orientation", Orientation, "date_orientation", lire_date, OUI,
+            f"{_FORMAT_DATE} ; donne le rang dans la liste d'attente", "02/03/2026"),
+    Colonne("Date de décision", Orientation, "date_decision", lire_date, _SI_JUDICIAIRE,
+            _FORMAT_DATE, "20/02/2026"),
+    Colonne("Date définitive", Orientation, "date_definitive", lire_date,
+            "Pour une peine de stage (131-5-1)",
+            f"{_FORMAT_DATE} : jour où la condamnation est devenue définitive", "05/03/2026"),
+    Colonne("Échéance", Orientation, "echeance", lire_date, "",
+            f"{_FORMAT_DATE} ; vide : calculée avec le délai de l'antenne", "20/08/2026"),
+    Colonne("Urgent", Orientation, "urgent", lire_oui_non, "", "oui ou non (vide : non)", "non"),
+    Colonne("Motif de l'urgence", Orientation, "motif_urgence", lire_texte, "Si urgent", "Texte",
+            "Réorientation"),
+    Colonne("Type de stage", Orientation, "type_stage", lecteur_choix(TypeStage, femme=TypeStage.FEMMES),
+            "", "Mixte ou Non mixte (femmes) ; vide : mixte", "Mixte"),
+    Colonne("Statut", Orientation, "statut", lecteur_choix(Statut), "",
+            "Vide ou En attente ; les lignes d'un autre statut sont ignorées", "En attente"),
+    Colonne("Reports", Orientation, "nb_reports", lire_entier, "", "Nombre (vide : 0)", "0"),
+    Colonne("Absences", Orientation, "nb_absences", lire_entier, "", "Nombre (vide : 0)", "0"),
+    Colonne("Adresse", Personne, "adresse", lire_texte, "", "Adresse postale", "2 rue des Lilas"),
+    Colonne("Observations", Orientation, "observations", lire_texte, "", "Texte", ""),
+)
+# The export's columns that the application computes: read, never imported.
+COLONNES_CALCULEES = ("Rang", "État de l'échéance")
+PAR_NOM = {nom: colonne for colonne in COLONNES for nom in colonne.noms()}
+PAR_CHAMP = {(colonne.modele, colonne.champ): colonne for colonne in COLONNES}
+
+
+def colonnes_documentees() -> list[tuple[str, Colonne | None]]:
+    """The export's columns in its order, then the columns only an import may add."""
+    par_titre = {colonne.titre: colonne for colonne in COLONNES}
+    return [(titre, par_titre.get(titre)) for titre in exports.COLONNES] + [
+        (colonne.titre, colonne) for colonne in COLONNES if colonne.titre not in exports.COLONNES
+    ]
+
+
