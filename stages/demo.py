@@ -55,6 +55,7 @@ def _prescripteurs(antenne: Antenne) -> list[Prescripteur]:
         TypePrescripteur.PARQUET: f"Parquet de {ville}",
         TypePrescripteur.DELEGUE_PROCUREUR: f"Délégués du procureur de {ville}",
         TypePrescripteur.TRIBUNAL: f"Tribunal correctionnel de {ville}",
+        TypePrescripteur.TRIBUNAL_JUDICIAIRE: f"Tribunal judiciaire de {ville}",
         TypePrescripteur.JAP: f"JAP de {ville}",
         TypePrescripteur.SPIP: f"SPIP antenne de {ville}",
         TypePrescripteur.JUGE_INSTRUCTION: f"Juge d'instruction de {ville}",

@@ -15,8 +15,9 @@ from stages.models import (
     Prescripteur,
     Sexe,
     Statut,
+    TypePrescripteur,
 )
-from stages.selectors import TOUS_LES_STATUTS, FiltresListe
+from stages.selectors import TOUS_LES_STATUTS, FiltresListe, prescripteurs_proches
 from stages.services import CONFLIT, MOTIF_PROLONGATION_MAX, Saisie, personnes_doublons
 from stages.telephones import NumeroInvalide, en_e164
 
@@ -396,12 +397,10 @@ class SortieForm(forms.Form):
         return donnees["motif"]
 
 
-class PrescripteurForm(FormulaireModele):
-    """Quick add from the orientation form, whose own <form> cannot contain another one: the
-    fields join the <form id="form-prescripteur"> placed after it (HTML `form` attribute)."""
-
-    prefix = "prescripteur"
-    FORMULAIRE = "form-prescripteur"
+class FichePrescripteurForm(FormulaireModele):
+    """A prescripteur's name, kind and contact. A name near another one of the antenne
+    (`noms_proches`: 'Délégué du procureur - Perpignan' and 'Délégués du procureur de
+    Perpignan') is refused until staff state that it is another prescripteur."""
 
     class Meta:
         model = Prescripteur
@@ -411,5 +410,102 @@ class PrescripteurForm(FormulaireModele):
     def __init__(self, *args, antenne: Antenne, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.antenne = antenne
+        self.proches: list[Prescripteur] = []
+        if self.is_bound:
+            nom = self.data.get(self.add_prefix("nom"), "")
+            if not self.instance.pk or nom != self.instance.nom:
+                self.proches = prescripteurs_proches(antenne=antenne, nom=nom, sauf=self.instance)
+        if self.proches:
+            self.fields["autre_que_les_proches"] = forms.BooleanField(
+                required=False, label="C'est un autre prescripteur : l'enregistrer quand même",
+            )
+
+    def clean(self):
+        donnees = super().clean()
+        if self.proches and not donnees.get("autre_que_les_proches"):
+            noms = ", ".join(
+                f"« {p} »" + ("" if p.actif else " (désactivé)") for p in self.proches
+            )
+            self.add_error("nom", (
+                f"Un prescripteur au nom proche existe déjà : {noms}. S'il s'agit du même, "
+                "utilisez-le ; sinon cochez « C'est un autre prescripteur »."
+            ))
+        return donnees
+
+
+class PrescripteurForm(FichePrescripteurForm):
+    """Quick add from the orientation form, whose own <form> cannot contain another one: the
+    fields join the <form id="form-prescripteur"> placed after it (HTML `form` attribute)."""
+
+    prefix = "prescripteur"
+    FORMULAIRE = "form-prescripteur"
+
+    def __init__(self, *args, antenne: Antenne, **kwargs):
+        super().__init__(*args, antenne=antenne, **kwargs)
         for champ in self.fields.values():
             champ.widget.attrs["form"] = self.FORMULAIRE
+
+
+class FiltresPrescripteurs(forms.Form):
+    """The filters of the prescripteurs list, read from the URL."""
+
+    q = forms.CharField(
+        label="Rechercher", required=False, max_length=100, help_text="Une partie du nom",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Tous les types"), *TypePrescripteur.choices],
+    )
+    etat = forms.ChoiceField(label="État", required=False, choices=[
+        ("", "Actifs"), ("inactifs", "Désactivés"), ("tous", "Actifs et désactivés"),
+    ])
+
+    def criteres(self) -> dict:
+        """The valid values, for `prescripteurs_de_l_antenne`; an invalid one is left out."""
+        self.is_valid()
+        valeurs = self.cleaned_data
+        return {
+            "recherche": valeurs.get("q", ""), "type_": valeurs.get("type", ""),
+            "actifs": {"": True, "inactifs": False, "tous": None}.get(valeurs.get("etat", ""), True),
+        }
+
+
+class DesactivationForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif de la désactivation", max_length=200,
+        help_text="Par exemple : service fermé, remplacé par le SPIP de Perpignan.",
+    )
+
+
+class FusionForm(forms.Form):
+    """Two records of the same prescripteur: which one is kept, and why."""
+
+    GARDER_CELUI_CI, GARDER_L_AUTRE = "celui_ci", "autre"
+
+    autre = forms.ModelChoiceField(
+        label="L'autre prescripteur (le même, enregistré deux fois)", queryset=Prescripteur.objects.none(),
+        error_messages={"invalid_choice": "Ce prescripteur n'est pas dans votre antenne."},
+    )
+    conserve = forms.ChoiceField(label="Prescripteur à conserver", widget=forms.RadioSelect)
+    motif = forms.CharField(
+        label="Motif de la fusion", max_length=200,
+        help_text="Par exemple : même service enregistré sous deux noms.",
+    )
+
+    def __init__(self, *args, prescripteur: Prescripteur, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prescripteur = prescripteur
+        self.fields["autre"].queryset = Prescripteur.objects.filter(
+            antenne=prescripteur.antenne_id, fusionne_dans__isnull=True,
+        ).exclude(pk=prescripteur.pk)
+        self.fields["conserve"].choices = [
+            (self.GARDER_CELUI_CI, f"« {prescripteur} » (celui-ci) : l'autre lui est fusionné"),
+            (self.GARDER_L_AUTRE, "L'autre : celui-ci lui est fusionné"),
+        ]
+
+    def paire(self) -> tuple[Prescripteur, Prescripteur]:
+        """(kept, merged into it)."""
+        autre = self.cleaned_data["autre"]
+        if self.cleaned_data["conserve"] == self.GARDER_CELUI_CI:
+            return self.prescripteur, autre
+        return autre, self.prescripteur

@@ -1,4 +1,5 @@
-"""The timeline of an orientation: every change of it and of its person, in French.
+"""The timeline of an orientation (every change of it and of its person) and the history of
+a prescripteur, in French.
 
 Read from django-simple-history in a fixed number of queries whatever the number of records:
 the records of each model in one query, the diffs computed in memory, then the names of the
@@ -16,7 +17,7 @@ from stages.telephones import affichage_national
 
 AUTEUR_INCONNU = "système / import"
 # Links that never change through the application: not worth a line in the timeline.
-NON_AFFICHES = {Orientation: ["antenne", "personne"], Personne: ["antenne"]}
+NON_AFFICHES = {Orientation: ["antenne", "personne"], Personne: ["antenne"], Prescripteur: ["antenne"]}
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def valeur_affichee(champ: Field, valeur, prescripteurs: dict[int, Prescripteur]
         return "—"
     if champ.choices:
         return str(dict(champ.flatchoices).get(valeur, valeur))
-    if champ.is_relation:  # the prescripteur: the other links are not shown
+    if champ.is_relation:  # a prescripteur (merged into): the other links are not shown
         return str(prescripteurs.get(valeur, "prescripteur supprimé"))
     if champ.name == "telephone":
         return affichage_national(valeur)
@@ -80,6 +81,23 @@ def _evenements(modele, historique) -> list[tuple[Evenement, list]]:
     return resultat
 
 
+def _decrire(bruts: list[tuple[type, Evenement, list]], liens: set[str]) -> None:
+    """Each event's changes in French; the prescripteurs the `liens` fields name, in one query."""
+    ids = {
+        valeur for _modele, _evenement, changes in bruts for change in changes
+        if change.field in liens for valeur in (change.old, change.new)
+    } - {None}
+    prescripteurs = Prescripteur.objects.in_bulk(ids) if ids else {}
+    for modele, evenement, changes in bruts:
+        for change in changes:
+            champ = modele._meta.get_field(change.field)
+            evenement.changements.append(Changement(
+                champ=str(champ.verbose_name).capitalize(),
+                avant=valeur_affichee(champ, change.old, prescripteurs),
+                apres=valeur_affichee(champ, change.new, prescripteurs),
+            ))
+
+
 def chronologie(orientation: Orientation) -> list[Evenement]:
     """Every recorded change of the orientation and of its person, most recent first."""
     bruts = [
@@ -89,18 +107,13 @@ def chronologie(orientation: Orientation) -> list[Evenement]:
         )
         for evenement, changes in _evenements(modele, historique)
     ]
-    ids = {
-        valeur for _modele, _evenement, changes in bruts for change in changes
-        if change.field == "prescripteur" for valeur in (change.old, change.new)
-    } - {None}
-    prescripteurs = Prescripteur.objects.in_bulk(ids) if ids else {}
-
-    for modele, evenement, changes in bruts:
-        for change in changes:
-            champ = modele._meta.get_field(change.field)
-            evenement.changements.append(Changement(
-                champ=str(champ.verbose_name).capitalize(),
-                avant=valeur_affichee(champ, change.old, prescripteurs),
-                apres=valeur_affichee(champ, change.new, prescripteurs),
-            ))
+    _decrire(bruts, {"prescripteur"})
     return sorted((evenement for _m, evenement, _c in bruts), key=lambda e: e.quand, reverse=True)
+
+
+def historique_prescripteur(prescripteur: Prescripteur) -> list[Evenement]:
+    """Every recorded change of a prescripteur (deactivation, merges), most recent first."""
+    bruts = [(Prescripteur, evenement, changes)
+             for evenement, changes in _evenements(Prescripteur, prescripteur.history)]
+    _decrire(bruts, {"fusionne_dans"})
+    return [evenement for _m, evenement, _c in reversed(bruts)]

@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from datetime import date, timedelta
+from difflib import SequenceMatcher
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -104,8 +105,9 @@ class TypePrescripteur(models.TextChoices):
     PARQUET = "parquet", "Parquet"
     DELEGUE_PROCUREUR = "delegue", "Délégué du procureur"
     TRIBUNAL = "tribunal", "Tribunal correctionnel"
+    TRIBUNAL_JUDICIAIRE = "tribunal_judiciaire", "Tribunal judiciaire"
     JAP = "jap", "Juge de l'application des peines"
-    SPIP = "spip", "SPIP"
+    SPIP = "spip", "SPIP (CPIP)"
     JUGE_INSTRUCTION = "instruction", "Juge d'instruction / JLD"
     JAF = "jaf", "Juge aux affaires familiales"
     AUTRE = "autre", "Autre"
@@ -118,6 +120,12 @@ class Prescripteur(models.Model):
     email = models.EmailField("e-mail pour les attestations", blank=True)
     adresse = models.TextField("adresse", blank=True)
     actif = models.BooleanField("actif", default=True)
+    # Deactivated: no longer offered for new orientations, kept on existing ones.
+    motif_desactivation = models.CharField("motif de la désactivation", max_length=200, blank=True)
+    fusionne_dans = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="fusionnes",
+        verbose_name="fusionné dans",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -129,6 +137,45 @@ class Prescripteur(models.Model):
 
     def __str__(self):
         return self.nom
+
+    def est_proche_de(self, nom: str) -> bool:
+        return noms_proches(self.nom, nom)
+
+
+# Words that do not tell two prescripteurs apart ("Délégués du procureur de Perpignan").
+MOTS_VIDES = frozenset([
+    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "sur",
+])
+# Two words of at least this length this similar (difflib) are the same word mistyped.
+MOT_LONG, MOTS_SEMBLABLES = 5, 0.85
+
+
+def mots_du_nom(nom: str) -> list[str]:
+    """The words that tell a prescripteur's name, singular: 'Délégués du procureur -
+    Perpignan' -> ['delegue', 'procureur', 'perpignan']."""
+    return [
+        mot[:-1] if len(mot) > 3 and mot[-1] in "sx" else mot
+        for mot in normaliser(nom).split() if mot not in MOTS_VIDES
+    ]
+
+
+def _meme_mot(mot: str, autre: str) -> bool:
+    if mot == autre:
+        return True
+    return (min(len(mot), len(autre)) >= MOT_LONG
+            and SequenceMatcher(None, mot, autre).ratio() >= MOTS_SEMBLABLES)
+
+
+def noms_proches(nom: str, autre: str) -> bool:
+    """Two names of the same prescripteur, probably: the words of one are all in the other,
+    plural, articles, accents, punctuation and a typo aside ('Délégué du procureur -
+    Perpignan' and 'Délégués du procureur de Perpignan'; 'SPIP de Perpignan' and 'SPIP
+    antenne de Perpignan'), but not 'JAP de Perpignan' and 'JAF de Perpignan'."""
+    mots, autres = mots_du_nom(nom), mots_du_nom(autre)
+    if not mots or not autres:
+        return False
+    court, long_ = sorted((mots, autres), key=len)
+    return all(any(_meme_mot(mot, autre) for autre in long_) for mot in court)
 
 
 class Sexe(models.TextChoices):

@@ -14,6 +14,7 @@ from stages.models import (
     EtatEcheance,
     MotDuNom,
     Orientation,
+    Prescripteur,
     Role,
     Statut,
     filtre_etat_echeance,
@@ -207,3 +208,31 @@ def page_liste_attente(
     else:
         rangs = rangs_liste_attente(antenne, parmi=en_attente) if en_attente else {}
     return PageListe(page, list(lignes_liste_attente(de_la_page, rangs, aujourd_hui)), totaux)
+
+
+# --- Prescripteurs -----------------------------------------------------------------------
+
+
+def prescripteurs_de_l_antenne(
+    *, antenne: Antenne, recherche: str = "", type_: str = "", actifs: bool | None = None,
+) -> QuerySet[Prescripteur]:
+    """The antenne's prescripteurs with their number of orientations, by name."""
+    prescripteurs = antenne.prescripteurs.all()
+    if recherche:
+        prescripteurs = prescripteurs.filter(nom__icontains=recherche)
+    if type_:
+        prescripteurs = prescripteurs.filter(type=type_)
+    if actifs is not None:
+        prescripteurs = prescripteurs.filter(actif=actifs)
+    return (prescripteurs.select_related("fusionne_dans")
+            .annotate(nb_orientations=Count("orientations")).order_by("nom", "pk"))
+
+
+def prescripteurs_proches(
+    *, antenne: Antenne, nom: str, sauf: Prescripteur | None = None,
+) -> list[Prescripteur]:
+    """The antenne's prescripteurs whose name is near this one (`noms_proches`)."""
+    if not nom.strip():
+        return []
+    autres = antenne.prescripteurs.exclude(pk=sauf.pk) if sauf and sauf.pk else antenne.prescripteurs.all()
+    return [prescripteur for prescripteur in autres.order_by("nom") if prescripteur.est_proche_de(nom)]

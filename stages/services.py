@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Field, Model
 from django.utils.text import Truncator
+from simple_history.utils import bulk_update_with_history
 
 from stages.dates import date_courte
 from stages.historique import valeur_affichee
@@ -210,3 +211,71 @@ def prescripteur_creer(*, antenne: Antenne, prescripteur: Prescripteur) -> Presc
     prescripteur.antenne = antenne
     _enregistrer(prescripteur, "Création")
     return prescripteur
+
+
+@transaction.atomic
+def prescripteur_modifier(*, prescripteur: Prescripteur) -> Prescripteur:
+    """Name, kind, e-mail, address as corrected in the form."""
+    _enregistrer(prescripteur, "Modification")
+    return prescripteur
+
+
+@transaction.atomic
+def prescripteur_desactiver(*, prescripteur: Prescripteur, motif: str) -> Prescripteur:
+    """No longer offered for new orientations; existing orientations keep it."""
+    prescripteur = Prescripteur.objects.select_for_update().get(pk=prescripteur.pk)
+    if not prescripteur.actif:
+        raise ValidationError("Ce prescripteur est déjà désactivé.")
+    prescripteur.actif, prescripteur.motif_desactivation = False, motif
+    _enregistrer(prescripteur, f"Désactivation : {motif}")
+    return prescripteur
+
+
+@transaction.atomic
+def prescripteur_reactiver(*, prescripteur: Prescripteur) -> Prescripteur:
+    """Offered again for new orientations (a merged one no longer points to the kept one)."""
+    prescripteur = Prescripteur.objects.select_for_update().get(pk=prescripteur.pk)
+    if prescripteur.actif:
+        raise ValidationError("Ce prescripteur est déjà actif.")
+    prescripteur.actif, prescripteur.motif_desactivation = True, ""
+    prescripteur.fusionne_dans = None
+    _enregistrer(prescripteur, "Réactivation")
+    return prescripteur
+
+
+@transaction.atomic
+def prescripteur_fusionner(
+    *, conserve: Prescripteur, doublon: Prescripteur, motif: str,
+) -> int:
+    """Two records of the same prescripteur: every orientation of `doublon` moves to
+    `conserve`, and `doublon` is deactivated (never deleted). Each side and each moved
+    orientation keeps the reason in its history. Returns the number of orientations moved."""
+    # Both rows locked in a fixed order: two merges of the same pair never deadlock.
+    verrouilles = Prescripteur.objects.select_for_update().in_bulk([conserve.pk, doublon.pk])
+    conserve, doublon = verrouilles[conserve.pk], verrouilles.get(doublon.pk, doublon)
+    if conserve.pk == doublon.pk:
+        raise ValidationError({"autre": "Choisissez deux prescripteurs différents."})
+    if conserve.antenne_id != doublon.antenne_id:
+        raise ValidationError({"autre": "Ce prescripteur n'appartient pas à votre antenne."})
+    if not conserve.actif:
+        raise ValidationError({"conserve": (
+            f"« {conserve} » est désactivé : réactivez-le d'abord, ou conservez l'autre."
+        )})
+    if doublon.fusionne_dans_id:
+        raise ValidationError({"autre": f"« {doublon} » a déjà été fusionné dans un autre."})
+    # The history column is short: the names are in each record's change, the full reason
+    # in the doublon's `motif_desactivation`.
+    raison = Truncator(f"Fusion : {motif}").chars(RAISON_MAX)
+    orientations = list(Orientation.objects.select_for_update().filter(prescripteur=doublon))
+    for orientation in orientations:
+        orientation.prescripteur = conserve
+    # The web request's user is recorded by simple-history's middleware, as for save().
+    bulk_update_with_history(
+        orientations, Orientation, ["prescripteur"], default_change_reason=raison,
+    )
+    doublon.actif, doublon.motif_desactivation = False, motif
+    doublon.fusionne_dans = conserve
+    _enregistrer(doublon, raison)
+    # A record without change on the kept side, which names the other.
+    _enregistrer(conserve, f"Fusion de « {doublon} » : {motif}")
+    return len(orientations)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stages.views import accueil, imports, liste, orientations
+from stages.views import accueil, imports, liste, orientations, prescripteurs
 
 urlpatterns = [
     path("", accueil.accueil, name="accueil"),
@@ -22,4 +22,15 @@ urlpatterns = [
          name="orientation_sortir"),
     path("personnes/doublons/", orientations.doublons, name="doublons"),
     path("prescripteurs/nouveau/", orientations.prescripteur_nouveau, name="prescripteur_nouveau"),
+    path("prescripteurs/", prescripteurs.prescripteurs, name="prescripteurs"),
+    path("prescripteurs/ajouter/", prescripteurs.prescripteur_ajouter, name="prescripteur_ajouter"),
+    path("prescripteurs/<int:prescripteur_id>/", prescripteurs.prescripteur, name="prescripteur"),
+    path("prescripteurs/<int:prescripteur_id>/modifier/", prescripteurs.prescripteur_modifier,
+         name="prescripteur_modifier"),
+    path("prescripteurs/<int:prescripteur_id>/desactiver/", prescripteurs.prescripteur_desactiver,
+         name="prescripteur_desactiver"),
+    path("prescripteurs/<int:prescripteur_id>/reactiver/", prescripteurs.prescripteur_reactiver,
+         name="prescripteur_reactiver"),
+    path("prescripteurs/<int:prescripteur_id>/fusionner/", prescripteurs.prescripteur_fusionner,
+         name="prescripteur_fusionner"),
 ]
