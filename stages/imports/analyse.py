@@ -16,7 +16,15 @@ from django.db import models, transaction
 
 from stages.imports.cellules import PAR_CHAMP, Colonne, ValeurInvalide
 from stages.imports.fichiers import colonnes_du_fichier, lire_tableau
-from stages.models import Antenne, Orientation, Personne, Prescripteur, Statut, normaliser
+from stages.models import (
+    Antenne,
+    Orientation,
+    Personne,
+    Prescripteur,
+    Statut,
+    noms_proches,
+    normaliser,
+)
 from stages.services import orientation_creer
 
 # Each orientation goes through `orientation_creer` (rules, history): about 10 to 20 ms
@@ -61,6 +69,10 @@ class Analyse:
     erreurs: list[ErreurLigne] = field(default_factory=list)
     colonnes_ignorees: list[str] = field(default_factory=list)
     nb_lignes: int = 0
+    # Names of the file that name no active prescripteur (one error each in `erreurs`), and
+    # the prescripteurs staff may choose for them.
+    prescripteurs_introuvables: list["PrescripteurIntrouvable"] = field(default_factory=list)
+    prescripteurs_actifs: list[Prescripteur] = field(default_factory=list)
 
     @property
     def valide(self) -> bool:
@@ -132,31 +144,113 @@ def cle_import(antenne: Antenne, personne: Personne, orientation: Orientation) -
     return "import:" + hashlib.sha256("\x1f".join(identite).encode()).hexdigest()
 
 
-class _Contexte:
-    """What every line is checked against, read in one query for the whole file."""
+@dataclass
+class PrescripteurIntrouvable:
+    """A prescripteur name of the file that names no active prescripteur of the antenne,
+    reported once for all its lines, with the names near it."""
 
-    def __init__(self, antenne: Antenne):
+    nom: str  # as first written in the file
+    motif: str
+    lignes: list[int] = field(default_factory=list)
+    proches: list[Prescripteur] = field(default_factory=list)  # active, of the antenne
+    proches_du_fichier: list[str] = field(default_factory=list)  # other unknown names
+
+    @property
+    def cle(self) -> str:
+        """What staff's choice of a prescripteur for this name is kept under."""
+        return normaliser(self.nom)
+
+    def message(self) -> str:
+        nombre = len(self.lignes)
+        lignes = ", ".join(map(str, self.lignes[:LIGNES_CITEES])) + (
+            ", …" if nombre > LIGNES_CITEES else "")
+        texte = (f"{self.motif} : « {self.nom} », {nombre} ligne{'s' if nombre > 1 else ''} "
+                 f"({lignes}). Créez-le, faites-le correspondre à un prescripteur existant "
+                 "(aperçu de la page d'import) ou corrigez le nom dans le fichier.")
+        if noms := [f"« {p} »" for p in self.proches] + [f"« {n} » (dans le fichier)"
+                                                         for n in self.proches_du_fichier]:
+            texte += f" Nom proche : {', '.join(noms)}."
+        return texte
+
+
+LIGNES_CITEES = 10
+INCONNU, PRESQUE, DESACTIVE = (
+    "Prescripteur inconnu", "Plusieurs prescripteurs ont presque ce nom", "Prescripteur désactivé",
+)
+
+
+class _Contexte:
+    """What every line is checked against, read in one query for the whole file.
+
+    `correspondances`: staff's choice of an existing prescripteur (id) for a name the file
+    writes differently, by the normalised name (`PrescripteurIntrouvable.cle`)."""
+
+    def __init__(self, antenne: Antenne, correspondances: dict[str, int] | None = None):
         self.antenne = antenne
         self.exacts, self.approches = {}, defaultdict(list)
-        for prescripteur in antenne.prescripteurs.all():
+        self.par_id = {prescripteur.pk: prescripteur for prescripteur in antenne.prescripteurs.all()}
+        for prescripteur in self.par_id.values():
             self.exacts[prescripteur.nom] = prescripteur
             self.approches[normaliser(prescripteur.nom)].append(prescripteur)
+        self.actifs = [p for p in self.par_id.values() if p.actif]
+        self.correspondances = {
+            cle: self.par_id[pk] for cle, pk in (correspondances or {}).items()
+            if pk in self.par_id and self.par_id[pk].actif
+        }
+        self.introuvables: dict[str, PrescripteurIntrouvable] = {}
+        self._messages: dict[str, str] = {}  # the one-line message -> its name's key
 
     def prescripteur(self, nom: str) -> Prescripteur:
-        """By its exact name, else by its name with accents and case ignored."""
-        if nom in self.exacts:
-            return self.exacts[nom]
-        match self.approches.get(normaliser(nom), []):
-            case [prescripteur]:
-                return prescripteur
-            case []:
-                raise ValeurInvalide(
-                    f"Prescripteur inconnu : « {nom} » (créez-le d'abord ou corrigez le nom)."
-                )
-            case _:
-                raise ValeurInvalide(
-                    f"Plusieurs prescripteurs s'appellent presque « {nom} » : écrivez le nom exact."
-                )
+        """By staff's choice for this name, its exact name, else its name with accents and
+        case ignored; one merged into another gives the one kept."""
+        cle = normaliser(nom)
+        if cle in self.correspondances:
+            return self.correspondances[cle]
+        trouve = self.exacts.get(nom)
+        if trouve is None:
+            match self.approches.get(cle, []):
+                case [trouve]:
+                    pass
+                case []:
+                    raise self._introuvable(nom, INCONNU)
+                case _:
+                    raise self._introuvable(nom, PRESQUE)
+        vus = set()
+        while trouve.fusionne_dans_id and trouve.pk not in vus:
+            vus.add(trouve.pk)
+            trouve = self.par_id[trouve.fusionne_dans_id]
+        if not trouve.actif:
+            raise self._introuvable(nom, DESACTIVE)
+        return trouve
+
+    def _introuvable(self, nom: str, motif: str) -> ValeurInvalide:
+        introuvable = self.introuvables.setdefault(normaliser(nom), PrescripteurIntrouvable(nom, motif))
+        message = f"{motif} : « {nom} »."
+        self._messages[message] = introuvable.cle
+        return ValeurInvalide(message)
+
+    def regrouper(self, analyse: "Analyse") -> None:
+        """One error per unknown name, with its lines and the names near it, instead of one
+        per line."""
+        erreurs = []
+        for erreur in analyse.erreurs:
+            if cle := self._messages.get(erreur.message):
+                self.introuvables[cle].lignes.append(erreur.ligne)
+            else:
+                erreurs.append(erreur)
+        for introuvable in self.introuvables.values():
+            introuvable.proches = [p for p in self.actifs if p.est_proche_de(introuvable.nom)]
+            introuvable.proches_du_fichier = [
+                autre.nom for autre in self.introuvables.values()
+                if autre is not introuvable and noms_proches(autre.nom, introuvable.nom)
+            ]
+            erreurs.append(ErreurLigne(
+                introuvable.lignes[0], PAR_CHAMP[(Orientation, "prescripteur")].titre,
+                introuvable.message(),
+            ))
+        analyse.erreurs = erreurs
+        analyse.prescripteurs_introuvables = list(self.introuvables.values())
+        analyse.prescripteurs_actifs = self.actifs
 
 
 def _lire_ligne(
@@ -213,12 +307,16 @@ def _identite(personne: Personne) -> tuple:
     return normaliser(personne.nom), normaliser(personne.prenom), personne.date_naissance
 
 
-def import_analyser(*, antenne: Antenne, contenu: bytes, nom_fichier: str) -> Analyse:
-    """Read and check every line; nothing is written. Raises FichierIllisible."""
+def import_analyser(
+    *, antenne: Antenne, contenu: bytes, nom_fichier: str,
+    correspondances: dict[str, int] | None = None,
+) -> Analyse:
+    """Read and check every line; nothing is written. Raises FichierIllisible.
+    `correspondances`: see `_Contexte`."""
     entetes, rangees = lire_tableau(contenu, nom_fichier)
     colonnes, ignorees = colonnes_du_fichier(entetes)
     analyse = Analyse(nom_fichier=nom_fichier, colonnes_ignorees=ignorees, nb_lignes=len(rangees))
-    contexte = _Contexte(antenne)
+    contexte = _Contexte(antenne, correspondances)
     for numero, rangee in rangees:
         personne, orientation, erreurs = _lire_ligne(numero, rangee, colonnes, contexte)
         analyse.erreurs += erreurs
@@ -226,6 +324,7 @@ def import_analyser(*, antenne: Antenne, contenu: bytes, nom_fichier: str) -> An
             analyse.lignes.append(LigneImport(
                 numero, personne, orientation, cle_import(antenne, personne, orientation)
             ))
+    contexte.regrouper(analyse)
     _rapprocher(antenne, analyse)
     return analyse
 
@@ -287,14 +386,18 @@ class ImportRefuse(Exception):
 
 
 @transaction.atomic
-def import_executer(*, antenne: Antenne, contenu: bytes, nom_fichier: str) -> Analyse:
+def import_executer(
+    *, antenne: Antenne, contenu: bytes, nom_fichier: str,
+    correspondances: dict[str, int] | None = None,
+) -> Analyse:
     """Check every line again, then create all the orientations of the file or none.
 
     Two imports into one antenne run in turn (a double click on « Confirmer »): the second
     finds every line already imported and creates nothing.
     """
     Antenne.objects.select_for_update(no_key=True).get(pk=antenne.pk)
-    analyse = import_analyser(antenne=antenne, contenu=contenu, nom_fichier=nom_fichier)
+    analyse = import_analyser(antenne=antenne, contenu=contenu, nom_fichier=nom_fichier,
+                              correspondances=correspondances)
     if not analyse.valide:
         raise ImportRefuse(analyse)
     for ligne in analyse.a_creer:

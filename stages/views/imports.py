@@ -83,39 +83,95 @@ def import_orientations(request):
         except imports.FichierIllisible as erreur:
             form.add_error("fichier", str(erreur))
         else:
-            contexte["analyse"] = analyse
-            contexte["trop"] = len(analyse.a_creer) > imports.A_CREER_MAX_PAGE
-            if analyse.valide and analyse.a_creer and not contexte["trop"]:
-                contexte["jeton"] = _garder(request, contenu, fichier.name)
+            contexte |= _apercu(request, analyse, lambda: _garder(request, contenu, fichier.name))
     return _page(request, contexte)
 
 
-@droit_requis(Droit.LISTE_ATTENTE)
-@require_POST
-def import_confirmer(request):
+def _apercu(request, analyse: imports.Analyse, garder) -> dict:
+    """The preview's context; `garder()` keeps the file (returns its token) when it can be
+    confirmed, or when staff may choose prescripteurs for the names it does not know."""
+    contexte = {"analyse": analyse, "trop": len(analyse.a_creer) > imports.A_CREER_MAX_PAGE}
+    if analyse.valide and analyse.a_creer and not contexte["trop"]:
+        contexte["jeton"] = garder()
+    elif analyse.prescripteurs_introuvables:
+        contexte["jeton_correspondances"] = garder()
+    return contexte
+
+
+def _en_attente(request) -> dict | None:
+    """The import waiting in this session, if the posted token is its own (same antenne,
+    same user)."""
     en_attente = request.session.get(CLE_SESSION)
-    if not (
+    if (
         en_attente
         and constant_time_compare(request.POST.get("jeton", ""), en_attente["jeton"])
         and en_attente["antenne"] == request.acces.antenne.pk
         and en_attente["utilisateur"] == request.user.pk
     ):
-        messages.error(request, "Cet import n'est plus en attente (déjà fait, remplacé par un "
-                                "autre fichier ou expiré) : déposez le fichier à nouveau.")
-        return redirect("import_orientations")
+        return en_attente
+    messages.error(request, "Cet import n'est plus en attente (déjà fait, remplacé par un "
+                            "autre fichier ou expiré) : déposez le fichier à nouveau.")
+    return None
+
+
+FICHIER_DISPARU = "Le fichier de cet import n'est plus disponible : déposez-le à nouveau."
+
+
+def _fichier_en_attente(request) -> tuple[dict | None, bytes | None]:
+    """The import waiting in this session (None: see `_en_attente`) and its bytes (None if
+    they are gone)."""
+    en_attente = _en_attente(request)
+    if en_attente is None:
+        return None, None
     try:
-        contenu = (_dossier() / en_attente["jeton"]).read_bytes()
+        return en_attente, (_dossier() / en_attente["jeton"]).read_bytes()
     except FileNotFoundError:
-        contenu = None
+        return en_attente, None
+
+
+PREFIXE_CORRESPONDANCE = "correspondance:"
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+@require_POST
+def import_correspondances(request):
+    """Staff's choice of an existing prescripteur for each name of the file it does not know
+    (kept in the session for this import's confirmation), then the preview again: also after
+    creating a missing prescripteur in another tab."""
+    en_attente, contenu = _fichier_en_attente(request)
+    if contenu is None:
+        if en_attente:
+            messages.error(request, FICHIER_DISPARU)
+        return redirect("import_orientations")
+    correspondances = {
+        cle.removeprefix(PREFIXE_CORRESPONDANCE): int(valeur)
+        for cle, valeur in request.POST.items()
+        if cle.startswith(PREFIXE_CORRESPONDANCE) and valeur.isdigit()
+    }
+    analyse = imports.import_analyser(
+        antenne=request.acces.antenne, contenu=contenu, nom_fichier=en_attente["nom"],
+        correspondances=correspondances,
+    )
+    request.session[CLE_SESSION] = en_attente | {"correspondances": correspondances}
+    return _page(request, {"form": imports.FormulaireImport(),
+                           **_apercu(request, analyse, lambda: en_attente["jeton"])})
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+@require_POST
+def import_confirmer(request):
+    en_attente, contenu = _fichier_en_attente(request)
+    if en_attente is None:
+        return redirect("import_orientations")
     # Whatever happens now, this preview is used up: a second click finds nothing to confirm.
     _oublier(request)
     if contenu is None:
-        messages.error(request, "Le fichier de cet import n'est plus disponible : "
-                                "déposez-le à nouveau.")
+        messages.error(request, FICHIER_DISPARU)
         return redirect("import_orientations")
     try:
         analyse = imports.import_executer(
-            antenne=request.acces.antenne, contenu=contenu, nom_fichier=en_attente["nom"]
+            antenne=request.acces.antenne, contenu=contenu, nom_fichier=en_attente["nom"],
+            correspondances=en_attente.get("correspondances"),
         )
     except imports.ImportRefuse as refus:
         # The data changed since the preview (a prescripteur renamed...): show why.

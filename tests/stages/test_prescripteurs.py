@@ -292,3 +292,159 @@ def test_fiche_et_fusion_en_requetes_constantes(client_secretariat, antenne, par
             "autre": delegues.pk, "conserve": "autre", "motif": "doublon",
         })
     assert confirmation.context["nb_orientations"] == nombre
+
+
+# --- Import: unknown prescripteurs reported once, created or mapped ---------------------------
+
+URL_IMPORT = reverse("import_orientations")
+URL_CORRESPONDANCES = reverse("import_correspondances")
+
+
+def _fichier(*prescripteurs: str) -> bytes:
+    from tests.stages.test_import import en_csv, ligne
+
+    return en_csv(*[ligne(Prescripteur=nom, Nom=f"Nom{n}", Référence=f"R{n}")
+                    for n, nom in enumerate(prescripteurs)])
+
+
+def _deposer(client, contenu: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(URL_IMPORT, {"fichier": SimpleUploadedFile("liste.csv", contenu)})
+
+
+@pytest.fixture(autouse=True)
+def dossier_prive(settings, tmp_path):
+    settings.BASE_DIR = tmp_path
+
+
+def test_nom_inconnu_signale_une_fois_avec_ses_lignes_et_le_nom_proche(antenne, parquet, delegues):
+    from stages.imports import import_analyser
+
+    inconnu = "Délégué du procureur - Perpignan"
+    contenu = _fichier(parquet.nom, inconnu, inconnu, parquet.nom, inconnu)
+    analyse = import_analyser(antenne=antenne, contenu=contenu, nom_fichier="liste.csv")
+
+    assert [(e.ligne, e.colonne, e.message) for e in analyse.erreurs] == [(3, "Prescripteur", (
+        "Prescripteur inconnu : « Délégué du procureur - Perpignan », 3 lignes (3, 4, 6). "
+        "Créez-le, faites-le correspondre à un prescripteur existant (aperçu de la page "
+        "d'import) ou corrigez le nom dans le fichier. "
+        "Nom proche : « Délégués du procureur de Perpignan »."
+    ))]
+    [introuvable] = analyse.prescripteurs_introuvables
+    assert (introuvable.lignes, introuvable.proches) == ([3, 4, 6], [delegues])
+
+
+def test_deux_noms_inconnus_proches_l_un_de_l_autre_dans_le_fichier(antenne, parquet):
+    from stages.imports import import_analyser
+
+    contenu = _fichier("SPIP de Perpignan", "SPIP antenne de Perpignan")
+    analyse = import_analyser(antenne=antenne, contenu=contenu, nom_fichier="liste.csv")
+    assert [i.proches_du_fichier for i in analyse.prescripteurs_introuvables] == [
+        ["SPIP antenne de Perpignan"], ["SPIP de Perpignan"],
+    ]
+    assert "« SPIP antenne de Perpignan » (dans le fichier)" in analyse.erreurs[0].message
+
+
+def test_rapport_de_la_commande_une_ligne_par_nom_inconnu(antenne, parquet):
+    from stages.imports import import_analyser
+
+    contenu = _fichier(*["Parquet de Lune"] * 30)
+    rapport = import_analyser(antenne=antenne, contenu=contenu, nom_fichier="l.csv").rapport()
+    lignes = [texte for texte in rapport if "Parquet de Lune" in texte]
+    assert lignes == [
+        "Ligne 2, Prescripteur : Prescripteur inconnu : « Parquet de Lune », 30 lignes "
+        "(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …). Créez-le, faites-le correspondre à un prescripteur "
+        "existant (aperçu de la page d'import) ou corrigez le nom dans le fichier."
+    ]
+
+
+def test_prescripteur_fusionne_donne_celui_conserve_desactive_refuse(antenne, parquet, delegues):
+    from stages.imports import import_analyser
+
+    ancien = creer_prescripteur(antenne, nom="Délégué du procureur - Perpignan")
+    services.prescripteur_fusionner(conserve=delegues, doublon=ancien, motif="doublon")
+    services.prescripteur_desactiver(prescripteur=parquet, motif="fermé")
+
+    analyse = import_analyser(antenne=antenne, contenu=_fichier(ancien.nom, parquet.nom),
+                              nom_fichier="liste.csv")
+    assert [ligne.orientation.prescripteur for ligne in analyse.lignes] == [delegues]
+    assert analyse.erreurs[0].message.startswith(
+        "Prescripteur désactivé : « Parquet de Perpignan », 1 ligne (3)."
+    )
+
+
+def test_apercu_lien_de_creation_prerempli_dans_un_nouvel_onglet(client_secretariat, parquet):
+    reponse = _deposer(client_secretariat, _fichier("Parquet de Lune", "Parquet de Lune"))
+    page = reponse.content.decode()
+
+    assert page.count("Prescripteur inconnu : « Parquet de Lune », 2 lignes (2, 3).") == 1
+    lien = f'{URL_AJOUTER}?nom_importe=Parquet%20de%20Lune" target="_blank" rel="noopener"'
+    assert lien in page
+    formulaire = client_secretariat.get(f"{URL_AJOUTER}?nom_importe=Parquet%20de%20Lune")
+    assert 'value="Parquet de Lune"' in formulaire.content.decode()
+
+
+def test_correspondance_choisie_dans_l_apercu_vaut_pour_la_confirmation(
+    client_secretariat, antenne, autre_antenne, parquet, delegues
+):
+    contenu = _fichier(parquet.nom, "Délégué du procureur - Perpignan", "Délégué du procureur - Perpignan")
+    apercu = _deposer(client_secretariat, contenu)
+    page = apercu.content.decode()
+    assert 'name="correspondance:delegue du procureur perpignan"' in page
+    assert "Confirmer l'import" not in page
+    jeton = apercu.context["jeton_correspondances"]
+
+    ailleurs = creer_prescripteur(autre_antenne, nom="Délégués du procureur de Mende")
+    refus = client_secretariat.post(URL_CORRESPONDANCES, {
+        "jeton": jeton, "correspondance:delegue du procureur perpignan": ailleurs.pk,
+    })
+    assert refus.context["analyse"].prescripteurs_introuvables  # another antenne's: ignored
+
+    reponse = client_secretariat.post(URL_CORRESPONDANCES, {
+        "jeton": jeton, "correspondance:delegue du procureur perpignan": delegues.pk,
+    })
+    assert reponse.context["analyse"].valide
+    assert "Confirmer l'import de 3 orientations" in reponse.content.decode()
+
+    confirmation = client_secretariat.post(reverse("import_confirmer"), {"jeton": reponse.context["jeton"]})
+    assert confirmation.status_code == 302
+    assert sorted(Orientation.objects.values_list("prescripteur__nom", flat=True)) == [
+        delegues.nom, delegues.nom, parquet.nom,
+    ]
+
+
+def test_creer_dans_un_autre_onglet_puis_verifier_a_nouveau(client_secretariat, parquet):
+    apercu = _deposer(client_secretariat, _fichier("Parquet de Lune"))
+    client_secretariat.post(URL_AJOUTER, {"nom": "Parquet de Lune", "type": "parquet"})
+
+    reponse = client_secretariat.post(URL_CORRESPONDANCES, {
+        "jeton": apercu.context["jeton_correspondances"],
+    })
+    assert reponse.context["analyse"].valide
+    assert "Confirmer l'import de 1 orientation" in reponse.content.decode()
+
+
+def test_correspondances_avec_un_faux_jeton_refusees(client_secretariat, parquet):
+    _deposer(client_secretariat, _fichier("Parquet de Lune"))
+    reponse = client_secretariat.post(URL_CORRESPONDANCES, {"jeton": "faux"})
+    assert reponse.status_code == 302 and reponse.url == URL_IMPORT
+
+
+@pytest.mark.parametrize("nombre", [1, 200])
+def test_apercu_et_correspondances_en_requetes_constantes(
+    client_secretariat, antenne, parquet, delegues, django_assert_max_num_queries, nombre
+):
+    Prescripteur.objects.bulk_create(
+        Prescripteur(antenne=antenne, nom=f"Tribunal {n:03d}", type="tribunal") for n in range(nombre)
+    )
+    contenu = _fichier(*[f"Inconnu {n % 50}" for n in range(nombre)])
+    with django_assert_max_num_queries(12):
+        apercu = _deposer(client_secretariat, contenu)
+    assert len(apercu.context["analyse"].prescripteurs_introuvables) == min(nombre, 50)
+    with django_assert_max_num_queries(12):
+        reponse = client_secretariat.post(URL_CORRESPONDANCES, {
+            "jeton": apercu.context["jeton_correspondances"],
+            **{f"correspondance:inconnu {n}": parquet.pk for n in range(50)},
+        })
+    assert reponse.context["analyse"].valide
