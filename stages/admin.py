@@ -26,9 +26,10 @@ class MembreAdmin(SimpleHistoryAdmin):
 
 @admin.register(Prescripteur)
 class PrescripteurAdmin(SimpleHistoryAdmin):
-    list_display = ["nom", "type", "antenne", "email", "actif"]
+    list_display = ["nom", "type", "antenne", "email", "actif", "fusionne_dans"]
     list_filter = ["type", "antenne", "actif"]
     search_fields = ["nom"]
+    raw_id_fields = ["fusionne_dans"]
 
 
 @admin.register(Consultation)
