@@ -234,7 +234,7 @@ class _Contexte:
         per line."""
         erreurs = []
         for erreur in analyse.erreurs:
-            if cle := self._messages.get(erreur.message):
+            if (cle := self._messages.get(erreur.message)) is not None:  # '' for '\u200b'
                 self.introuvables[cle].lignes.append(erreur.ligne)
             else:
                 erreurs.append(erreur)

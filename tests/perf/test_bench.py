@@ -6,7 +6,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
-from stages.models import Antenne, Cadre, Membre, Orientation, Personne, Role, normaliser
+from stages.models import (
+    Antenne,
+    Cadre,
+    Membre,
+    Orientation,
+    Personne,
+    Role,
+    TypePrescripteur,
+    normaliser,
+)
 from tests.perf import donnees, mesure
 
 
@@ -16,7 +25,7 @@ def volumes(db):
 
 
 def test_generer_cree_les_volumes_demandes(volumes):
-    assert (volumes.antennes, volumes.prescripteurs) == (2, 16)
+    assert (volumes.antennes, volumes.prescripteurs) == (2, 2 * len(TypePrescripteur))
     assert volumes.orientations == volumes.personnes == 101
     assert [a.orientations.count() for a in Antenne.objects.order_by("code")] == [51, 50]
     assert 0 < volumes.en_attente < 101
