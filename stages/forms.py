@@ -450,7 +450,8 @@ class FiltresPrescripteurs(forms.Form):
     """The filters of the prescripteurs list, read from the URL."""
 
     q = forms.CharField(
-        label="Rechercher", required=False, max_length=100, help_text="Une partie du nom",
+        label="Rechercher", required=False, max_length=100,
+        help_text="Début des mots du nom (accents et majuscules indifférents)",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     type = forms.ChoiceField(

@@ -215,17 +215,22 @@ def page_liste_attente(
 
 def prescripteurs_de_l_antenne(
     *, antenne: Antenne, recherche: str = "", type_: str = "", actifs: bool | None = None,
-) -> QuerySet[Prescripteur]:
-    """The antenne's prescripteurs with their number of orientations, by name."""
+) -> list[Prescripteur]:
+    """The antenne's prescripteurs with their number of orientations, by name. Each word
+    searched starts a word of the name, accents and case ignored ('delegue proc' finds
+    'Délégués du procureur'): an antenne has tens of prescripteurs, compared in memory."""
     prescripteurs = antenne.prescripteurs.all()
-    if recherche:
-        prescripteurs = prescripteurs.filter(nom__icontains=recherche)
     if type_:
         prescripteurs = prescripteurs.filter(type=type_)
     if actifs is not None:
         prescripteurs = prescripteurs.filter(actif=actifs)
-    return (prescripteurs.select_related("fusionne_dans")
-            .annotate(nb_orientations=Count("orientations")).order_by("nom", "pk"))
+    cherches = mots_cherchables(recherche)
+    return [
+        prescripteur for prescripteur in prescripteurs.select_related("fusionne_dans")
+        .annotate(nb_orientations=Count("orientations")).order_by("nom", "pk")
+        if all(any(mot.startswith(cherche) for mot in mots_cherchables(prescripteur.nom))
+               for cherche in cherches)
+    ]
 
 
 def prescripteurs_proches(

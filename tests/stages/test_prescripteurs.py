@@ -122,6 +122,7 @@ def test_liste_filtree_par_nom_type_et_etat(client_secretariat, antenne, autre_a
 
     assert noms() == ["Délégués du procureur de Perpignan", "Parquet de Perpignan"]
     assert noms(q="parquet") == ["Parquet de Perpignan"]
+    assert noms(q="delegue PROC") == ["Délégués du procureur de Perpignan"]
     assert noms(type="delegue") == ["Délégués du procureur de Perpignan"]
     assert noms(etat="inactifs") == [ferme.nom]
     assert noms(etat="tous", type="inconnu") == [delegues.nom, parquet.nom, ferme.nom]
