@@ -109,7 +109,7 @@ def test_erreurs_en_francais_puis_doublon_repris_et_prescripteur_ajoute(
 
     page.get_by_role("link", name="Ajouter un prescripteur absent de la liste").click()
     page.locator("#id_prescripteur-nom").fill("SPIP antenne de Limoux")
-    page.locator("#id_prescripteur-type").select_option(label="SPIP")
+    page.locator("#id_prescripteur-type").select_option(label="SPIP (CPIP)")
     page.get_by_role("button", name="Ajouter ce prescripteur").click()
     expect(page.locator("#champ-prescripteur")).to_contain_text("ajouté et sélectionné")
     expect(page.locator("#id_prescripteur option:checked")).to_have_text("SPIP antenne de Limoux")
