@@ -445,13 +445,16 @@ def echeance_par_defaut(
 
 
 class Consultation(models.Model):
-    """A read of personal data: who opened which orientation, or exported the list, and when.
+    """A read of personal data: who opened which orientation, listed, searched or exported the
+    orientations, or was shown the known persons of an identity, and when.
     Judicial data (RGPD art. 10): access to records is traced, and the trace never changes."""
 
     class Objet(models.TextChoices):
         FICHE = "fiche", "Fiche de l'orientation"
         MODIFICATION = "modification", "Formulaire de modification"
         EXPORT = "export", "Export de la liste d'attente"
+        LISTE = "liste", "Liste d'attente ou recherche"
+        DOUBLONS = "doublons", "Personnes déjà connues (doublons possibles)"
 
     quand = models.DateTimeField("quand", auto_now_add=True)
     user = models.ForeignKey(
@@ -463,7 +466,8 @@ class Consultation(models.Model):
         Orientation, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations",
     )
     objet = models.CharField("objet", max_length=20, choices=Objet.choices)
-    detail = models.CharField("détail", max_length=300, blank=True)
+    # What was asked: the list's filters (each at most 100 characters), the identity looked up.
+    detail = models.CharField("détail", max_length=1000, blank=True)
 
     class Meta:
         verbose_name = "consultation"

@@ -14,10 +14,12 @@ from stages.models import (
     EtatEcheance,
     MotDuNom,
     Orientation,
+    Personne,
     Role,
     Statut,
     filtre_etat_echeance,
     mots_cherchables,
+    normaliser,
 )
 
 
@@ -207,3 +209,11 @@ def page_liste_attente(
     else:
         rangs = rangs_liste_attente(antenne, parmi=en_attente) if en_attente else {}
     return PageListe(page, list(lignes_liste_attente(de_la_page, rangs, aujourd_hui)), totaux)
+
+
+def personnes_doublons(*, antenne: Antenne, nom: str, prenom: str, date_naissance: date) -> QuerySet:
+    """Possible duplicates: same nom, prénom and birth date, accents and case ignored."""
+    return Personne.objects.filter(
+        antenne=antenne, nom_normalise=normaliser(nom), prenom_normalise=normaliser(prenom),
+        date_naissance=date_naissance,
+    )

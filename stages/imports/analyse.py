@@ -196,7 +196,7 @@ def _lire_ligne(
 
 
 def _personnes_connues(antenne: Antenne, personnes: list[Personne]) -> dict[tuple, Personne]:
-    """The rule of `services.personnes_doublons` (same nom, prénom and birth date, accents and
+    """The rule of `selectors.personnes_doublons` (same nom, prénom and birth date, accents and
     case ignored) for every line at once: one query (LIGNES_MAX keeps under SQLite's limit
     of parameters)."""
     connues = {}
