@@ -6,7 +6,6 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 
 from stages import exports, selectors
@@ -42,7 +41,6 @@ def _export(request, format_: str):
     return rangees, exports.nom_fichier(antenne, aujourd_hui)
 
 
-@never_cache
 @droit_requis(Droit.LISTE_ATTENTE)
 def export_liste_csv(request):
     rangees, nom = _export(request, "CSV")
@@ -53,7 +51,6 @@ def export_liste_csv(request):
     return reponse
 
 
-@never_cache
 @droit_requis(Droit.LISTE_ATTENTE)
 def export_liste_xlsx(request):
     rangees, nom = _export(request, "XLSX")

@@ -347,7 +347,8 @@ def test_nombre_de_requetes_independant_du_nombre_de_lignes(
         parametres = parametres | {"prescripteur": parquet.pk}
 
     # Session, user, membership, prescripteurs, totals, count, page, ranks, the trace of
-    # the read, and the session saved (3 with the test's savepoint).
+    # the read, and the session renewed (3 with the test's savepoint; at most once a minute,
+    # here the first request after force_login).
     with django_assert_max_num_queries(12):
         reponse = client_secretariat.get(URL, parametres)
     with django_assert_max_num_queries(12):
