@@ -68,3 +68,37 @@ def test_les_pages_des_utilisateurs_connectes_ne_sont_jamais_gardees_en_cache(
 
     assert reponse.status_code == 200
     assert "no-store" in reponse["Cache-Control"]
+
+
+SQLITE = pytest.mark.skipif(connection.vendor != "sqlite",
+                            reason="le verrou d'écriture unique est celui de SQLite")
+
+
+@SQLITE
+def test_une_page_s_affiche_pendant_qu_une_autre_connexion_tient_le_verrou_d_ecriture(
+    transactional_db, client, antenne
+):
+    """A long import holds SQLite's only write lock: reading a page must not need it.
+    Waiting for the lock is cut to 0.1 s here, so that a write would fail at once."""
+    import sqlite3
+
+    from tests.factories import creer_utilisateur
+
+    client.force_login(creer_utilisateur(antenne=antenne))
+    assert client.get(reverse("accueil")).status_code == 200  # the session's renewal
+    with connection.cursor() as curseur:
+        curseur.execute("PRAGMA busy_timeout = 100")
+    autre = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    try:
+        autre.execute("BEGIN IMMEDIATE")
+        autre.execute("UPDATE stages_antenne SET nom = nom")
+
+        reponse = client.get(reverse("accueil"))
+    finally:
+        autre.execute("ROLLBACK")
+        autre.close()
+        with connection.cursor() as curseur:
+            curseur.execute(f"PRAGMA busy_timeout = {connection.settings_dict['OPTIONS']['timeout'] * 1000}")
+
+    assert reponse.status_code == 200
+    assert "Antenne de Perpignan" in reponse.content.decode()
