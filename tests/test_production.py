@@ -2,9 +2,17 @@
 
 import json
 import secrets
+import socket
 import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests import processus
@@ -120,3 +128,90 @@ def test_la_page_de_connexion_porte_la_meme_politique(client):
 
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
+
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+def base_postgres():
+    """A PostgreSQL database of its own, migrated, dropped afterwards."""
+    psycopg = pytest.importorskip("psycopg")
+    nom = f"prod_sante_{secrets.token_hex(4)}"
+    try:
+        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        pytest.skip("PostgreSQL injoignable sur 127.0.0.1:5432")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{nom}"')
+        try:
+            yield f"{POSTGRES}/{nom}"
+        finally:
+            admin.execute(f'DROP DATABASE "{nom}" WITH (FORCE)')
+
+
+def port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict, *options: str):
+    """The documented web server (docs/deploiement.md) on a loopback port of its own."""
+    port = port_libre()
+    serveur = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
+        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--bind", f"127.0.0.1:{port}",
+         *options],
+        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(200):  # up to 20 s to start
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert serveur.poll() is None, serveur.stderr.read().decode()
+                time.sleep(0.1)
+        yield port
+    finally:
+        serveur.terminate()
+        serveur.wait(timeout=30)
+
+
+def visiter(port: int, chemin: str = "/", cookie: str = "sessionid=inconnue") -> int:
+    """A visit as nginx passes it on (host, HTTPS); with a session cookie the session table
+    is read before the anonymous visitor is sent to the login page (302)."""
+    requete = urllib.request.Request(f"http://127.0.0.1:{port}{chemin}", headers={
+        "Host": "stages.exemple.fr", "X-Forwarded-Proto": "https", "Cookie": cookie,
+    })
+    ouvreur = urllib.request.build_opener(SansRedirection)
+    try:
+        return ouvreur.open(requete, timeout=10).status
+    except urllib.error.HTTPError as erreur:
+        return erreur.code
+
+
+class SansRedirection(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_apres_un_redemarrage_de_postgresql_la_requete_suivante_reussit(environnement, base_postgres):
+    """CONN_MAX_AGE keeps connections: each is checked before reuse (CONN_HEALTH_CHECKS)."""
+    import psycopg
+
+    env = environnement | {"DATABASE_URL": base_postgres}
+    processus.manage(env, "migrate", "--noinput", check=True)
+    nom = base_postgres.rsplit("/", 1)[1]
+
+    with gunicorn(env, "--workers", "1") as port:
+        assert visiter(port) == 302
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+            tuees = admin.execute(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = %s", [nom],
+            ).fetchone()[0]
+
+        assert tuees == 1  # the web process kept its connection
+        assert visiter(port) == 302

@@ -67,7 +67,10 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # SQLite (a file in the project, WAL) unless DATABASE_URL names another database.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60,
+        # A kept connection is checked before reuse: after a PostgreSQL restart the next
+        # request reconnects instead of failing on the dead one.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
