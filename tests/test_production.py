@@ -215,3 +215,39 @@ def test_apres_un_redemarrage_de_postgresql_la_requete_suivante_reussit(environn
 
         assert tuees == 1  # the web process kept its connection
         assert visiter(port) == 302
+
+
+# Behind nginx every request comes from 127.0.0.1, with the client's address appended to
+# X-Forwarded-For: five failures from one office lock that office only.
+CONNEXIONS_DERRIERE_LE_PROXY = """
+import json
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client, override_settings
+# The pages without collectstatic's manifest (not run here).
+override_settings(STORAGES={"staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+call_command("migrate", verbosity=0)
+get_user_model().objects.create_user("sophie", password="le-vrai-mot-de-passe-42")
+def connexion(mot_de_passe, adresse):
+    return Client(headers={"host": "stages.exemple.fr"}).post(
+        "/connexion/", {"username": "sophie", "password": mot_de_passe}, secure=True,
+        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"10.9.9.9, {adresse}").status_code
+echecs = [connexion(f"faux-{n}", "192.0.2.10") for n in range(5)]
+print(json.dumps([echecs, connexion("le-vrai-mot-de-passe-42", "192.0.2.10"),
+                  connexion("le-vrai-mot-de-passe-42", "192.0.2.20")]))
+"""
+
+
+def test_en_production_derriere_le_proxy_seul_le_poste_fautif_est_verrouille(environnement):
+    resultat = processus.manage(environnement, "shell", "-c", CONNEXIONS_DERRIERE_LE_PROXY)
+
+    assert resultat.returncode == 0, resultat.stderr
+    assert json.loads(derniere_ligne(resultat)) == [[200, 200, 200, 200, 429], 429, 302]
+
+
+def test_nombre_de_proxys_invalide_refuse_en_francais(environnement):
+    resultat = check_deploy(environnement | {"PROXIES_DE_CONFIANCE": "deux"})
+
+    assert resultat.returncode != 0
+    assert "PROXIES_DE_CONFIANCE doit être un nombre de proxys (0 à 5), pas « deux »" in resultat.stderr

@@ -118,6 +118,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
+# Attempts during a lockout are refused without being counted: they never extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The address is the client's, read behind the trusted proxies (none in development).
+AXES_CLIENT_IP_CALLABLE = "stages.proxy.adresse_du_client"
+PROXIES_DE_CONFIANCE = 0
 
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
