@@ -27,9 +27,21 @@ def normaliser(texte: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", sans_accents))
 
 
+# The length of the columns normalised names and their words are stored in.
+NORMALISE_MAX = 100
+
+
+def nom_normalise(texte: str) -> str:
+    """`normaliser` within its column: normalising may lengthen a valid name ('ß' gives 'ss',
+    'ﷺ' 18 letters), so it is cut, the same way on every path (save, duplicates, import):
+    equal names still compare equal."""
+    return normaliser(texte)[:NORMALISE_MAX].rstrip()
+
+
 def mots_cherchables(texte: str) -> list[str]:
-    """The words a name is found by: 'Lefèvre-Dupont' -> ['lefevre', 'dupont']."""
-    return normaliser(texte).split()
+    """The words a name is found by: 'Lefèvre-Dupont' -> ['lefevre', 'dupont'], each within
+    its column (a search word cut the same way still starts the word)."""
+    return [mot[:NORMALISE_MAX] for mot in normaliser(texte).split()]
 
 
 class Antenne(models.Model):
@@ -149,8 +161,8 @@ class Personne(models.Model):
     adresse = models.TextField("adresse postale", blank=True)
     # Accents and case removed, for the duplicate check (personne_doublon_idx); the name
     # search reads `MotDuNom`.
-    nom_normalise = models.CharField(max_length=100, editable=False)
-    prenom_normalise = models.CharField(max_length=100, editable=False)
+    nom_normalise = models.CharField(max_length=NORMALISE_MAX, editable=False)
+    prenom_normalise = models.CharField(max_length=NORMALISE_MAX, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -175,8 +187,8 @@ class Personne(models.Model):
 
     def normaliser_noms(self) -> None:
         """Also to call before a bulk_create, which skips save()."""
-        self.nom_normalise = normaliser(self.nom)
-        self.prenom_normalise = normaliser(self.prenom)
+        self.nom_normalise = nom_normalise(self.nom)
+        self.prenom_normalise = nom_normalise(self.prenom)
 
     def clean(self):
         from stages.telephones import NumeroInvalide, en_e164
@@ -214,7 +226,7 @@ class MotDuNom(models.Model):
 
     antenne = models.ForeignKey(Antenne, on_delete=models.CASCADE, related_name="+")
     personne = models.ForeignKey(Personne, on_delete=models.CASCADE, related_name="mots")
-    mot = models.CharField(max_length=100)
+    mot = models.CharField(max_length=NORMALISE_MAX)
 
     class Meta:
         indexes = [models.Index(fields=["antenne", "mot", "personne"], name="mot_recherche_idx")]

@@ -19,7 +19,7 @@ from stages.models import (
     Statut,
     filtre_etat_echeance,
     mots_cherchables,
-    normaliser,
+    nom_normalise,
 )
 
 
@@ -214,6 +214,6 @@ def page_liste_attente(
 def personnes_doublons(*, antenne: Antenne, nom: str, prenom: str, date_naissance: date) -> QuerySet:
     """Possible duplicates: same nom, prénom and birth date, accents and case ignored."""
     return Personne.objects.filter(
-        antenne=antenne, nom_normalise=normaliser(nom), prenom_normalise=normaliser(prenom),
+        antenne=antenne, nom_normalise=nom_normalise(nom), prenom_normalise=nom_normalise(prenom),
         date_naissance=date_naissance,
     )

@@ -16,7 +16,7 @@ from django.db import models, transaction
 
 from stages.imports.cellules import PAR_CHAMP, Colonne, ValeurInvalide
 from stages.imports.fichiers import colonnes_du_fichier, lire_tableau
-from stages.models import Antenne, Orientation, Personne, Prescripteur, Statut, normaliser
+from stages.models import Antenne, Orientation, Personne, Prescripteur, Statut, nom_normalise, normaliser
 from stages.services import orientation_creer
 
 # Each orientation goes through `orientation_creer` (rules, history): about 10 to 20 ms
@@ -201,7 +201,7 @@ def _personnes_connues(antenne: Antenne, personnes: list[Personne]) -> dict[tupl
     of parameters)."""
     connues = {}
     existantes = Personne.objects.filter(
-        antenne=antenne, nom_normalise__in={normaliser(p.nom) for p in personnes}
+        antenne=antenne, nom_normalise__in={nom_normalise(p.nom) for p in personnes}
     ).order_by("pk")
     for existante in existantes:
         cle = (existante.nom_normalise, existante.prenom_normalise, existante.date_naissance)
@@ -210,7 +210,7 @@ def _personnes_connues(antenne: Antenne, personnes: list[Personne]) -> dict[tupl
 
 
 def _identite(personne: Personne) -> tuple:
-    return normaliser(personne.nom), normaliser(personne.prenom), personne.date_naissance
+    return nom_normalise(personne.nom), nom_normalise(personne.prenom), personne.date_naissance
 
 
 def import_analyser(*, antenne: Antenne, contenu: bytes, nom_fichier: str) -> Analyse:
