@@ -251,3 +251,32 @@ def test_nombre_de_proxys_invalide_refuse_en_francais(environnement):
 
     assert resultat.returncode != 0
     assert "PROXIES_DE_CONFIANCE doit être un nombre de proxys (0 à 5), pas « deux »" in resultat.stderr
+
+
+# The web server's command in docs/deploiement.md (a test below checks it is written there).
+GUNICORN_DOCUMENTE = ["--worker-class", "gthread", "--workers", "3", "--threads", "16", "--timeout", "30"]
+
+
+def test_la_commande_gunicorn_testee_est_celle_de_la_documentation():
+    documentation = (settings.BASE_DIR / "docs" / "deploiement.md").read_text()
+
+    assert " ".join(["gunicorn config.wsgi --bind 127.0.0.1:8000", *GUNICORN_DOCUMENTE]) in documentation
+
+
+def test_dix_clients_lents_n_empechent_pas_les_autres_d_etre_servis(environnement):
+    """Ten clients that start a request and never finish it (1 byte a second) each hold a
+    thread of the documented server: the others are still answered. (Behind nginx, which
+    buffers whole requests, gunicorn never even sees them: docs/deploiement.md.)"""
+    with gunicorn(environnement, *GUNICORN_DOCUMENTE) as port:
+        lents = []
+        try:
+            for _ in range(10):
+                lent = socket.create_connection(("127.0.0.1", port), timeout=5)
+                lent.sendall(b"GET / HTTP/1.1\r\nHost: stages.exemple.fr\r\nX-Lent: ")
+                lents.append(lent)
+            time.sleep(1)  # let each reach a thread, which now waits for the rest
+
+            assert visiter(port, cookie="") == 302
+        finally:
+            for lent in lents:
+                lent.close()
