@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from stages.models import Consultation
-from tests.factories import creer_orientation, creer_personne, creer_utilisateur
+from tests.factories import creer_orientation, creer_personne, creer_prescripteur, creer_utilisateur
 
 
 @pytest.fixture
@@ -122,3 +122,20 @@ def test_la_trace_se_lit_dans_l_administration_sans_pouvoir_la_changer(
     assert client.post(reverse("admin:stages_consultation_change", args=[trace.pk]),
                        {"detail": "effacé"}).status_code == 403
     assert Consultation.objects.get() == trace and trace.detail == ""
+
+
+def test_le_formulaire_de_creation_qui_propose_des_personnes_connues_est_trace(
+    client_secretariat, antenne
+):
+    from tests.stages.test_orientation_formulaires import saisie_creation
+
+    creer_personne(antenne, nom="Martin", prenom="Léo", date_naissance=date(1985, 6, 1))
+
+    reponse = client_secretariat.post(reverse("orientation_nouvelle"),
+                                      saisie_creation(creer_prescripteur(antenne)))
+
+    assert reponse.status_code == 200 and reponse.context["doublons"]
+    assert traces() == [
+        ("sophie", "perpignan", None, Consultation.Objet.DOUBLONS,
+         "Nom : Martin ; Prénom : Léo ; Date de naissance : 1985-06-01"),
+    ]
