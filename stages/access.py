@@ -1,5 +1,5 @@
-"""Who may see what: the membership in force, rights per role, the antenne scope, and the
-trace of who read what (`tracer_consultation`).
+"""Who may see what: the membership in force, rights per role, the antenne scope (the
+trace of who read what is written by `services.tracer_consultation`).
 
 Every read of personal data is scoped to the antenne in force, `request.acces.antenne`
 (one of the user's own memberships): an object named by the URL is read by `objet_ou_404`,
@@ -17,9 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject
-from django.utils.text import Truncator
 
-from stages.models import Antenne, Consultation, Membre, Orientation, Role
+from stages.models import Antenne, Membre, Role
 
 CLE_SESSION = "antenne_id"
 
@@ -114,12 +113,3 @@ def objet_ou_404(request, modele_ou_queryset: type[Model] | QuerySet, **criteres
     )
     return get_object_or_404(de_l_antenne(request, queryset), **criteres)
 
-
-def tracer_consultation(
-    request, objet: Consultation.Objet, orientation: Orientation | None = None, detail: str = "",
-) -> None:
-    """Keep who read which personal data of the antenne in force, and when."""
-    Consultation.objects.create(
-        user=request.user, antenne=request.acces.antenne, orientation=orientation, objet=objet,
-        detail=Truncator(detail).chars(Consultation._meta.get_field("detail").max_length),
-    )

@@ -17,8 +17,8 @@ from stages.models import (
     Statut,
     TypePrescripteur,
 )
-from stages.selectors import TOUS_LES_STATUTS, FiltresListe, prescripteurs_proches
-from stages.services import CONFLIT, MOTIF_PROLONGATION_MAX, Saisie, personnes_doublons
+from stages.selectors import TOUS_LES_STATUTS, FiltresListe, personnes_doublons, prescripteurs_proches
+from stages.services import CONFLIT, MOTIF_PROLONGATION_MAX, Saisie
 from stages.telephones import NumeroInvalide, en_e164
 
 
@@ -58,6 +58,12 @@ class FiltresListeAttente(forms.Form):
             ("", "Tous les prescripteurs"),
             *antenne.prescripteurs.values_list("pk", "nom"),
         ]
+
+    def demandes(self) -> str:
+        """What was asked, for the trace of the read: this form's parameters only, so that
+        padding the query string with others cannot push them out of the traced text."""
+        valeurs = ((nom, self.data.get(nom, "")) for nom in [*self.fields, "page"])
+        return "&".join(f"{nom}={valeur[:100]}" for nom, valeur in valeurs if valeur) or "aucun"
 
     def filtres(self) -> FiltresListe:
         """The valid values; without any, the waiting list itself."""

@@ -28,9 +28,21 @@ def normaliser(texte: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", sans_accents))
 
 
+# The length of the columns normalised names and their words are stored in.
+NORMALISE_MAX = 100
+
+
+def nom_normalise(texte: str) -> str:
+    """`normaliser` within its column: normalising may lengthen a valid name ('ß' gives 'ss',
+    'ﷺ' 18 letters), so it is cut, the same way on every path (save, duplicates, import):
+    equal names still compare equal."""
+    return normaliser(texte)[:NORMALISE_MAX].rstrip()
+
+
 def mots_cherchables(texte: str) -> list[str]:
-    """The words a name is found by: 'Lefèvre-Dupont' -> ['lefevre', 'dupont']."""
-    return normaliser(texte).split()
+    """The words a name is found by: 'Lefèvre-Dupont' -> ['lefevre', 'dupont'], each within
+    its column (a search word cut the same way still starts the word)."""
+    return [mot[:NORMALISE_MAX] for mot in normaliser(texte).split()]
 
 
 class Antenne(models.Model):
@@ -196,8 +208,8 @@ class Personne(models.Model):
     adresse = models.TextField("adresse postale", blank=True)
     # Accents and case removed, for the duplicate check (personne_doublon_idx); the name
     # search reads `MotDuNom`.
-    nom_normalise = models.CharField(max_length=100, editable=False)
-    prenom_normalise = models.CharField(max_length=100, editable=False)
+    nom_normalise = models.CharField(max_length=NORMALISE_MAX, editable=False)
+    prenom_normalise = models.CharField(max_length=NORMALISE_MAX, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -222,8 +234,8 @@ class Personne(models.Model):
 
     def normaliser_noms(self) -> None:
         """Also to call before a bulk_create, which skips save()."""
-        self.nom_normalise = normaliser(self.nom)
-        self.prenom_normalise = normaliser(self.prenom)
+        self.nom_normalise = nom_normalise(self.nom)
+        self.prenom_normalise = nom_normalise(self.prenom)
 
     def clean(self):
         from stages.telephones import NumeroInvalide, en_e164
@@ -261,7 +273,7 @@ class MotDuNom(models.Model):
 
     antenne = models.ForeignKey(Antenne, on_delete=models.CASCADE, related_name="+")
     personne = models.ForeignKey(Personne, on_delete=models.CASCADE, related_name="mots")
-    mot = models.CharField(max_length=100)
+    mot = models.CharField(max_length=NORMALISE_MAX)
 
     class Meta:
         indexes = [models.Index(fields=["antenne", "mot", "personne"], name="mot_recherche_idx")]
@@ -492,13 +504,16 @@ def echeance_par_defaut(
 
 
 class Consultation(models.Model):
-    """A read of personal data: who opened which orientation, or exported the list, and when.
+    """A read of personal data: who opened which orientation, listed, searched or exported the
+    orientations, or was shown the known persons of an identity, and when.
     Judicial data (RGPD art. 10): access to records is traced, and the trace never changes."""
 
     class Objet(models.TextChoices):
         FICHE = "fiche", "Fiche de l'orientation"
         MODIFICATION = "modification", "Formulaire de modification"
         EXPORT = "export", "Export de la liste d'attente"
+        LISTE = "liste", "Liste d'attente ou recherche"
+        DOUBLONS = "doublons", "Personnes déjà connues (doublons possibles)"
 
     quand = models.DateTimeField("quand", auto_now_add=True)
     user = models.ForeignKey(
@@ -510,7 +525,8 @@ class Consultation(models.Model):
         Orientation, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations",
     )
     objet = models.CharField("objet", max_length=20, choices=Objet.choices)
-    detail = models.CharField("détail", max_length=300, blank=True)
+    # What was asked: the list's filters (each at most 100 characters), the identity looked up.
+    detail = models.CharField("détail", max_length=1000, blank=True)
 
     class Meta:
         verbose_name = "consultation"

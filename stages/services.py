@@ -18,21 +18,12 @@ from stages.historique import valeur_affichee
 from stages.models import (
     STATUTS_OUVERTS,
     Antenne,
+    Consultation,
     Orientation,
     Personne,
     Prescripteur,
     Statut,
-    normaliser,
 )
-
-
-def personnes_doublons(*, antenne: Antenne, nom: str, prenom: str, date_naissance: date):
-    """Possible duplicates: same nom, prénom and birth date, accents and case ignored."""
-    return Personne.objects.filter(
-        antenne=antenne, nom_normalise=normaliser(nom), prenom_normalise=normaliser(prenom),
-        date_naissance=date_naissance,
-    )
-
 
 # simple-history keeps the reason in a 100-character column (longer raises a DataError on
 # PostgreSQL); the full text of urgency and exit reasons stays in the orientation's own fields.
@@ -279,3 +270,15 @@ def prescripteur_fusionner(
     # A record without change on the kept side, which names the other.
     _enregistrer(conserve, f"Fusion de « {doublon} » : {motif}")
     return len(orientations)
+
+
+def tracer_consultation(
+    request, objet: Consultation.Objet, *, orientation: Orientation | None = None, detail: str = "",
+) -> None:
+    """Keep who read which personal data of the antenne in force, and when: one row per
+    request that shows some (RGPD art. 10, access to records is traced). Not atomic on
+    purpose: a single INSERT, in the request's own transaction if any."""
+    Consultation.objects.create(
+        user=request.user, antenne=request.acces.antenne, orientation=orientation, objet=objet,
+        detail=Truncator(detail).chars(Consultation._meta.get_field("detail").max_length),
+    )

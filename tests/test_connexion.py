@@ -5,9 +5,11 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from stages.middleware import CLE_RENOUVELLEMENT, RENOUVELER_APRES
 from stages.models import Role
 from tests.factories import creer_utilisateur
 
@@ -101,8 +103,12 @@ def test_une_session_expiree_renvoie_a_la_connexion(client, sophie):
     assert reponse["Location"] == f"{reverse('connexion')}?next=/"
 
 
-def test_chaque_requete_repousse_l_expiration_a_trente_minutes(client, sophie):
+def test_une_requete_repousse_l_expiration_a_trente_minutes(client, sophie):
+    """At most once a minute: the last renewal is aged by a minute here."""
     connexion(client, "sophie", MOT_DE_PASSE)
+    session = client.session
+    session[CLE_RENOUVELLEMENT] -= RENOUVELER_APRES
+    session.save()
     bientot = timezone.now() + timedelta(minutes=1)
     Session.objects.filter(pk=session_en_base(client).pk).update(expire_date=bientot)
 
@@ -115,3 +121,36 @@ def test_chaque_requete_repousse_l_expiration_a_trente_minutes(client, sophie):
 def test_les_mots_de_passe_sont_haches_avec_argon2(sophie):
     assert sophie.password.startswith("argon2")
     assert sophie.check_password(MOT_DE_PASSE)
+
+
+def test_une_tentative_pendant_le_verrou_ne_le_prolonge_pas(client, sophie):
+    """One request every 14 minutes would otherwise keep the username locked for ever."""
+    verrouiller(client)
+    reculer_les_tentatives(14)
+    assert connexion(client, "sophie", "encore-faux").status_code == 429
+
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=2))
+
+    assert connexion(client, "sophie", MOT_DE_PASSE).status_code == 302
+
+
+def connexion_derriere_le_proxy(client, username, password, client_reel, envoye=""):
+    """As nginx passes it on: from 127.0.0.1, the client's address appended to whatever
+    X-Forwarded-For the client itself sent."""
+    return client.post(
+        reverse("connexion"), {"username": username, "password": password},
+        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=", ".join(filter(None, [envoye, client_reel])),
+    )
+
+
+def test_derriere_le_proxy_le_verrou_vise_l_adresse_du_vrai_client(client, sophie, settings):
+    settings.PROXIES_DE_CONFIANCE = 1
+    for n in range(5):
+        # The attacker's own X-Forwarded-For changes nothing: only the proxy's entry counts.
+        connexion_derriere_le_proxy(client, "sophie", f"faux-{n}", POSTE, envoye=f"198.51.100.{n}")
+    assert connexion_derriere_le_proxy(client, "sophie", MOT_DE_PASSE, POSTE).status_code == 429
+
+    reponse = connexion_derriere_le_proxy(client, "sophie", MOT_DE_PASSE, AUTRE_POSTE)
+
+    assert reponse.status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {POSTE}

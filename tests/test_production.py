@@ -2,9 +2,17 @@
 
 import json
 import secrets
+import socket
 import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests import processus
@@ -120,3 +128,155 @@ def test_la_page_de_connexion_porte_la_meme_politique(client):
 
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
+
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+def base_postgres():
+    """A PostgreSQL database of its own, migrated, dropped afterwards."""
+    psycopg = pytest.importorskip("psycopg")
+    nom = f"prod_sante_{secrets.token_hex(4)}"
+    try:
+        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        pytest.skip("PostgreSQL injoignable sur 127.0.0.1:5432")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{nom}"')
+        try:
+            yield f"{POSTGRES}/{nom}"
+        finally:
+            admin.execute(f'DROP DATABASE "{nom}" WITH (FORCE)')
+
+
+def port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict, *options: str):
+    """The documented web server (docs/deploiement.md) on a loopback port of its own."""
+    port = port_libre()
+    serveur = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
+        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--bind", f"127.0.0.1:{port}",
+         *options],
+        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(200):  # up to 20 s to start
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert serveur.poll() is None, serveur.stderr.read().decode()
+                time.sleep(0.1)
+        yield port
+    finally:
+        serveur.terminate()
+        serveur.wait(timeout=30)
+
+
+def visiter(port: int, chemin: str = "/", cookie: str = "sessionid=inconnue") -> int:
+    """A visit as nginx passes it on (host, HTTPS); with a session cookie the session table
+    is read before the anonymous visitor is sent to the login page (302)."""
+    requete = urllib.request.Request(f"http://127.0.0.1:{port}{chemin}", headers={
+        "Host": "stages.exemple.fr", "X-Forwarded-Proto": "https", "Cookie": cookie,
+    })
+    ouvreur = urllib.request.build_opener(SansRedirection)
+    try:
+        return ouvreur.open(requete, timeout=10).status
+    except urllib.error.HTTPError as erreur:
+        return erreur.code
+
+
+class SansRedirection(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_apres_un_redemarrage_de_postgresql_la_requete_suivante_reussit(environnement, base_postgres):
+    """CONN_MAX_AGE keeps connections: each is checked before reuse (CONN_HEALTH_CHECKS)."""
+    import psycopg
+
+    env = environnement | {"DATABASE_URL": base_postgres}
+    processus.manage(env, "migrate", "--noinput", check=True)
+    nom = base_postgres.rsplit("/", 1)[1]
+
+    with gunicorn(env, "--workers", "1") as port:
+        assert visiter(port) == 302
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+            tuees = admin.execute(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = %s", [nom],
+            ).fetchone()[0]
+
+        assert tuees == 1  # the web process kept its connection
+        assert visiter(port) == 302
+
+
+# Behind nginx every request comes from 127.0.0.1, with the client's address appended to
+# X-Forwarded-For: five failures from one office lock that office only.
+CONNEXIONS_DERRIERE_LE_PROXY = """
+import json
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client, override_settings
+# The pages without collectstatic's manifest (not run here).
+override_settings(STORAGES={"staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+call_command("migrate", verbosity=0)
+get_user_model().objects.create_user("sophie", password="le-vrai-mot-de-passe-42")
+def connexion(mot_de_passe, adresse):
+    return Client(headers={"host": "stages.exemple.fr"}).post(
+        "/connexion/", {"username": "sophie", "password": mot_de_passe}, secure=True,
+        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"10.9.9.9, {adresse}").status_code
+echecs = [connexion(f"faux-{n}", "192.0.2.10") for n in range(5)]
+print(json.dumps([echecs, connexion("le-vrai-mot-de-passe-42", "192.0.2.10"),
+                  connexion("le-vrai-mot-de-passe-42", "192.0.2.20")]))
+"""
+
+
+def test_en_production_derriere_le_proxy_seul_le_poste_fautif_est_verrouille(environnement):
+    resultat = processus.manage(environnement, "shell", "-c", CONNEXIONS_DERRIERE_LE_PROXY)
+
+    assert resultat.returncode == 0, resultat.stderr
+    assert json.loads(derniere_ligne(resultat)) == [[200, 200, 200, 200, 429], 429, 302]
+
+
+def test_nombre_de_proxys_invalide_refuse_en_francais(environnement):
+    resultat = check_deploy(environnement | {"PROXIES_DE_CONFIANCE": "deux"})
+
+    assert resultat.returncode != 0
+    assert "PROXIES_DE_CONFIANCE doit être un nombre de proxys (0 à 5), pas « deux »" in resultat.stderr
+
+
+# The web server's command in docs/deploiement.md (a test below checks it is written there).
+GUNICORN_DOCUMENTE = ["--worker-class", "gthread", "--workers", "3", "--threads", "16", "--timeout", "30"]
+
+
+def test_la_commande_gunicorn_testee_est_celle_de_la_documentation():
+    documentation = (settings.BASE_DIR / "docs" / "deploiement.md").read_text()
+
+    assert " ".join(["gunicorn config.wsgi --bind 127.0.0.1:8000", *GUNICORN_DOCUMENTE]) in documentation
+
+
+def test_dix_clients_lents_n_empechent_pas_les_autres_d_etre_servis(environnement):
+    """Ten clients that start a request and never finish it (1 byte a second) each hold a
+    thread of the documented server: the others are still answered. (Behind nginx, which
+    buffers whole requests, gunicorn never even sees them: docs/deploiement.md.)"""
+    with gunicorn(environnement, *GUNICORN_DOCUMENTE) as port:
+        lents = []
+        try:
+            for _ in range(10):
+                lent = socket.create_connection(("127.0.0.1", port), timeout=5)
+                lent.sendall(b"GET / HTTP/1.1\r\nHost: stages.exemple.fr\r\nX-Lent: ")
+                lents.append(lent)
+            time.sleep(1)  # let each reach a thread, which now waits for the rest
+
+            assert visiter(port, cookie="") == 302
+        finally:
+            for lent in lents:
+                lent.close()

@@ -2,7 +2,8 @@
 
 Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL, EMAIL_HOST,
 DEFAULT_FROM_EMAIL. Optional: EMAIL_PORT (587), EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
-EMAIL_USE_TLS (1), ADMINS (comma-separated addresses told of server errors).
+EMAIL_USE_TLS (1), ADMINS (comma-separated addresses told of server errors),
+PROXIES_DE_CONFIANCE (1: the one nginx of docs/deploiement.md in front of gunicorn).
 """
 
 import os
@@ -20,11 +21,11 @@ def _requis(nom: str) -> str:
     return valeur
 
 
-def _port(nom: str, defaut: str) -> int:
+def _entier(nom: str, defaut: str, minimum: int, maximum: int, quoi: str) -> int:
     valeur = os.environ.get(nom, defaut).strip()
-    if not valeur.isdigit() or not 0 < int(valeur) < 65536:
+    if not valeur.isdigit() or not minimum <= int(valeur) <= maximum:
         raise ImproperlyConfigured(
-            f"La variable d'environnement {nom} doit être un numéro de port (1 à 65535), "
+            f"La variable d'environnement {nom} doit être {quoi} ({minimum} à {maximum}), "
             f"pas « {valeur} »."
         )
     return int(valeur)
@@ -44,7 +45,7 @@ MAILERS = {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
             "host": _requis("EMAIL_HOST"),
-            "port": _port("EMAIL_PORT", "587"),
+            "port": _entier("EMAIL_PORT", "587", 1, 65535, "un numéro de port"),
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": os.environ.get("EMAIL_USE_TLS", "1") == "1",
@@ -55,6 +56,9 @@ DEFAULT_FROM_EMAIL = _requis("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who receives the report of a server error (500), by e-mail: addresses separated by commas.
 ADMINS = [a.strip() for a in os.environ.get("ADMINS", "").split(",") if a.strip()]
+
+# How many proxies in front append to X-Forwarded-For (stages.proxy.adresse_du_client).
+PROXIES_DE_CONFIANCE = _entier("PROXIES_DE_CONFIANCE", "1", 0, 5, "un nombre de proxys")
 
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -22,6 +22,7 @@ from stages.models import (
     Personne,
     Prescripteur,
     Statut,
+    nom_normalise,
     noms_proches,
     normaliser,
 )
@@ -290,12 +291,12 @@ def _lire_ligne(
 
 
 def _personnes_connues(antenne: Antenne, personnes: list[Personne]) -> dict[tuple, Personne]:
-    """The rule of `services.personnes_doublons` (same nom, prénom and birth date, accents and
+    """The rule of `selectors.personnes_doublons` (same nom, prénom and birth date, accents and
     case ignored) for every line at once: one query (LIGNES_MAX keeps under SQLite's limit
     of parameters)."""
     connues = {}
     existantes = Personne.objects.filter(
-        antenne=antenne, nom_normalise__in={normaliser(p.nom) for p in personnes}
+        antenne=antenne, nom_normalise__in={nom_normalise(p.nom) for p in personnes}
     ).order_by("pk")
     for existante in existantes:
         cle = (existante.nom_normalise, existante.prenom_normalise, existante.date_naissance)
@@ -304,7 +305,7 @@ def _personnes_connues(antenne: Antenne, personnes: list[Personne]) -> dict[tupl
 
 
 def _identite(personne: Personne) -> tuple:
-    return normaliser(personne.nom), normaliser(personne.prenom), personne.date_naissance
+    return nom_normalise(personne.nom), nom_normalise(personne.prenom), personne.date_naissance
 
 
 def import_analyser(

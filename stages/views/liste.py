@@ -6,13 +6,13 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 
 from stages import exports, selectors
-from stages.access import Droit, droit_requis, tracer_consultation
+from stages.access import Droit, droit_requis
 from stages.forms import FiltresListeAttente
 from stages.models import Consultation
+from stages.services import tracer_consultation
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
@@ -23,6 +23,7 @@ def liste_attente(request):
     liste = selectors.page_liste_attente(
         antenne, form.filtres(), aujourd_hui, request.GET.get("page")
     )
+    tracer_consultation(request, Consultation.Objet.LISTE, detail=f"filtres : {form.demandes()}")
     contexte = {"form": form, "page": liste.page, "lignes": liste.lignes, "totaux": liste.totaux}
     # Going back to a page htmx did not cache asks for the whole page (history restore).
     partielle = request.htmx and not request.htmx.history_restore_request
@@ -32,14 +33,14 @@ def liste_attente(request):
 
 def _export(request, format_: str):
     antenne, aujourd_hui = request.acces.antenne, timezone.localdate()
-    filtres = FiltresListeAttente(request.GET, antenne=antenne).filtres()
+    form = FiltresListeAttente(request.GET, antenne=antenne)
+    filtres = form.filtres()
     tracer_consultation(request, Consultation.Objet.EXPORT,
-                        detail=f"{format_} ; filtres : {request.GET.urlencode() or 'aucun'}")
+                        detail=f"{format_} ; filtres : {form.demandes()}")
     rangees = exports.rangees_liste_attente(antenne, filtres, aujourd_hui)
     return rangees, exports.nom_fichier(antenne, aujourd_hui)
 
 
-@never_cache
 @droit_requis(Droit.LISTE_ATTENTE)
 def export_liste_csv(request):
     rangees, nom = _export(request, "CSV")
@@ -50,7 +51,6 @@ def export_liste_csv(request):
     return reponse
 
 
-@never_cache
 @droit_requis(Droit.LISTE_ATTENTE)
 def export_liste_xlsx(request):
     rangees, nom = _export(request, "XLSX")

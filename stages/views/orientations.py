@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
 from stages import services
-from stages.access import Droit, de_l_antenne, droit_requis, objet_ou_404, tracer_consultation
+from stages.access import Droit, de_l_antenne, droit_requis, objet_ou_404
 from stages.dates import date_longue
 from stages.forms import (
     IdentiteForm,
@@ -71,6 +71,13 @@ def _refus(request, erreur: ValidationError, orientation: Orientation, *formulai
 
 
 def _page_formulaire(request, personne_form, orientation_form, orientation=None):
+    """The creation or edit form, shown or shown again after a POST. An edit form carries
+    every saved value, and a creation form may list known persons: both reads are traced."""
+    if orientation:
+        services.tracer_consultation(request, Consultation.Objet.MODIFICATION, orientation=orientation)
+    elif personne_form.doublons:
+        services.tracer_consultation(request, Consultation.Objet.DOUBLONS,
+                            detail=_identite_cherchee(personne_form))
     return render(request, "stages/orientation_form.html", {
         "personne_form": personne_form, "orientation_form": orientation_form,
         "orientation": orientation,
@@ -124,9 +131,7 @@ def orientation_modifier(request, orientation_id: int):
         donnees, instance=copy(orientation), antenne=orientation.antenne,
         initial=_prescripteur_choisi(request),
     )
-    if donnees is None:
-        tracer_consultation(request, Consultation.Objet.MODIFICATION, orientation)
-    elif _tous_valides(personne_form, orientation_form):
+    if donnees is not None and _tous_valides(personne_form, orientation_form):
         try:
             modifiee = services.orientation_modifier(
                 orientation=orientation, champs_orientation=orientation_form.saisies(),
@@ -168,7 +173,7 @@ def _fiche(request, orientation: Orientation, action_ouverte: str = "", **formul
         .select_related("prescripteur").order_by("-date_orientation"),
         "chronologie": chronologie(orientation),
     }
-    tracer_consultation(request, Consultation.Objet.FICHE, orientation)
+    services.tracer_consultation(request, Consultation.Objet.FICHE, orientation=orientation)
     return render(request, "stages/orientation.html", contexte)
 
 
@@ -233,10 +238,19 @@ def orientation_sortir(request, orientation_id: int):
 def doublons(request):
     """Fragment: the known persons matching the identity typed so far."""
     form = IdentiteForm(request.GET, antenne=request.acces.antenne)
+    doublons = form.chercher_doublons() if form.is_valid() else []
+    if doublons:
+        services.tracer_consultation(request, Consultation.Objet.DOUBLONS, detail=_identite_cherchee(form))
     return render(request, "stages/orientation_form.html#doublons", {
-        "doublons": form.chercher_doublons() if form.is_valid() else [],
+        "doublons": doublons,
         "choisie": request.GET.get("personne_existante", ""),
     })
+
+
+def _identite_cherchee(form: IdentiteForm) -> str:
+    """The identity the known persons were looked up by, for the trace."""
+    return " ; ".join(f"{form.fields[nom].label} : {form.cleaned_data[nom]}"
+                      for nom in IdentiteForm.Meta.fields)
 
 
 def _suivant(request) -> str:

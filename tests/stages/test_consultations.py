@@ -1,12 +1,15 @@
 """The trace of reads of personal data (RGPD art. 10: access to records is traced): who
-opened which orientation or exported the list, and when; nobody can change it."""
+opened which orientation, listed, searched or exported the list, was shown known persons,
+and when; one row per request; nobody can change it."""
+
+from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from stages.models import Consultation
-from tests.factories import creer_orientation, creer_utilisateur
+from tests.factories import creer_orientation, creer_personne, creer_prescripteur, creer_utilisateur
 
 
 @pytest.fixture
@@ -42,7 +45,58 @@ def test_un_export_est_trace_avec_ses_filtres(client_secretariat, orientation, v
 
     assert traces() == [
         ("sophie", "perpignan", None, Consultation.Objet.EXPORT,
-         f"{format_} ; filtres : statut=tous&q=nom"),
+         f"{format_} ; filtres : q=nom&statut=tous"),
+    ]
+
+
+def test_un_export_rembourre_ne_cache_pas_ses_filtres(client_secretariat, orientation):
+    """Unknown parameters are left out of the trace: they cannot push the filters out."""
+    client_secretariat.get(f"{reverse('export_liste_csv')}?{'x=' + 'a' * 400}&q=Martin&statut=tous")
+
+    assert traces()[0][4] == "CSV ; filtres : q=Martin&statut=tous"
+
+
+def test_la_liste_et_la_recherche_sont_tracees_une_fois_par_requete(client_secretariat, orientation):
+    client_secretariat.get(reverse("liste_attente"))
+    client_secretariat.get(reverse("liste_attente"), {"q": "Dur", "cadre": "41-1", "page": "2",
+                                                      "rembourrage": "z" * 500},
+                           headers={"HX-Request": "true"})
+
+    assert traces() == [
+        ("sophie", "perpignan", None, Consultation.Objet.LISTE, "filtres : aucun"),
+        ("sophie", "perpignan", None, Consultation.Objet.LISTE,
+         "filtres : q=Dur&cadre=41-1&page=2"),
+    ]
+
+
+def test_le_fragment_des_doublons_est_trace_quand_il_montre_des_personnes(
+    client_secretariat, antenne
+):
+    creer_personne(antenne, nom="Durand", prenom="Éloïse", date_naissance=date(1980, 1, 1))
+    adresse = reverse("doublons")
+
+    client_secretariat.get(adresse, {"nom": "durand", "prenom": "eloise",
+                                     "date_naissance": "1980-01-01"}, headers={"HX-Request": "true"})
+    client_secretariat.get(adresse, {"nom": "inconnu", "prenom": "eloise",
+                                     "date_naissance": "1980-01-01"}, headers={"HX-Request": "true"})
+
+    assert traces() == [
+        ("sophie", "perpignan", None, Consultation.Objet.DOUBLONS,
+         "Nom : durand ; Prénom : eloise ; Date de naissance : 1980-01-01"),
+    ]
+
+
+def test_le_formulaire_de_modification_reaffiche_par_un_post_est_trace(
+    client_secretariat, orientation
+):
+    """Refused (a required field emptied), the form comes back with every saved value."""
+    reponse = client_secretariat.post(reverse("orientation_modifier", args=[orientation.pk]),
+                                      {"nom": ""})
+
+    assert reponse.status_code == 200
+    assert orientation.personne.prenom in reponse.content.decode()
+    assert traces() == [
+        ("sophie", "perpignan", orientation.pk, Consultation.Objet.MODIFICATION, ""),
     ]
 
 
@@ -68,3 +122,20 @@ def test_la_trace_se_lit_dans_l_administration_sans_pouvoir_la_changer(
     assert client.post(reverse("admin:stages_consultation_change", args=[trace.pk]),
                        {"detail": "effacé"}).status_code == 403
     assert Consultation.objects.get() == trace and trace.detail == ""
+
+
+def test_le_formulaire_de_creation_qui_propose_des_personnes_connues_est_trace(
+    client_secretariat, antenne
+):
+    from tests.stages.test_orientation_formulaires import saisie_creation
+
+    creer_personne(antenne, nom="Martin", prenom="Léo", date_naissance=date(1985, 6, 1))
+
+    reponse = client_secretariat.post(reverse("orientation_nouvelle"),
+                                      saisie_creation(creer_prescripteur(antenne)))
+
+    assert reponse.status_code == 200 and reponse.context["doublons"]
+    assert traces() == [
+        ("sophie", "perpignan", None, Consultation.Objet.DOUBLONS,
+         "Nom : Martin ; Prénom : Léo ; Date de naissance : 1985-06-01"),
+    ]

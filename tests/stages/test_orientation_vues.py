@@ -669,7 +669,7 @@ def test_page_nombre_de_requetes_borne(
     ("orientation_nouvelle", False, False, 7), ("orientation_modifier", True, False, 9),
     ("orientation_prolonger", True, True, 7), ("orientation_urgence", True, True, 7),
     ("orientation_sortir", True, True, 7), ("prescripteur_nouveau", False, True, 6),
-    ("doublons", False, True, 7),
+    ("doublons", False, True, 8),
 ])
 def test_formulaires_et_fragments_nombre_de_requetes_borne(
     client_secretariat, orientation, antenne, nombre, nom, de_l_orientation, htmx, maximum,

@@ -4,12 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from stages.models import Cadre, Orientation, Personne, Statut
+from stages.selectors import personnes_doublons
 from stages.services import (
     echeance_prolonger,
     orientation_creer,
     orientation_marquer_urgente,
     orientation_sortir,
-    personnes_doublons,
 )
 from tests.factories import creer_orientation, creer_personne, creer_prescripteur
 
