@@ -212,7 +212,8 @@ class PersonneForm(ValeursVuesMixin, IdentiteForm):
         fields = [*IdentiteForm.Meta.fields, "sexe", "telephone", "email", "adresse"]
         field_classes = {"telephone": TelephoneField}
         help_texts = {
-            "telephone": "Par exemple 06 12 34 56 78 ; les numéros d'outre-mer (0590…) sont acceptés.",
+            "telephone": "Par exemple 06 12 34 56 78 ou 0590 12 34 56 ; à l'étranger, avec "
+                         "l'indicatif (+32 2 123 45 67).",
         }
         widgets = {"adresse": forms.Textarea(attrs={"rows": 3})}
 

@@ -193,19 +193,16 @@ class Personne(models.Model):
         if self.telephone:
             try:
                 self.telephone = en_e164(self.telephone)
-            except NumeroInvalide:
-                erreurs["telephone"] = (
-                    "Numéro de téléphone invalide : saisissez par exemple 06 12 34 56 78 "
-                    "ou 0590 12 34 56."
-                )
+            except NumeroInvalide as erreur:
+                erreurs["telephone"] = erreur.message
         if erreurs:
             raise ValidationError(erreurs)
 
     @property
     def telephone_affiche(self) -> str:
-        from stages.telephones import affichage_national
+        from stages.telephones import numero_ecrit
 
-        return affichage_national(self.telephone)
+        return numero_ecrit(self.telephone)
 
 
 class MotDuNom(models.Model):

@@ -1,0 +1,72 @@
+"""What an export carries comes back unchanged when it is imported again, in another antenne
+or in the same one, even after a spreadsheet opened and saved it."""
+
+import csv
+import io
+
+import pytest
+from django.utils import timezone
+
+from stages import exports
+from stages.imports import import_executer
+from stages.models import Orientation
+from stages.selectors import FiltresListe
+from tests.factories import creer_antenne, creer_prescripteur
+from tests.stages.test_telephones import AMBIGUS, exemples, saisie_habituelle
+
+PARQUET = "Parquet de Perpignan"
+
+
+def exporter(antenne, format_: str) -> bytes:
+    rangees = exports.rangees_liste_attente(antenne, FiltresListe(), timezone.localdate())
+    if format_ == "csv":
+        return "".join(exports.morceaux_csv(rangees)).encode()
+    sortie = io.BytesIO()
+    exports.ecrire_xlsx(rangees, sortie)
+    return sortie.getvalue()
+
+
+def en_csv(entetes: list[str], rangees: list[list]) -> bytes:
+    sortie = io.StringIO()
+    ecrivain = csv.writer(sortie, delimiter=";")
+    ecrivain.writerow(entetes)
+    ecrivain.writerows(rangees)
+    return sortie.getvalue().encode()
+
+
+@pytest.fixture
+def deux_antennes(antenne, autre_antenne):
+    for antenne_ in (antenne, autre_antenne):
+        creer_prescripteur(antenne_, nom=PARQUET)
+    return antenne, autre_antenne
+
+
+def telephones(antenne) -> dict[str, str]:
+    return dict(Orientation.objects.filter(antenne=antenne)
+                .values_list("personne__nom", "personne__telephone"))
+
+
+def test_numeros_de_chaque_pays_importes_exportes_reimportes(deux_antennes):
+    """phonenumbers' example landline and mobile of its 245 regions (489 numbers): before,
+    16 came back unchanged."""
+    antenne, autre_antenne = deux_antennes
+    attendus, rangees = {}, []
+    for numero, (region, e164) in enumerate(exemples()):
+        nom = f"Essai {numero:03d} {region}"  # nom and prénom are words: no digit
+        nom = nom.translate(str.maketrans("0123456789", "abcdefghij"))
+        saisie = e164 if region in AMBIGUS else saisie_habituelle(region, e164)
+        attendus[nom] = e164
+        rangees.append([nom, "Camille", "Femme", "01/02/1990", saisie, PARQUET, "41-1",
+                        f"R-{numero}", "02/03/2026", "20/02/2026"])
+    fichier = en_csv(["Nom", "Prénom", "Sexe", "Date de naissance", "Téléphone", "Prescripteur",
+                      "Cadre", "Référence", "Date d'orientation", "Date de décision"], rangees)
+    import_executer(antenne=antenne, contenu=fichier, nom_fichier="numeros.csv")
+    assert telephones(antenne) == attendus
+
+    troisieme = creer_antenne()
+    creer_prescripteur(troisieme, nom=PARQUET)
+
+    for format_, antenne_ in (("csv", autre_antenne), ("xlsx", troisieme)):
+        import_executer(antenne=antenne_, contenu=exporter(antenne, format_),
+                        nom_fichier=f"export.{format_}")
+        assert telephones(antenne_) == attendus, format_
