@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q
 
+from stages.identite import memes_personnes
 from stages.models import (
     DATES_DE_L_ECHEANCE,
     Antenne,
@@ -17,7 +18,7 @@ from stages.models import (
     Statut,
 )
 from stages.selectors import TOUS_LES_STATUTS, FiltresListe
-from stages.services import CONFLIT, MOTIF_PROLONGATION_MAX, Saisie, personnes_doublons
+from stages.services import CONFLIT, MOTIF_PROLONGATION_MAX, Saisie
 from stages.telephones import NumeroInvalide, en_e164
 
 
@@ -170,7 +171,7 @@ class IdentiteForm(DatesMixin, FormulaireModele):
         if not all(identite.values()):
             return []
         return list(
-            personnes_doublons(antenne=self.instance.antenne, **identite)
+            memes_personnes(antenne=self.instance.antenne, **identite)
             .annotate(nb_orientations=Count("orientations")).order_by("pk")
         )
 

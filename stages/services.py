@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 
 from stages.dates import date_courte
 from stages.historique import valeur_affichee
+from stages.identite import meme_orientation
 from stages.models import (
     STATUTS_OUVERTS,
     Antenne,
@@ -21,17 +22,7 @@ from stages.models import (
     Personne,
     Prescripteur,
     Statut,
-    normaliser,
 )
-
-
-def personnes_doublons(*, antenne: Antenne, nom: str, prenom: str, date_naissance: date):
-    """Possible duplicates: same nom, prénom and birth date, accents and case ignored."""
-    return Personne.objects.filter(
-        antenne=antenne, nom_normalise=normaliser(nom), prenom_normalise=normaliser(prenom),
-        date_naissance=date_naissance,
-    )
-
 
 # simple-history keeps the reason in a 100-character column (longer raises a DataError on
 # PostgreSQL); the full text of urgency and exit reasons stays in the orientation's own fields.
@@ -39,6 +30,19 @@ RAISON_MAX = Orientation.history.model._meta.get_field("history_change_reason").
 PREFIXE_PROLONGATION = "Échéance prolongée : "
 # The reason of an extension lives only in the history: the form keeps it within the column.
 MOTIF_PROLONGATION_MAX = RAISON_MAX - len(PREFIXE_PROLONGATION)
+
+
+class OrientationEnDouble(ValidationError):
+    """The person has this orientation already (`identite.meme_orientation`)."""
+
+    def __init__(self, orientation: Orientation):
+        reference = f", référence « {orientation.reference} »" if orientation.reference else ""
+        super().__init__(
+            f"Cette personne a déjà cette orientation ({orientation.get_cadre_display()}, "
+            f"orientée le {date_courte(orientation.date_orientation)}{reference}) : elle n'a "
+            "pas été créée une seconde fois."
+        )
+        self.orientation = orientation
 
 
 def _enregistrer(objet, motif: str = "") -> None:
@@ -54,7 +58,9 @@ def orientation_creer(
     """Save a new orientation (and its person if new); returns (orientation, created).
 
     The échéance defaults to the antenne's delay from the date the law counts from. A second
-    call with the same `cle_creation` (double submit, re-import) returns the first orientation.
+    call with the same `cle_creation` (double submit, re-import) returns the first orientation;
+    the same orientation of the same person otherwise (the fiche typed again) raises
+    OrientationEnDouble, whatever the path.
     """
     if cle_creation:
         deja = Orientation.objects.filter(cle_creation=cle_creation).first()
@@ -65,6 +71,11 @@ def orientation_creer(
         with transaction.atomic():
             if personne.pk is None:
                 _enregistrer(personne, "Création")
+            else:
+                # Her row locked: two entries of the same fiche at once are checked in turn.
+                Personne.objects.select_for_update().filter(pk=personne.pk).first()
+                if deja := meme_orientation(orientation, personne):
+                    raise OrientationEnDouble(deja)
             orientation.personne = personne
             orientation.antenne = personne.antenne
             if not orientation.echeance:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
+from stages.identite import identite_de, orientation_comparable, orientations_comparables, personnes_connues
 from stages.imports.cellules import PAR_CHAMP, Colonne, ValeurInvalide
 from stages.imports.fichiers import colonnes_du_fichier, lire_tableau
 from stages.models import Antenne, Orientation, Personne, Prescripteur, Statut, normaliser
@@ -124,12 +125,11 @@ def _titre(modele: type[models.Model], champ: str) -> str:
 
 def cle_import(antenne: Antenne, personne: Personne, orientation: Orientation) -> str:
     """The same line imported again into the same antenne gives the same key."""
-    identite = [
-        str(antenne.pk), normaliser(personne.nom), normaliser(personne.prenom),
-        personne.date_naissance.isoformat(), orientation.date_orientation.isoformat(),
-        orientation.cadre, normaliser(orientation.reference),
-    ]
-    return "import:" + hashlib.sha256("\x1f".join(identite).encode()).hexdigest()
+    nom, prenom, date_naissance = identite_de(personne)
+    date_orientation, cadre, reference = orientation_comparable(orientation)
+    cle = [str(antenne.pk), nom, prenom, date_naissance.isoformat(), date_orientation.isoformat(),
+           cadre, reference]
+    return "import:" + hashlib.sha256("\x1f".join(cle).encode()).hexdigest()
 
 
 class _Contexte:
@@ -195,24 +195,6 @@ def _lire_ligne(
     return personne, orientation, erreurs
 
 
-def _personnes_connues(antenne: Antenne, personnes: list[Personne]) -> dict[tuple, Personne]:
-    """The rule of `services.personnes_doublons` (same nom, prénom and birth date, accents and
-    case ignored) for every line at once: one query (LIGNES_MAX keeps under SQLite's limit
-    of parameters)."""
-    connues = {}
-    existantes = Personne.objects.filter(
-        antenne=antenne, nom_normalise__in={normaliser(p.nom) for p in personnes}
-    ).order_by("pk")
-    for existante in existantes:
-        cle = (existante.nom_normalise, existante.prenom_normalise, existante.date_naissance)
-        connues.setdefault(cle, existante)
-    return connues
-
-
-def _identite(personne: Personne) -> tuple:
-    return normaliser(personne.nom), normaliser(personne.prenom), personne.date_naissance
-
-
 def import_analyser(*, antenne: Antenne, contenu: bytes, nom_fichier: str) -> Analyse:
     """Read and check every line; nothing is written. Raises FichierIllisible."""
     entetes, rangees = lire_tableau(contenu, nom_fichier)
@@ -233,16 +215,11 @@ def import_analyser(*, antenne: Antenne, contenu: bytes, nom_fichier: str) -> An
 def _rapprocher(antenne: Antenne, analyse: Analyse) -> None:
     """Mark what exists already: lines imported before, the same orientation entered by
     hand, people already known (reused, never duplicated), a line repeated in the file."""
-    connues = _personnes_connues(antenne, [ligne.personne for ligne in analyse.lignes])
+    connues = personnes_connues(antenne, [ligne.personne for ligne in analyse.lignes])
     cles_existantes = set(Orientation.objects.filter(
         cle_creation__in=[ligne.cle for ligne in analyse.lignes]
     ).values_list("cle_creation", flat=True))
-    orientations_connues = {
-        (personne_id, date_orientation, cadre, normaliser(reference))
-        for personne_id, date_orientation, cadre, reference in Orientation.objects.filter(
-            personne__in=connues.values()
-        ).values_list("personne_id", "date_orientation", "cadre", "reference")
-    }
+    orientations_connues = orientations_comparables(connues.values())
     par_cle, personnes_du_fichier = {}, {}
     for ligne in analyse.lignes:
         if ligne.cle in par_cle:
@@ -253,7 +230,7 @@ def _rapprocher(antenne: Antenne, analyse: Analyse) -> None:
             ))
             continue
         par_cle[ligne.cle] = ligne
-        identite = _identite(ligne.personne)
+        identite = identite_de(ligne.personne)
         orientation = ligne.orientation
         if identite in connues:
             ligne.personne, ligne.personne_existante = connues[identite], True
@@ -267,8 +244,7 @@ def _rapprocher(antenne: Antenne, analyse: Analyse) -> None:
                            "orientations en attente sont importées.")
         elif ligne.cle in cles_existantes:
             ligne.issue, ligne.motif = Issue.DEJA_IMPORTEE, "déjà importée."
-        elif (ligne.personne.pk, orientation.date_orientation, orientation.cadre,
-              normaliser(orientation.reference)) in orientations_connues:
+        elif (ligne.personne.pk, *orientation_comparable(orientation)) in orientations_connues:
             ligne.issue = Issue.DEJA_IMPORTEE
             ligne.motif = "cette personne a déjà cette orientation (même date, cadre et référence)."
     analyse.lignes = list(par_cle.values())
