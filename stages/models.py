@@ -407,6 +407,10 @@ class Orientation(models.Model):
         debut = self.date_definitive or self.date_decision
         if self.echeance and debut and self.echeance < debut:
             erreurs["echeance"] = "L'échéance ne peut pas précéder la date de la décision."
+        if self.echeance_initiale and self.echeance and self.echeance_initiale > self.echeance:
+            erreurs["echeance_initiale"] = (
+                "L'échéance initiale ne peut pas être postérieure à l'échéance (prolongée)."
+            )
         if self.cadre == Cadre.VOLONTAIRE and self.prescripteur_id:
             erreurs["prescripteur"] = "Une démarche volontaire n'a pas de prescripteur."
         elif self.cadre and self.cadre != Cadre.VOLONTAIRE and not self.prescripteur_id:

@@ -80,7 +80,8 @@ def orientation_creer(
             orientation.antenne = personne.antenne
             if not orientation.echeance:
                 orientation.echeance = orientation.echeance_selon_le_delai()
-            orientation.echeance_initiale = orientation.echeance
+            # Given by an import of a list where it had been prolonged.
+            orientation.echeance_initiale = orientation.echeance_initiale or orientation.echeance
             _enregistrer(orientation, "Création")
     except IntegrityError:
         # Two identical submits raced past the check above: the other one won, and this

@@ -3,15 +3,17 @@ or in the same one, even after a spreadsheet opened and saved it."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from stages import exports
-from stages.imports import import_executer
+from stages.imports import import_analyser, import_executer
 from stages.models import Orientation
 from stages.selectors import FiltresListe
-from tests.factories import creer_antenne, creer_prescripteur
+from stages.services import echeance_prolonger
+from tests.factories import creer_antenne, creer_orientation, creer_prescripteur
 from tests.stages.test_telephones import AMBIGUS, exemples, saisie_habituelle
 
 PARQUET = "Parquet de Perpignan"
@@ -70,3 +72,36 @@ def test_numeros_de_chaque_pays_importes_exportes_reimportes(deux_antennes):
         import_executer(antenne=antenne_, contenu=exporter(antenne, format_),
                         nom_fichier=f"export.{format_}")
         assert telephones(antenne_) == attendus, format_
+
+
+@pytest.mark.parametrize("format_", ["csv", "xlsx"])
+def test_echeance_prolongee_garde_son_echeance_initiale_et_l_accord(deux_antennes, format_):
+    antenne, autre_antenne = deux_antennes
+    orientation = creer_orientation(antenne, prescripteur=antenne.prescripteurs.get())
+    initiale = orientation.echeance
+    echeance_prolonger(orientation=orientation, nouvelle_echeance=initiale + timedelta(days=60),
+                       motif="Deux reports", accord="Mme Martin, parquet, courriel du 12/11/2026")
+
+    import_executer(antenne=autre_antenne, contenu=exporter(antenne, format_),
+                    nom_fichier=f"export.{format_}")
+
+    reimportee = Orientation.objects.get(antenne=autre_antenne)
+    assert (reimportee.echeance, reimportee.echeance_initiale, reimportee.accord_prolongation) == (
+        initiale + timedelta(days=60), initiale, "Mme Martin, parquet, courriel du 12/11/2026"
+    )
+    assert reimportee.est_prolongee
+
+
+def test_echeance_initiale_apres_l_echeance_refusee(deux_antennes):
+    antenne, _ = deux_antennes
+    contenu = en_csv(
+        ["Nom", "Prénom", "Sexe", "Date de naissance", "Prescripteur", "Cadre",
+         "Date d'orientation", "Date de décision", "Échéance", "Échéance initiale"],
+        [["Martin", "Léo", "H", "14/07/1985", PARQUET, "41-1", "02/03/2026", "20/02/2026",
+          "20/08/2026", "20/09/2026"]],
+    )
+    analyse = import_analyser(antenne=antenne, contenu=contenu, nom_fichier="liste.csv")
+    assert [(e.colonne, e.message) for e in analyse.erreurs] == [(
+        "Échéance initiale",
+        "L'échéance initiale ne peut pas être postérieure à l'échéance (prolongée).",
+    )]
