@@ -3,17 +3,18 @@ or in the same one, even after a spreadsheet opened and saved it."""
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from stages import exports
 from stages.imports import import_analyser, import_executer
-from stages.models import Orientation
+from stages.models import Orientation, Personne
 from stages.selectors import FiltresListe
 from stages.services import echeance_prolonger
 from tests.factories import creer_antenne, creer_orientation, creer_prescripteur
+from tests.stages.test_import import en_xlsx
 from tests.stages.test_telephones import AMBIGUS, exemples, saisie_habituelle
 
 PARQUET = "Parquet de Perpignan"
@@ -105,3 +106,50 @@ def test_echeance_initiale_apres_l_echeance_refusee(deux_antennes):
         "Échéance initiale",
         "L'échéance initiale ne peut pas être postérieure à l'échéance (prolongée).",
     )]
+
+
+TITRES = ["Nom", "Prénom", "Sexe", "Date de naissance", "Prescripteur", "Cadre",
+          "Date d'orientation", "Date de décision", "Date définitive"]
+
+
+def _ligne(**champs) -> list:
+    valeurs = {"Nom": "Martin", "Prénom": "Léo", "Sexe": "H", "Date de naissance": "14/07/1985",
+               "Prescripteur": PARQUET, "Cadre": "131-5-1", "Date d'orientation": "02/03/2026",
+               "Date de décision": "20/02/2026", "Date définitive": "25/02/2026"} | champs
+    return [valeurs[titre] for titre in TITRES]
+
+
+@pytest.mark.parametrize(("cadre", "lu"), [
+    ("0131-04-30 00:00:00", "0131-04-30 00:00:00"),  # LibreOffice's CSV
+    (datetime(1941, 1, 1), "01/01/1941"),  # 41-1 in a date cell  # noqa: DTZ001
+])
+def test_cadre_pris_pour_une_date_explique(deux_antennes, cadre, lu):
+    antenne, _ = deux_antennes
+    if isinstance(cadre, datetime):
+        contenu = en_xlsx(TITRES, _ligne(Cadre=cadre))
+    else:
+        contenu = en_csv(TITRES, [_ligne(Cadre=cadre)])
+    analyse = import_analyser(antenne=antenne, contenu=contenu, nom_fichier="resauve")
+    assert [(e.colonne, e.message) for e in analyse.erreurs] == [("Cadre", (
+        f"Le tableur a pris ce cadre pour une date (« {lu} ») : écrivez son libellé, par exemple "
+        "« Peine de stage (C. pén. 131-5-1) », ou mettez la colonne au format texte avant de "
+        "saisir le code."
+    ))]
+
+
+@pytest.mark.parametrize(("contenu", "lu", "perdue"), [
+    # Nguyễn saved by a spreadsheet in Windows-1252, which has no « ễ »…
+    (en_csv(TITRES, [_ligne(Nom="Nguyễn")]).decode().encode("cp1252", errors="replace"),
+     "Nguy?n", "?"),
+    # … or by a tool that put the replacement character in its place.
+    (en_csv(TITRES, [_ligne(Nom="Nguy\ufffdn")]), "Nguy\ufffdn", "\ufffd"),
+])
+def test_lettre_perdue_a_l_enregistrement_refusee(deux_antennes, contenu, lu, perdue):
+    antenne, _ = deux_antennes
+    analyse = import_analyser(antenne=antenne, contenu=contenu, nom_fichier="windows.csv")
+    assert [(e.colonne, e.message) for e in analyse.erreurs] == [("Nom", (
+        f"« {lu} » contient « {perdue} » à la place d'une lettre, perdue quand le fichier a été "
+        "enregistré : enregistrez-le en CSV UTF-8 ou en classeur Excel (.xlsx), puis déposez-le "
+        "à nouveau."
+    ))]
+    assert Personne.objects.count() == 0
