@@ -176,6 +176,16 @@ def orientation_modifier(
 
 
 @transaction.atomic
+def personne_corriger(*, personne: Personne, valeurs: dict, motif: str) -> Personne:
+    """Some of a person's values replaced (taken from an imported file), with their history."""
+    personne = Personne.objects.select_for_update().get(pk=personne.pk)
+    for nom, valeur in valeurs.items():
+        setattr(personne, nom, valeur)
+    _enregistrer(personne, motif)
+    return personne
+
+
+@transaction.atomic
 def echeance_prolonger(
     *, orientation: Orientation, nouvelle_echeance: date, motif: str, accord: str,
 ) -> Orientation:

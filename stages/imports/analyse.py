@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
+from stages.historique import valeur_affichee
 from stages.identite import identite_de, orientation_comparable, orientations_comparables, personnes_connues
 from stages.imports.cellules import PAR_CHAMP, Colonne, ValeurInvalide
 from stages.imports.fichiers import colonnes_du_fichier, lire_tableau
 from stages.models import Antenne, Orientation, Personne, Prescripteur, Statut, normaliser
-from stages.services import orientation_creer
+from stages.services import orientation_creer, personne_corriger
 
 # Each orientation goes through `orientation_creer` (rules, history): about 10 to 20 ms
 # here, so that a page stays within a web request's time; the command has no such limit.
@@ -43,6 +44,51 @@ class ErreurLigne:
     message: str
 
 
+# What a known person's line may carry otherwise than the stored person: staff choose, in
+# the preview, to keep the stored value or take the file's.
+CHAMPS_COMPARES = ("sexe", "telephone", "email", "adresse")
+
+
+@dataclass(frozen=True)
+class Difference:
+    ligne: int
+    personne: Personne  # the stored one
+    champ: str
+    valeur: object  # the file's, as stored
+
+    @property
+    def nom(self) -> str:
+        """Of the preview's choice."""
+        return f"reprendre-{self.ligne}-{self.champ}"
+
+    @property
+    def titre(self) -> str:
+        return _titre(Personne, self.champ)
+
+    def _affichee(self, valeur) -> str:
+        return valeur_affichee(Personne._meta.get_field(self.champ), valeur, {})
+
+    @property
+    def enregistree(self) -> str:
+        return self._affichee(getattr(self.personne, self.champ))
+
+    @property
+    def du_fichier(self) -> str:
+        return self._affichee(self.valeur)
+
+
+def _comparable(valeur) -> str:
+    return " ".join(str(valeur).split()).casefold()
+
+
+def differences(ligne: int, lue: Personne, connue: Personne) -> list[Difference]:
+    """The file's non-empty values that differ from the known person's."""
+    return [
+        Difference(ligne, connue, champ, getattr(lue, champ)) for champ in CHAMPS_COMPARES
+        if getattr(lue, champ) and _comparable(getattr(lue, champ)) != _comparable(getattr(connue, champ))
+    ]
+
+
 @dataclass
 class LigneImport:
     numero: int
@@ -53,6 +99,7 @@ class LigneImport:
     motif: str = ""  # why the line is not created
     meme_personne_que: int | None = None  # an earlier line of the file names the same person
     personne_existante: bool = False  # known to the antenne before the import
+    differences: list[Difference] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +135,10 @@ class Analyse:
         return sum(ligne.issue == Issue.IGNOREE for ligne in self.lignes)
 
     @property
+    def differences(self) -> list[Difference]:
+        return [difference for ligne in self.lignes for difference in ligne.differences]
+
+    @property
     def apercu(self) -> list[LigneImport]:
         return self.lignes[:APERCU_LIGNES]
 
@@ -104,6 +155,11 @@ class Analyse:
             "reprise(s)).",
             f"Déjà présentes (non réimportées) : {self.nb_deja_importees}. "
             f"Ignorées : {self.nb_ignorees}.",
+        ]
+        texte += [
+            f"Ligne {d.ligne} : {d.personne}, personne déjà connue : {d.titre.lower()} "
+            f"« {d.du_fichier} » dans le fichier, « {d.enregistree} » enregistré (gardé)."
+            for d in self.differences
         ]
         if self.colonnes_ignorees:
             texte.append("Colonnes ignorées : " + ", ".join(self.colonnes_ignorees) + ".")
@@ -233,6 +289,7 @@ def _rapprocher(antenne: Antenne, analyse: Analyse) -> None:
         identite = identite_de(ligne.personne)
         orientation = ligne.orientation
         if identite in connues:
+            ligne.differences = differences(ligne.numero, ligne.personne, connues[identite])
             ligne.personne, ligne.personne_existante = connues[identite], True
         elif identite in personnes_du_fichier:
             ligne.meme_personne_que, ligne.personne = personnes_du_fichier[identite]
@@ -263,11 +320,14 @@ class ImportRefuse(Exception):
 
 
 @transaction.atomic
-def import_executer(*, antenne: Antenne, contenu: bytes, nom_fichier: str) -> Analyse:
+def import_executer(
+    *, antenne: Antenne, contenu: bytes, nom_fichier: str, a_reprendre: frozenset[str] = frozenset(),
+) -> Analyse:
     """Check every line again, then create all the orientations of the file or none.
 
     Two imports into one antenne run in turn (a double click on « Confirmer »): the second
-    finds every line already imported and creates nothing.
+    finds every line already imported and creates nothing. `a_reprendre`: the names
+    (`Difference.nom`) of the known persons' values to take from the file.
     """
     Antenne.objects.select_for_update(no_key=True).get(pk=antenne.pk)
     analyse = import_analyser(antenne=antenne, contenu=contenu, nom_fichier=nom_fichier)
@@ -282,6 +342,13 @@ def import_executer(*, antenne: Antenne, contenu: bytes, nom_fichier: str) -> An
             analyse.erreurs += [ErreurLigne(ligne.numero, LIGNE_ENTIERE, message)
                                 for message in erreur.messages]
             raise ImportRefuse(analyse) from erreur
+    reprises = defaultdict(dict)
+    for difference in analyse.differences:
+        if difference.nom in a_reprendre:
+            reprises[difference.personne][difference.champ] = difference.valeur
+    for personne, valeurs in reprises.items():
+        personne_corriger(personne=personne, valeurs=valeurs,
+                          motif=f"Import « {nom_fichier} » : valeur du fichier")
     return analyse
 
 

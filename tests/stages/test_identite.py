@@ -2,19 +2,23 @@
 and the import."""
 
 import html
+from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from stages.identite import reference_comparable
 from stages.imports import import_analyser, import_executer
 from stages.models import Cadre, Orientation
 from stages.services import OrientationEnDouble, orientation_creer
+from stages.views.imports import CLE_SESSION
 from tests.factories import creer_orientation, creer_personne, creer_prescripteur
-from tests.stages.test_import import LIGNE, en_csv, en_xlsx, ligne
+from tests.stages.test_import import LIGNE, dossier_prive, en_csv, en_xlsx, ligne  # noqa: F401 (fixture)
 from tests.stages.test_orientation_formulaires import saisie_creation
 
 URL_NOUVELLE = reverse("orientation_nouvelle")
+URL_IMPORT, URL_CONFIRMER = reverse("import_orientations"), reverse("import_confirmer")
 
 
 @pytest.fixture
@@ -92,3 +96,45 @@ def test_meme_orientation_deux_fois_dans_le_fichier(antenne, parquet):
         "Même personne, date d'orientation, cadre et référence qu'à la ligne 2 : ligne en double."
     ]
 
+
+
+@pytest.fixture
+def connue(antenne):
+    return creer_personne(antenne, nom="Martin", prenom="Léo", sexe="M",
+                          date_naissance=date(1985, 7, 14), telephone="+33611111111",
+                          email="leo.martin@exemple.fr", adresse="")
+
+
+def test_coordonnees_differentes_d_une_personne_connue_listees(antenne, parquet, connue):
+    contenu = en_csv(ligne(Téléphone="07 81 22 22 22", E_mail="LEO.MARTIN@exemple.fr",
+                           Sexe="Femme"))
+    analyse = import_analyser(antenne=antenne, contenu=contenu, nom_fichier="liste.csv")
+
+    assert [(d.ligne, d.titre, d.enregistree, d.du_fichier) for d in analyse.differences] == [
+        (2, "Sexe", "Homme", "Femme"), (2, "Téléphone", "06 11 11 11 11", "07 81 22 22 22"),
+    ]  # the same e-mail, written in capitals: no difference
+    assert ("Ligne 2 : MARTIN Léo, personne déjà connue : téléphone « 07 81 22 22 22 » dans le "
+            "fichier, « 06 11 11 11 11 » enregistré (gardé).") in analyse.rapport()
+
+
+def test_apercu_fait_choisir_et_la_valeur_du_fichier_garde_son_historique(
+    client_secretariat, secretariat, parquet, connue,
+):
+    fichier = SimpleUploadedFile("liste.csv", en_csv(ligne(Téléphone="07 81 22 22 22", Sexe="F")))
+    reponse = client_secretariat.post(URL_IMPORT, {"fichier": fichier})
+    page = reponse.content.decode()
+    assert 'name="reprendre-2-telephone" id="reprendre-2-telephone-garder" value="garder" checked' in page
+    assert "Prendre « 07 81 22 22 22 » (fichier)" in page
+
+    client_secretariat.post(URL_CONFIRMER, {
+        "jeton": client_secretariat.session[CLE_SESSION]["jeton"],
+        "reprendre-2-telephone": "fichier", "reprendre-2-sexe": "garder",
+    })
+
+    connue.refresh_from_db()
+    assert (connue.telephone, connue.sexe, connue.orientations.count()) == ("+33781222222", "M", 1)
+    derniere = connue.history.first()
+    assert (derniere.history_user, derniere.history_change_reason) == (
+        secretariat, "Import « liste.csv » : valeur du fichier"
+    )
+    assert derniere.prev_record.telephone == "+33611111111"
