@@ -83,11 +83,11 @@ def orientation_creer(
             # Given by an import of a list where it had been prolonged.
             orientation.echeance_initiale = orientation.echeance_initiale or orientation.echeance
             _enregistrer(orientation, "Création")
-    except IntegrityError:
-        # Two identical submits raced past the check above: the other one won, and this
-        # one's new person is rolled back with it.
-        gagnante = Orientation.objects.filter(cle_creation=cle_creation).first()
-        if cle_creation and gagnante:
+    except (IntegrityError, ValidationError):
+        # Two identical submits raced past the check above: the other one won (seen by the
+        # unique index, or by full_clean's unique check when it committed just before), and
+        # this one's new person is rolled back with it.
+        if cle_creation and (gagnante := Orientation.objects.filter(cle_creation=cle_creation).first()):
             return gagnante, False
         raise
     return orientation, True
