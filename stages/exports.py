@@ -26,7 +26,8 @@ from stages.selectors import (
 COLONNES = (
     "Rang", "Nom", "Prénom", "Sexe", "Date de naissance", "Téléphone", "E-mail",
     "Prescripteur", "Cadre", "Référence", "Date d'orientation", "Date de décision",
-    "Date définitive", "Échéance", "État de l'échéance", "Urgent", "Motif de l'urgence", "Type de stage",
+    "Date définitive", "Échéance", "Échéance initiale", "Accord de prolongation",
+    "État de l'échéance", "Urgent", "Motif de l'urgence", "Type de stage",
     "Statut", "Reports", "Absences",
 )
 OUI, NON = "oui", "non"
@@ -45,7 +46,7 @@ def rangee(ligne: LigneListe) -> list:
         orientation.prescripteur.nom if orientation.prescripteur else "",
         orientation.get_cadre_display(), orientation.reference, orientation.date_orientation,
         orientation.date_decision, orientation.date_definitive, orientation.echeance,
-        ligne.etat_echeance.label,
+        orientation.echeance_initiale, orientation.accord_prolongation, ligne.etat_echeance.label,
         OUI if orientation.urgent else NON, orientation.motif_urgence,
         orientation.get_type_stage_display(), orientation.get_statut_display(),
         orientation.nb_reports, orientation.nb_absences,

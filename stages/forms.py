@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q
 
+from stages.identite import memes_personnes
 from stages.models import (
     DATES_DE_L_ECHEANCE,
     Antenne,
@@ -17,7 +18,7 @@ from stages.models import (
     Statut,
     TypePrescripteur,
 )
-from stages.selectors import TOUS_LES_STATUTS, FiltresListe, personnes_doublons, prescripteurs_proches
+from stages.selectors import TOUS_LES_STATUTS, FiltresListe, prescripteurs_proches
 from stages.services import CONFLIT, MOTIF_PROLONGATION_MAX, Saisie
 from stages.telephones import NumeroInvalide, en_e164
 
@@ -177,7 +178,7 @@ class IdentiteForm(DatesMixin, FormulaireModele):
         if not all(identite.values()):
             return []
         return list(
-            personnes_doublons(antenne=self.instance.antenne, **identite)
+            memes_personnes(antenne=self.instance.antenne, **identite)
             .annotate(nb_orientations=Count("orientations")).order_by("pk")
         )
 
@@ -219,7 +220,8 @@ class PersonneForm(ValeursVuesMixin, IdentiteForm):
         fields = [*IdentiteForm.Meta.fields, "sexe", "telephone", "email", "adresse"]
         field_classes = {"telephone": TelephoneField}
         help_texts = {
-            "telephone": "Par exemple 06 12 34 56 78 ; les numéros d'outre-mer (0590…) sont acceptés.",
+            "telephone": "Par exemple 06 12 34 56 78 ou 0590 12 34 56 ; à l'étranger, avec "
+                         "l'indicatif (+32 2 123 45 67).",
         }
         widgets = {"adresse": forms.Textarea(attrs={"rows": 3})}
 

@@ -13,7 +13,7 @@ from django.db.models import Field
 
 from stages.dates import date_courte
 from stages.models import Orientation, Personne, Prescripteur
-from stages.telephones import affichage_national
+from stages.telephones import numero_ecrit
 
 AUTEUR_INCONNU = "système / import"
 # Links that never change through the application: not worth a line in the timeline.
@@ -53,7 +53,7 @@ def valeur_affichee(champ: Field, valeur, prescripteurs: dict[int, Prescripteur]
     if champ.is_relation:  # a prescripteur (merged into): the other links are not shown
         return str(prescripteurs.get(valeur, "prescripteur supprimé"))
     if champ.name == "telephone":
-        return affichage_national(valeur)
+        return numero_ecrit(valeur)
     if isinstance(valeur, bool):
         return "oui" if valeur else "non"
     if isinstance(valeur, date):

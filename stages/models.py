@@ -252,19 +252,16 @@ class Personne(models.Model):
         if self.telephone:
             try:
                 self.telephone = en_e164(self.telephone)
-            except NumeroInvalide:
-                erreurs["telephone"] = (
-                    "Numéro de téléphone invalide : saisissez par exemple 06 12 34 56 78 "
-                    "ou 0590 12 34 56."
-                )
+            except NumeroInvalide as erreur:
+                erreurs["telephone"] = erreur.message
         if erreurs:
             raise ValidationError(erreurs)
 
     @property
     def telephone_affiche(self) -> str:
-        from stages.telephones import affichage_national
+        from stages.telephones import numero_ecrit
 
-        return affichage_national(self.telephone)
+        return numero_ecrit(self.telephone)
 
 
 class MotDuNom(models.Model):
@@ -469,6 +466,10 @@ class Orientation(models.Model):
         debut = self.date_definitive or self.date_decision
         if self.echeance and debut and self.echeance < debut:
             erreurs["echeance"] = "L'échéance ne peut pas précéder la date de la décision."
+        if self.echeance_initiale and self.echeance and self.echeance_initiale > self.echeance:
+            erreurs["echeance_initiale"] = (
+                "L'échéance initiale ne peut pas être postérieure à l'échéance (prolongée)."
+            )
         if self.cadre == Cadre.VOLONTAIRE and self.prescripteur_id:
             erreurs["prescripteur"] = "Une démarche volontaire n'a pas de prescripteur."
         elif self.cadre and self.cadre != Cadre.VOLONTAIRE and not self.prescripteur_id:

@@ -14,13 +14,11 @@ from stages.models import (
     EtatEcheance,
     MotDuNom,
     Orientation,
-    Personne,
     Prescripteur,
     Role,
     Statut,
     filtre_etat_echeance,
     mots_cherchables,
-    nom_normalise,
 )
 
 
@@ -244,10 +242,3 @@ def prescripteurs_proches(
     autres = antenne.prescripteurs.exclude(pk=sauf.pk) if sauf and sauf.pk else antenne.prescripteurs.all()
     return [prescripteur for prescripteur in autres.order_by("nom") if prescripteur.est_proche_de(nom)]
 
-
-def personnes_doublons(*, antenne: Antenne, nom: str, prenom: str, date_naissance: date) -> QuerySet:
-    """Possible duplicates: same nom, prénom and birth date, accents and case ignored."""
-    return Personne.objects.filter(
-        antenne=antenne, nom_normalise=nom_normalise(nom), prenom_normalise=nom_normalise(prenom),
-        date_naissance=date_naissance,
-    )

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_update_with_history
 
 from stages.dates import date_courte
 from stages.historique import valeur_affichee
+from stages.identite import meme_orientation
 from stages.models import (
     STATUTS_OUVERTS,
     Antenne,
@@ -33,6 +34,19 @@ PREFIXE_PROLONGATION = "Échéance prolongée : "
 MOTIF_PROLONGATION_MAX = RAISON_MAX - len(PREFIXE_PROLONGATION)
 
 
+class OrientationEnDouble(ValidationError):
+    """The person has this orientation already (`identite.meme_orientation`)."""
+
+    def __init__(self, orientation: Orientation):
+        reference = f", référence « {orientation.reference} »" if orientation.reference else ""
+        super().__init__(
+            f"Cette personne a déjà cette orientation ({orientation.get_cadre_display()}, "
+            f"orientée le {date_courte(orientation.date_orientation)}{reference}) : elle n'a "
+            "pas été créée une seconde fois."
+        )
+        self.orientation = orientation
+
+
 def _enregistrer(objet, motif: str = "") -> None:
     objet._change_reason = Truncator(motif).chars(RAISON_MAX)
     objet.full_clean()
@@ -46,7 +60,9 @@ def orientation_creer(
     """Save a new orientation (and its person if new); returns (orientation, created).
 
     The échéance defaults to the antenne's delay from the date the law counts from. A second
-    call with the same `cle_creation` (double submit, re-import) returns the first orientation.
+    call with the same `cle_creation` (double submit, re-import) returns the first orientation;
+    the same orientation of the same person otherwise (the fiche typed again) raises
+    OrientationEnDouble, whatever the path.
     """
     if cle_creation:
         deja = Orientation.objects.filter(cle_creation=cle_creation).first()
@@ -57,17 +73,23 @@ def orientation_creer(
         with transaction.atomic():
             if personne.pk is None:
                 _enregistrer(personne, "Création")
+            else:
+                # Her row locked: two entries of the same fiche at once are checked in turn.
+                Personne.objects.select_for_update().filter(pk=personne.pk).first()
+                if deja := meme_orientation(orientation, personne):
+                    raise OrientationEnDouble(deja)
             orientation.personne = personne
             orientation.antenne = personne.antenne
             if not orientation.echeance:
                 orientation.echeance = orientation.echeance_selon_le_delai()
-            orientation.echeance_initiale = orientation.echeance
+            # Given by an import of a list where it had been prolonged.
+            orientation.echeance_initiale = orientation.echeance_initiale or orientation.echeance
             _enregistrer(orientation, "Création")
-    except IntegrityError:
-        # Two identical submits raced past the check above: the other one won, and this
-        # one's new person is rolled back with it.
-        gagnante = Orientation.objects.filter(cle_creation=cle_creation).first()
-        if cle_creation and gagnante:
+    except (IntegrityError, ValidationError):
+        # Two identical submits raced past the check above: the other one won (seen by the
+        # unique index, or by full_clean's unique check when it committed just before), and
+        # this one's new person is rolled back with it.
+        if cle_creation and (gagnante := Orientation.objects.filter(cle_creation=cle_creation).first()):
             return gagnante, False
         raise
     return orientation, True
@@ -153,6 +175,16 @@ def orientation_modifier(
                 setattr(objet, nom, saisie.nouvelle)
             _enregistrer(objet, "Modification")
     return orientation
+
+
+@transaction.atomic
+def personne_corriger(*, personne: Personne, valeurs: dict, motif: str) -> Personne:
+    """Some of a person's values replaced (taken from an imported file), with their history."""
+    personne = Personne.objects.select_for_update().get(pk=personne.pk)
+    for nom, valeur in valeurs.items():
+        setattr(personne, nom, valeur)
+    _enregistrer(personne, motif)
+    return personne
 
 
 @transaction.atomic

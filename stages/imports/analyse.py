@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
+from stages.historique import valeur_affichee
+from stages.identite import identite_de, orientation_comparable, orientations_comparables, personnes_connues
 from stages.imports.cellules import PAR_CHAMP, Colonne, ValeurInvalide
 from stages.imports.fichiers import colonnes_du_fichier, lire_tableau
 from stages.models import (
@@ -22,11 +24,10 @@ from stages.models import (
     Personne,
     Prescripteur,
     Statut,
-    nom_normalise,
     noms_proches,
     normaliser,
 )
-from stages.services import orientation_creer
+from stages.services import orientation_creer, personne_corriger
 
 # Each orientation goes through `orientation_creer` (rules, history): about 10 to 20 ms
 # here, so that a page stays within a web request's time; the command has no such limit.
@@ -51,6 +52,51 @@ class ErreurLigne:
     message: str
 
 
+# What a known person's line may carry otherwise than the stored person: staff choose, in
+# the preview, to keep the stored value or take the file's.
+CHAMPS_COMPARES = ("sexe", "telephone", "email", "adresse")
+
+
+@dataclass(frozen=True)
+class Difference:
+    ligne: int
+    personne: Personne  # the stored one
+    champ: str
+    valeur: object  # the file's, as stored
+
+    @property
+    def nom(self) -> str:
+        """Of the preview's choice."""
+        return f"reprendre-{self.ligne}-{self.champ}"
+
+    @property
+    def titre(self) -> str:
+        return _titre(Personne, self.champ)
+
+    def _affichee(self, valeur) -> str:
+        return valeur_affichee(Personne._meta.get_field(self.champ), valeur, {})
+
+    @property
+    def enregistree(self) -> str:
+        return self._affichee(getattr(self.personne, self.champ))
+
+    @property
+    def du_fichier(self) -> str:
+        return self._affichee(self.valeur)
+
+
+def _comparable(valeur) -> str:
+    return " ".join(str(valeur).split()).casefold()
+
+
+def differences(ligne: int, lue: Personne, connue: Personne) -> list[Difference]:
+    """The file's non-empty values that differ from the known person's."""
+    return [
+        Difference(ligne, connue, champ, getattr(lue, champ)) for champ in CHAMPS_COMPARES
+        if getattr(lue, champ) and _comparable(getattr(lue, champ)) != _comparable(getattr(connue, champ))
+    ]
+
+
 @dataclass
 class LigneImport:
     numero: int
@@ -61,6 +107,7 @@ class LigneImport:
     motif: str = ""  # why the line is not created
     meme_personne_que: int | None = None  # an earlier line of the file names the same person
     personne_existante: bool = False  # known to the antenne before the import
+    differences: list[Difference] = field(default_factory=list)
 
 
 @dataclass
@@ -100,6 +147,10 @@ class Analyse:
         return sum(ligne.issue == Issue.IGNOREE for ligne in self.lignes)
 
     @property
+    def differences(self) -> list[Difference]:
+        return [difference for ligne in self.lignes for difference in ligne.differences]
+
+    @property
     def apercu(self) -> list[LigneImport]:
         return self.lignes[:APERCU_LIGNES]
 
@@ -116,6 +167,11 @@ class Analyse:
             "reprise(s)).",
             f"Déjà présentes (non réimportées) : {self.nb_deja_importees}. "
             f"Ignorées : {self.nb_ignorees}.",
+        ]
+        texte += [
+            f"Ligne {d.ligne} : {d.personne}, personne déjà connue : {d.titre.lower()} "
+            f"« {d.du_fichier} » dans le fichier, « {d.enregistree} » enregistré (gardé)."
+            for d in self.differences
         ]
         if self.colonnes_ignorees:
             texte.append("Colonnes ignorées : " + ", ".join(self.colonnes_ignorees) + ".")
@@ -137,12 +193,11 @@ def _titre(modele: type[models.Model], champ: str) -> str:
 
 def cle_import(antenne: Antenne, personne: Personne, orientation: Orientation) -> str:
     """The same line imported again into the same antenne gives the same key."""
-    identite = [
-        str(antenne.pk), normaliser(personne.nom), normaliser(personne.prenom),
-        personne.date_naissance.isoformat(), orientation.date_orientation.isoformat(),
-        orientation.cadre, normaliser(orientation.reference),
-    ]
-    return "import:" + hashlib.sha256("\x1f".join(identite).encode()).hexdigest()
+    nom, prenom, date_naissance = identite_de(personne)
+    date_orientation, cadre, reference = orientation_comparable(orientation)
+    cle = [str(antenne.pk), nom, prenom, date_naissance.isoformat(), date_orientation.isoformat(),
+           cadre, reference]
+    return "import:" + hashlib.sha256("\x1f".join(cle).encode()).hexdigest()
 
 
 @dataclass
@@ -290,24 +345,6 @@ def _lire_ligne(
     return personne, orientation, erreurs
 
 
-def _personnes_connues(antenne: Antenne, personnes: list[Personne]) -> dict[tuple, Personne]:
-    """The rule of `selectors.personnes_doublons` (same nom, prénom and birth date, accents and
-    case ignored) for every line at once: one query (LIGNES_MAX keeps under SQLite's limit
-    of parameters)."""
-    connues = {}
-    existantes = Personne.objects.filter(
-        antenne=antenne, nom_normalise__in={nom_normalise(p.nom) for p in personnes}
-    ).order_by("pk")
-    for existante in existantes:
-        cle = (existante.nom_normalise, existante.prenom_normalise, existante.date_naissance)
-        connues.setdefault(cle, existante)
-    return connues
-
-
-def _identite(personne: Personne) -> tuple:
-    return nom_normalise(personne.nom), nom_normalise(personne.prenom), personne.date_naissance
-
-
 def import_analyser(
     *, antenne: Antenne, contenu: bytes, nom_fichier: str,
     correspondances: dict[str, int] | None = None,
@@ -333,16 +370,11 @@ def import_analyser(
 def _rapprocher(antenne: Antenne, analyse: Analyse) -> None:
     """Mark what exists already: lines imported before, the same orientation entered by
     hand, people already known (reused, never duplicated), a line repeated in the file."""
-    connues = _personnes_connues(antenne, [ligne.personne for ligne in analyse.lignes])
+    connues = personnes_connues(antenne, [ligne.personne for ligne in analyse.lignes])
     cles_existantes = set(Orientation.objects.filter(
         cle_creation__in=[ligne.cle for ligne in analyse.lignes]
     ).values_list("cle_creation", flat=True))
-    orientations_connues = {
-        (personne_id, date_orientation, cadre, normaliser(reference))
-        for personne_id, date_orientation, cadre, reference in Orientation.objects.filter(
-            personne__in=connues.values()
-        ).values_list("personne_id", "date_orientation", "cadre", "reference")
-    }
+    orientations_connues = orientations_comparables(connues.values())
     par_cle, personnes_du_fichier = {}, {}
     for ligne in analyse.lignes:
         if ligne.cle in par_cle:
@@ -353,9 +385,10 @@ def _rapprocher(antenne: Antenne, analyse: Analyse) -> None:
             ))
             continue
         par_cle[ligne.cle] = ligne
-        identite = _identite(ligne.personne)
+        identite = identite_de(ligne.personne)
         orientation = ligne.orientation
         if identite in connues:
+            ligne.differences = differences(ligne.numero, ligne.personne, connues[identite])
             ligne.personne, ligne.personne_existante = connues[identite], True
         elif identite in personnes_du_fichier:
             ligne.meme_personne_que, ligne.personne = personnes_du_fichier[identite]
@@ -367,8 +400,7 @@ def _rapprocher(antenne: Antenne, analyse: Analyse) -> None:
                            "orientations en attente sont importées.")
         elif ligne.cle in cles_existantes:
             ligne.issue, ligne.motif = Issue.DEJA_IMPORTEE, "déjà importée."
-        elif (ligne.personne.pk, orientation.date_orientation, orientation.cadre,
-              normaliser(orientation.reference)) in orientations_connues:
+        elif (ligne.personne.pk, *orientation_comparable(orientation)) in orientations_connues:
             ligne.issue = Issue.DEJA_IMPORTEE
             ligne.motif = "cette personne a déjà cette orientation (même date, cadre et référence)."
     analyse.lignes = list(par_cle.values())
@@ -389,12 +421,13 @@ class ImportRefuse(Exception):
 @transaction.atomic
 def import_executer(
     *, antenne: Antenne, contenu: bytes, nom_fichier: str,
-    correspondances: dict[str, int] | None = None,
+    correspondances: dict[str, int] | None = None, a_reprendre: frozenset[str] = frozenset(),
 ) -> Analyse:
     """Check every line again, then create all the orientations of the file or none.
 
     Two imports into one antenne run in turn (a double click on « Confirmer »): the second
-    finds every line already imported and creates nothing.
+    finds every line already imported and creates nothing. `a_reprendre`: the names
+    (`Difference.nom`) of the known persons' values to take from the file.
     """
     Antenne.objects.select_for_update(no_key=True).get(pk=antenne.pk)
     analyse = import_analyser(antenne=antenne, contenu=contenu, nom_fichier=nom_fichier,
@@ -410,6 +443,13 @@ def import_executer(
             analyse.erreurs += [ErreurLigne(ligne.numero, LIGNE_ENTIERE, message)
                                 for message in erreur.messages]
             raise ImportRefuse(analyse) from erreur
+    reprises = defaultdict(dict)
+    for difference in analyse.differences:
+        if difference.nom in a_reprendre:
+            reprises[difference.personne][difference.champ] = difference.valeur
+    for personne, valeurs in reprises.items():
+        personne_corriger(personne=personne, valeurs=valeurs,
+                          motif=f"Import « {nom_fichier} » : valeur du fichier")
     return analyse
 
 

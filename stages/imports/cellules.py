@@ -41,6 +41,22 @@ def lire_texte(valeur) -> str:
     return texte
 
 
+# What a file saved in an encoding that lacks some letters puts in their place.
+LETTRES_PERDUES = ("?", "\ufffd")
+
+
+def lire_nom(valeur) -> str:
+    """A nom or prénom: 'Nguy?n' is Nguyễn saved by a spreadsheet in Windows-1252."""
+    texte = lire_texte(valeur)
+    if perdue := next((c for c in LETTRES_PERDUES if c in texte), None):
+        raise ValeurInvalide(
+            f"« {texte} » contient « {perdue} » à la place d'une lettre, perdue quand le fichier "
+            "a été enregistré : enregistrez-le en CSV UTF-8 ou en classeur Excel (.xlsx), puis "
+            "déposez-le à nouveau."
+        )
+    return texte
+
+
 _JJ_MM_AAAA = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
 # ISO, possibly with the time of a spreadsheet's date-time.
 _AAAA_MM_JJ = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T][0-9:.]*)?")
@@ -95,6 +111,21 @@ def lecteur_choix(choix: type[models.TextChoices], **alias: str) -> Callable[[ob
     return lire
 
 
+_lire_cadre = lecteur_choix(Cadre)
+
+
+def lire_cadre(valeur) -> str:
+    """A code such as 131-5-1 or 41-1 that a spreadsheet took for a date: say so."""
+    texte = f"{valeur:%d/%m/%Y}" if isinstance(valeur, date) else lire_texte(valeur)
+    if isinstance(valeur, date) or _AAAA_MM_JJ.fullmatch(texte) or _JJ_MM_AAAA.fullmatch(texte):
+        raise ValeurInvalide(
+            f"Le tableur a pris ce cadre pour une date (« {texte} ») : écrivez son libellé, par "
+            "exemple « Peine de stage (C. pén. 131-5-1) », ou mettez la colonne au format texte "
+            "avant de saisir le code."
+        )
+    return _lire_cadre(valeur)
+
+
 _OUI = {"oui", "o", "x", "1", "vrai", "true", "yes"}
 _NON = {"", "non", "n", "0", "faux", "false", "no"}
 
@@ -145,20 +176,21 @@ OUI = "Oui"
 _SI_JUDICIAIRE = "Sauf démarche volontaire"
 _FORMAT_DATE = f"Date {FORMAT_DATE} (ou vraie date Excel)"
 COLONNES = (
-    Colonne("Nom", Personne, "nom", lire_texte, OUI, "Texte", "MARTIN"),
-    Colonne("Prénom", Personne, "prenom", lire_texte, OUI, "Texte", "Léo"),
+    Colonne("Nom", Personne, "nom", lire_nom, OUI, "Texte", "MARTIN"),
+    Colonne("Prénom", Personne, "prenom", lire_nom, OUI, "Texte", "Léo"),
     Colonne("Sexe", Personne, "sexe", lecteur_choix(Sexe, H=Sexe.HOMME, masculin=Sexe.HOMME,
                                                      feminin=Sexe.FEMME),
             OUI, "Homme ou Femme (H, M, F)", "Homme"),
     Colonne("Date de naissance", Personne, "date_naissance", lire_date, OUI, _FORMAT_DATE,
             "14/07/1985"),
     Colonne("Téléphone", Personne, "telephone", lire_texte, "",
-            "Numéro français ou d'outre-mer, écrit librement", "06 12 34 56 78"),
+            "Numéro français ou d'outre-mer écrit librement ; étranger avec son indicatif",
+            "06 12 34 56 78"),
     Colonne("E-mail", Personne, "email", lire_texte, "", "Adresse e-mail", "leo.martin@exemple.fr",
             alias=("email", "courriel")),
     Colonne("Prescripteur", Orientation, "prescripteur", lire_texte, _SI_JUDICIAIRE,
             "Nom d'un prescripteur de l'antenne, déjà créé", "Parquet de Perpignan"),
-    Colonne("Cadre", Orientation, "cadre", lecteur_choix(Cadre), OUI,
+    Colonne("Cadre", Orientation, "cadre", lire_cadre, OUI,
             "Code ou libellé : " + ", ".join(Cadre.values), "Alternative aux poursuites (CPP 41-1)"),
     Colonne("Référence", Orientation, "reference", lire_texte, "",
             f"Texte, {Orientation._meta.get_field('reference').max_length} caractères au plus",
@@ -172,6 +204,11 @@ COLONNES = (
             f"{_FORMAT_DATE} : jour où la condamnation est devenue définitive", "05/03/2026"),
     Colonne("Échéance", Orientation, "echeance", lire_date, "",
             f"{_FORMAT_DATE} ; vide : calculée avec le délai de l'antenne", "20/08/2026"),
+    Colonne("Échéance initiale", Orientation, "echeance_initiale", lire_date, "",
+            f"{_FORMAT_DATE} ; celle d'avant une prolongation (vide : l'échéance)", "20/08/2026"),
+    Colonne("Accord de prolongation", Orientation, "accord_prolongation", lire_texte,
+            "Si l'échéance a été prolongée", "Texte : qui l'a accordée, et quand",
+            "Mme Martin, parquet, courriel du 12/11/2026"),
     Colonne("Urgent", Orientation, "urgent", lire_oui_non, "", "oui ou non (vide : non)", "non"),
     Colonne("Motif de l'urgence", Orientation, "motif_urgence", lire_texte, "Si urgent", "Texte",
             "Réorientation"),

@@ -172,6 +172,9 @@ def import_confirmer(request):
         analyse = imports.import_executer(
             antenne=request.acces.antenne, contenu=contenu, nom_fichier=en_attente["nom"],
             correspondances=en_attente.get("correspondances"),
+            # The known persons' values staff chose to take from the file.
+            a_reprendre=frozenset(nom for nom, choix in request.POST.items()
+                                  if nom.startswith("reprendre-") and choix == "fichier"),
         )
     except imports.ImportRefuse as refus:
         # The data changed since the preview (a prescripteur renamed...): show why.

@@ -70,7 +70,7 @@ def _refus(request, erreur: ValidationError, orientation: Orientation, *formulai
     return _vers_fiche(request, orientation)
 
 
-def _page_formulaire(request, personne_form, orientation_form, orientation=None):
+def _page_formulaire(request, personne_form, orientation_form, orientation=None, en_double=None):
     """The creation or edit form, shown or shown again after a POST. An edit form carries
     every saved value, and a creation form may list known persons: both reads are traced."""
     if orientation:
@@ -80,7 +80,7 @@ def _page_formulaire(request, personne_form, orientation_form, orientation=None)
                             detail=_identite_cherchee(personne_form))
     return render(request, "stages/orientation_form.html", {
         "personne_form": personne_form, "orientation_form": orientation_form,
-        "orientation": orientation,
+        "orientation": orientation, "en_double": en_double,
         "doublons": personne_form.doublons, "choisie": personne_form.choix_saisi(),
     })
 
@@ -93,6 +93,7 @@ def orientation_nouvelle(request):
     orientation_form = OrientationForm(
         donnees, antenne=antenne, initial=_prescripteur_choisi(request)
     )
+    en_double = None
     if donnees is not None:
         deja = orientation_form.deja_enregistree()
         if deja:
@@ -107,6 +108,7 @@ def orientation_nouvelle(request):
                 )
             except ValidationError as erreur:
                 _montrer_refus(erreur, personne_form, orientation_form)
+                en_double = getattr(erreur, "orientation", None)  # OrientationEnDouble
             else:
                 if creee:
                     messages.success(request, (
@@ -116,7 +118,7 @@ def orientation_nouvelle(request):
                 else:
                     messages.info(request, DEJA_ENREGISTREE)
                 return _vers_fiche(request, orientation)
-    return _page_formulaire(request, personne_form, orientation_form)
+    return _page_formulaire(request, personne_form, orientation_form, en_double=en_double)
 
 
 @droit_requis(Droit.LISTE_ATTENTE)

@@ -85,11 +85,12 @@ def test_csv_dans_l_ordre_avec_toutes_les_colonnes(client_secretariat, liste):
         "Date de décision": f"{liste - timedelta(days=210):%d/%m/%Y}",
         "Date définitive": f"{liste - timedelta(days=205):%d/%m/%Y}",
         "Échéance": f"{liste - timedelta(days=2):%d/%m/%Y}",
+        "Échéance initiale": f"{liste - timedelta(days=2):%d/%m/%Y}", "Accord de prolongation": "",
         "État de l'échéance": "Dépassée", "Urgent": "non", "Motif de l'urgence": "",
         "Type de stage": "Non mixte (femmes)", "Statut": "En attente",
         "Reports": "0", "Absences": "0",
     }
-    assert lignes[1][15:17] == ["oui", "Réorientation"]
+    assert lignes[1][17:19] == ["oui", "Réorientation"]
 
 
 def test_csv_garde_les_filtres_et_les_rangs(client_secretariat, liste):

@@ -97,9 +97,10 @@ def test_double_envoi_du_meme_formulaire_cree_une_seule_orientation(
     assert messages_de(seconde)[-1] == (
         "Cette orientation était déjà enregistrée : elle n'a pas été créée une seconde fois."
     )
-    # Another form (a new key) for the same person is a second orientation, not a double.
+    # Another form (a new key) for the same person is a second orientation when it is another
+    # one (see tests/stages/test_aller_retour.py for the same one typed again).
     client_secretariat.post(URL_NOUVELLE, saisie_creation(
-        prescripteur, personne_existante=Personne.objects.get().pk,
+        prescripteur, personne_existante=Personne.objects.get().pk, reference="PQ-2",
     ))
     assert Orientation.objects.count() == 2
 

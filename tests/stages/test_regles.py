@@ -20,7 +20,7 @@ from stages.models import (
     etat_echeance,
     normaliser,
 )
-from stages.telephones import NumeroInvalide, affichage_national, en_e164
+from stages.telephones import NumeroInvalide, en_e164, numero_ecrit
 from tests.factories import creer_prescripteur
 
 
@@ -103,7 +103,7 @@ def test_normaliser_ignore_accents_casse_ponctuation_garde_chaque_lettre(saisie,
 )
 def test_telephones_francais_et_outre_mer(saisie, e164, affiche):
     assert en_e164(saisie) == e164
-    assert affichage_national(e164) == affiche
+    assert numero_ecrit(e164) == affiche
 
 
 @pytest.mark.parametrize("saisie", ["12", "06 12", "bonjour", "+33 1", "0000000000"])

@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from stages.identite import memes_personnes
 from stages.models import Cadre, Orientation, Personne, Statut
-from stages.selectors import personnes_doublons
 from stages.services import (
     echeance_prolonger,
     orientation_creer,
@@ -56,7 +56,7 @@ def test_doublons_ignorent_accents_et_casse_dans_l_antenne(antenne, autre_antenn
     trouvee = creer_personne(antenne, nom="DURAND", prenom="Éloïse", date_naissance=naissance)
     creer_personne(autre_antenne, nom="Durand", prenom="Eloise", date_naissance=naissance)
     creer_personne(antenne, nom="Durand", prenom="Eloise", date_naissance=date(1990, 2, 4))
-    assert list(personnes_doublons(
+    assert list(memes_personnes(
         antenne=antenne, nom="durand", prenom="eloise", date_naissance=naissance
     )) == [trouvee]
 

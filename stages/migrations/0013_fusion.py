@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('stages', '0010_consultations_lectures'),
         ('stages', '0012_prescripteurs'),
+        ('stages', '0008_telephones_outre_mer'),
     ]
 
     operations = [
