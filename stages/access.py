@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django_htmx.http import HttpResponseClientRedirect
 
 from stages.models import Antenne, Membre, Role
 
@@ -95,6 +98,40 @@ def droit_requis(droit: Droit):
         return verifiee
 
     return decorateur
+
+
+# The hidden field every staff form of the waiting list carries: the antenne it was opened in
+# (the `antenne_du_formulaire` template tag writes it).
+CHAMP_ANTENNE = "antenne_formulaire"
+
+
+def meme_antenne(vue):
+    """A POST must come from a form opened in the antenne in force: one opened in antenne A,
+    sent after switching to B in another tab, is refused with a message, nothing saved in B.
+    A form without the field, or naming an antenne of someone else, is refused outright.
+    Goes under `@droit_requis`."""
+
+    @wraps(vue)
+    def verifiee(request, *args, **kwargs):
+        if request.method != "POST":
+            return vue(request, *args, **kwargs)
+        antenne = request.acces.antenne
+        ouverte = request.POST.get(CHAMP_ANTENNE, "")
+        if antenne is not None and ouverte == str(antenne.pk):
+            return vue(request, *args, **kwargs)
+        autre = next((m.antenne for m in request.acces.membres
+                      if m.antenne and str(m.antenne.pk) == ouverte), None)
+        if autre is None:
+            raise PermissionDenied
+        messages.error(request, (
+            f"Ce formulaire a été ouvert dans l'antenne « {autre.nom} », mais vous travaillez "
+            f"maintenant dans l'antenne « {antenne.nom} » (changée dans un autre onglet ?) : "
+            f"rien n'a été enregistré. Revenez à l'antenne « {autre.nom} » pour le renvoyer."
+        ))
+        adresse = reverse("liste_attente")
+        return HttpResponseClientRedirect(adresse) if request.htmx else redirect(adresse)
+
+    return verifiee
 
 
 def de_l_antenne(request, queryset: QuerySet) -> QuerySet:

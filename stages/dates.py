@@ -3,6 +3,8 @@
 import calendar
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
+
 JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MOIS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -31,3 +33,15 @@ def date_longue(valeur: date | datetime | None) -> str:
         return ""
     jour = "1er" if valeur.day == 1 else str(valeur.day)
     return f"{JOURS[valeur.weekday()]} {jour} {MOIS[valeur.month - 1]} {valeur.year}"
+
+
+# Plausible dates: a typo such as 9999 never reaches the deadline arithmetic (months are
+# added to dates). The model's date fields, the forms and the import read these.
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def date_plausible(valeur: date) -> None:
+    if not DATE_MIN <= valeur <= DATE_MAX:
+        raise ValidationError(
+            f"Saisissez une date entre {DATE_MIN.year} et {DATE_MAX.year}.", code="date_improbable"
+        )

@@ -1,10 +1,10 @@
 import uuid
-from datetime import date
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q
 
+from stages.dates import DATE_MAX, DATE_MIN, date_plausible
 from stages.identite import memes_personnes
 from stages.models import (
     DATES_DE_L_ECHEANCE,
@@ -19,7 +19,13 @@ from stages.models import (
     TypePrescripteur,
 )
 from stages.selectors import TOUS_LES_STATUTS, FiltresListe, prescripteurs_proches
-from stages.services import CONFLIT, MOTIF_PROLONGATION_MAX, Saisie
+from stages.services import (
+    CONFLIT,
+    MOTIF_CORRECTION_MAX,
+    MOTIF_PROLONGATION_MAX,
+    MOTIF_REOUVERTURE_MAX,
+    Saisie,
+)
 from stages.telephones import NumeroInvalide, en_e164
 
 
@@ -83,16 +89,7 @@ class FiltresListeAttente(forms.Form):
 
 # --- Orientations: creation, edit, actions, quick add of a prescripteur ---------------------
 
-DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
 FORMULAIRE_EXPIRE = "Ce formulaire a expiré ou a été modifié : rechargez la page puis recommencez."
-
-
-def date_plausible(valeur: date) -> None:
-    """Keeps a typo such as 9999 out of the deadline arithmetic (months are added to dates)."""
-    if not DATE_MIN <= valeur <= DATE_MAX:
-        raise ValidationError(
-            f"Saisissez une date entre {DATE_MIN.year} et {DATE_MAX.year}.", code="date_improbable"
-        )
 
 
 class DatesMixin:
@@ -105,7 +102,8 @@ class DatesMixin:
                 champ.widget.input_type = "date"
                 champ.widget.format = "%Y-%m-%d"  # the only format <input type="date"> reads
                 champ.widget.attrs.update(min=DATE_MIN.isoformat(), max=DATE_MAX.isoformat())
-                champ.validators.append(date_plausible)
+                if date_plausible not in champ.validators:  # a model field brings it
+                    champ.validators.append(date_plausible)
 
 
 class ValeursVuesMixin:
@@ -284,8 +282,8 @@ class OrientationForm(ValeursVuesMixin, DatesMixin, FormulaireModele):
         model = Orientation
         fields = [
             "cadre", "prescripteur", "reference", "date_orientation", "date_decision",
-            "date_definitive", "echeance", "type_stage", "urgent", "motif_urgence",
-            "observations",
+            "date_definitive", "echeance", "justification_echeance", "type_stage", "urgent",
+            "motif_urgence", "observations",
         ]
         help_texts = {
             "date_orientation": "Date de réception de l'orientation : elle fixe le rang dans la liste.",
@@ -308,7 +306,8 @@ class OrientationForm(ValeursVuesMixin, DatesMixin, FormulaireModele):
         )
         prescripteur.empty_label = "Aucun (démarche volontaire)"
         if self.instance.pk:
-            del self.fields["echeance"], self.fields["cle_creation"]
+            del self.fields["echeance"], self.fields["justification_echeance"]
+            del self.fields["cle_creation"]
             self.montrer_valeurs_vues()
         else:
             echeance = self.fields["echeance"]
@@ -361,6 +360,10 @@ class UrgenceForm(FormulaireModele):
         help_texts = {"motif_urgence": "Réorientation, urgence du parquet…"}
 
 
+def _justification_echeance() -> forms.Field:
+    return Orientation._meta.get_field("justification_echeance").formfield()
+
+
 class ProlongationForm(DatesMixin, forms.Form):
     nouvelle_echeance = forms.DateField(label="Nouvelle échéance")
     motif = forms.CharField(
@@ -372,19 +375,39 @@ class ProlongationForm(DatesMixin, forms.Form):
         max_length=Orientation._meta.get_field("accord_prolongation").max_length,
         help_text="Qui a donné son accord, et quand (ex. : Mme Martin, parquet, courriel du 12/11/2026).",
     )
+    justification_echeance = _justification_echeance()
+
+
+class CorrectionEcheanceForm(DatesMixin, forms.Form):
+    """A mistyped échéance put right (earlier or later): not a prolongation."""
+
+    nouvelle_echeance = forms.DateField(label="Échéance corrigée")
+    motif = forms.CharField(
+        label="Motif de la correction", max_length=MOTIF_CORRECTION_MAX,
+        help_text="Par exemple : faute de frappe sur l'année à la saisie.",
+    )
+    justification_echeance = _justification_echeance()
 
 
 class SortieForm(forms.Form):
-    """Transfer to another département or cancellation: the orientation leaves the list."""
+    """Cancellation, or transfer (within the network or outside it): the orientation leaves
+    the list. What a transfer needs is the model's rule (`Orientation._erreurs_destination`)."""
 
     statut = forms.ChoiceField(label="Sortie de la liste d'attente", choices=[
         ("", "Choisissez…"),
-        (Statut.TRANSFEREE.value, "Transfert vers un autre département"),
+        (Statut.TRANSFEREE.value, "Transfert"),
         (Statut.ANNULEE.value, "Annulation (accord du prescripteur)"),
     ])
+    antenne_destination = forms.ModelChoiceField(
+        label="Antenne de destination (réseau)", queryset=Antenne.objects.none(), required=False,
+        empty_label="Hors du réseau",
+        help_text="Pour un transfert : l'orientation et la personne rejoignent la liste "
+        "d'attente de cette antenne, au rang de leur date d'orientation.",
+    )
     destination = forms.CharField(
-        label="Département ou antenne de destination", max_length=80, required=False,
-        help_text="Pour un transfert.",
+        label=Orientation._meta.get_field("destination").verbose_name.capitalize(),
+        max_length=80, required=False,
+        help_text="Pour un transfert hors des antennes du réseau : département ou service.",
     )
     motif = forms.CharField(label="Motif", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
     confirmation = forms.BooleanField(
@@ -392,17 +415,22 @@ class SortieForm(forms.Form):
         error_messages={"required": "Cochez « Je confirme » pour valider la sortie."},
     )
 
-    def clean(self):
-        donnees = super().clean()
-        if donnees.get("statut") == Statut.TRANSFEREE and not donnees.get("destination"):
-            self.add_error("destination", "Indiquez le département ou l'antenne de destination.")
-        return donnees
+    def __init__(self, *args, antenne: Antenne, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["antenne_destination"].queryset = Antenne.objects.exclude(pk=antenne.pk)
 
-    def motif_sortie(self) -> str:
-        donnees = self.cleaned_data
-        if donnees["statut"] == Statut.TRANSFEREE:
-            return f"Vers {donnees['destination']} : {donnees['motif']}"
-        return donnees["motif"]
+
+class ReouvertureForm(forms.Form):
+    """A transfer or cancellation made by mistake, undone."""
+
+    motif = forms.CharField(
+        label="Motif de la réouverture", max_length=MOTIF_REOUVERTURE_MAX,
+        help_text="Par exemple : annulée par erreur, transfert saisi sur la mauvaise personne.",
+    )
+    confirmation = forms.BooleanField(
+        label="Je confirme : l'orientation revient dans la liste d'attente, à son rang d'origine.",
+        error_messages={"required": "Cochez « Je confirme » pour rouvrir l'orientation."},
+    )
 
 
 class FichePrescripteurForm(FormulaireModele):

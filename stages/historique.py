@@ -2,8 +2,9 @@
 a prescripteur, in French.
 
 Read from django-simple-history in a fixed number of queries whatever the number of records:
-the records of each model in one query, the diffs computed in memory, then the names of the
-prescripteurs that appear in them in one more query.
+the records of each model in one query (an orientation's with the prescripteur each record
+names, so the names shown before and after a change come with them), the diffs computed in
+memory.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from stages.models import Orientation, Personne, Prescripteur
 from stages.telephones import numero_ecrit
 
 AUTEUR_INCONNU = "système / import"
+# The reason of a plain creation, which the timeline does not repeat ("… : création").
+MOTIF_CREATION = "Création"
 # Links that never change through the application: not worth a line in the timeline.
 NON_AFFICHES = {Orientation: ["antenne", "personne"], Personne: ["antenne"], Prescripteur: ["antenne"]}
 
@@ -35,6 +38,10 @@ class Evenement:
     creation: bool
     motif: str
     changements: list[Changement] = field(default_factory=list)
+
+    @property
+    def motif_a_montrer(self) -> str:
+        return "" if self.motif == MOTIF_CREATION else self.motif
 
 
 def _auteur(enregistrement) -> str:
@@ -61,11 +68,15 @@ def valeur_affichee(champ: Field, valeur, prescripteurs: dict[int, Prescripteur]
     return str(valeur)
 
 
-def _evenements(modele, historique) -> list[tuple[Evenement, list]]:
-    """One event per record, with its raw changes against the previous record."""
-    enregistrements = historique.select_related("history_user").order_by("history_date", "history_id")
+def _evenements(modele, historique, prescripteurs: dict) -> list[tuple[Evenement, list]]:
+    """One event per record, with its raw changes against the previous record; the
+    prescripteurs the records name are added to `prescripteurs`."""
+    liens = ["history_user"] + (["prescripteur"] if modele is Orientation else [])
+    enregistrements = historique.select_related(*liens).order_by("history_date", "history_id")
     resultat, precedent = [], None
     for enregistrement in enregistrements:
+        if modele is Orientation and enregistrement.prescripteur_id and enregistrement.prescripteur:
+            prescripteurs[enregistrement.prescripteur_id] = enregistrement.prescripteur
         changes = []
         if precedent is not None:
             changes = enregistrement.diff_against(
@@ -81,13 +92,8 @@ def _evenements(modele, historique) -> list[tuple[Evenement, list]]:
     return resultat
 
 
-def _decrire(bruts: list[tuple[type, Evenement, list]], liens: set[str]) -> None:
-    """Each event's changes in French; the prescripteurs the `liens` fields name, in one query."""
-    ids = {
-        valeur for _modele, _evenement, changes in bruts for change in changes
-        if change.field in liens for valeur in (change.old, change.new)
-    } - {None}
-    prescripteurs = Prescripteur.objects.in_bulk(ids) if ids else {}
+def _decrire(bruts: list[tuple[type, Evenement, list]], prescripteurs: dict[int, Prescripteur]) -> None:
+    """Each event's changes in French, with the names of the prescripteurs they name."""
     for modele, evenement, changes in bruts:
         for change in changes:
             champ = modele._meta.get_field(change.field)
@@ -100,20 +106,25 @@ def _decrire(bruts: list[tuple[type, Evenement, list]], liens: set[str]) -> None
 
 def chronologie(orientation: Orientation) -> list[Evenement]:
     """Every recorded change of the orientation and of its person, most recent first."""
+    prescripteurs: dict[int, Prescripteur] = {}
     bruts = [
         (modele, evenement, changes)
         for modele, historique in (
             (Orientation, orientation.history), (Personne, orientation.personne.history),
         )
-        for evenement, changes in _evenements(modele, historique)
+        for evenement, changes in _evenements(modele, historique, prescripteurs)
     ]
-    _decrire(bruts, {"prescripteur"})
+    _decrire(bruts, prescripteurs)
     return sorted((evenement for _m, evenement, _c in bruts), key=lambda e: e.quand, reverse=True)
 
 
 def historique_prescripteur(prescripteur: Prescripteur) -> list[Evenement]:
     """Every recorded change of a prescripteur (deactivation, merges), most recent first."""
     bruts = [(Prescripteur, evenement, changes)
-             for evenement, changes in _evenements(Prescripteur, prescripteur.history)]
-    _decrire(bruts, {"fusionne_dans"})
+             for evenement, changes in _evenements(Prescripteur, prescripteur.history, {})]
+    fusions = {
+        valeur for _m, _e, changes in bruts for change in changes
+        if change.field == "fusionne_dans" for valeur in (change.old, change.new)
+    } - {None}
+    _decrire(bruts, Prescripteur.objects.in_bulk(fusions) if fusions else {})
     return [evenement for _m, evenement, _c in reversed(bruts)]

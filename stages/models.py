@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from stages.dates import ajouter_mois, date_courte
+from stages.dates import DATE_MAX, DATE_MIN, ajouter_mois, date_courte, date_plausible
 
 # Letters NFKD does not split into a base letter and an accent.
 LETTRES_LIEES = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th"})
@@ -202,7 +202,7 @@ class Personne(models.Model):
     AGE_MINIMUM = 13
 
     sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices)
-    date_naissance = models.DateField("date de naissance")
+    date_naissance = models.DateField("date de naissance", validators=[date_plausible])
     telephone = models.CharField("téléphone", max_length=20, blank=True, help_text="E.164")
     email = models.EmailField("e-mail", blank=True)
     adresse = models.TextField("adresse postale", blank=True)
@@ -316,6 +316,8 @@ class Statut(models.TextChoices):
 
 
 STATUTS_OUVERTS = [Statut.EN_ATTENTE, Statut.CONVOQUEE, Statut.A_RETOURNER]
+# Closed by staff, so reopened by staff when it was a mistake (`services.orientation_rouvrir`).
+STATUTS_REOUVRABLES = [Statut.TRANSFEREE, Statut.ANNULEE]
 
 
 class EtatEcheance(models.TextChoices):
@@ -324,8 +326,16 @@ class EtatEcheance(models.TextChoices):
     CRITIQUE = "critique", "Critique (≤ 30 jours)"
     DEPASSEE = "depassee", "Dépassée"
 
+    @property
+    def libelle_court(self) -> str:
+        """The word of the waiting list's column."""
+        return {"ok": "OK", "proche": "Proche", "critique": "Critique"}.get(self.value, self.label)
+
 
 JOURS_PROCHE, JOURS_CRITIQUE = 60, 30
+# An échéance further than this from the date it counts from is most likely a typo
+# (20/05/2072 for 20/05/2027): refused unless staff justify it.
+ECHEANCE_MAX_MOIS = 24
 
 
 def etat_echeance(echeance: date, aujourd_hui: date) -> EtatEcheance:
@@ -360,13 +370,22 @@ class Orientation(models.Model):
     )
     cadre = models.CharField("cadre", max_length=20, choices=Cadre.choices)
     reference = models.CharField("référence du dossier", max_length=50, blank=True)
-    date_orientation = models.DateField("date d'orientation")
-    date_decision = models.DateField("date de la décision", null=True, blank=True)
-    date_definitive = models.DateField(
-        "date à laquelle la condamnation est définitive", null=True, blank=True
+    date_orientation = models.DateField("date d'orientation", validators=[date_plausible])
+    date_decision = models.DateField(
+        "date de la décision", null=True, blank=True, validators=[date_plausible]
     )
-    echeance_initiale = models.DateField("échéance initiale")
-    echeance = models.DateField("échéance")
+    date_definitive = models.DateField(
+        "date à laquelle la condamnation est définitive", null=True, blank=True,
+        validators=[date_plausible],
+    )
+    # Blank: computed by clean() from the antenne's delay (`echeance_par_defaut`).
+    echeance_initiale = models.DateField("échéance initiale", blank=True, validators=[date_plausible])
+    echeance = models.DateField("échéance", blank=True, validators=[date_plausible])
+    justification_echeance = models.CharField(
+        "justification d'une échéance lointaine", max_length=200, blank=True,
+        help_text=f"Seulement pour une échéance à plus de {ECHEANCE_MAX_MOIS} mois de la "
+        "décision (ou de la condamnation définitive) : pourquoi ce délai.",
+    )
     accord_prolongation = models.CharField(
         "accord de prolongation", max_length=200, blank=True,
         help_text="Qui a accordé le report de l'échéance, et quand.",
@@ -388,6 +407,20 @@ class Orientation(models.Model):
     )
     motif_sortie = models.CharField(
         "motif (annulation, transfert)", max_length=300, blank=True
+    )
+    # A transfer goes to another antenne of the network (which then has its own orientation,
+    # `origine` pointing back here) or, outside the network, to a written destination.
+    antenne_destination = models.ForeignKey(
+        Antenne, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="antenne de destination",
+    )
+    destination = models.CharField(
+        "destination hors du réseau", max_length=80, blank=True,
+        help_text="Département ou service hors des antennes du réseau.",
+    )
+    origine = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="transferts_recus",
+        verbose_name="transférée depuis", editable=False,
     )
     # One key per creation (form token or import row): a double submit or a re-import
     # finds the orientation it already created.
@@ -424,6 +457,32 @@ class Orientation(models.Model):
     def est_prolongee(self) -> bool:
         return self.echeance != self.echeance_initiale
 
+    # The statuses as templates ask for them, from the enum rather than spelled again.
+    @property
+    def est_en_attente(self) -> bool:
+        return self.statut == Statut.EN_ATTENTE
+
+    @property
+    def est_ouverte(self) -> bool:
+        return self.statut in STATUTS_OUVERTS
+
+    @property
+    def est_reouvrable(self) -> bool:
+        return self.statut in STATUTS_REOUVRABLES
+
+    @property
+    def est_non_mixte(self) -> bool:
+        return self.type_stage == TypeStage.FEMMES
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        orientation = super().from_db(db, field_names, values, **kwargs)
+        orientation._echeance_enregistree = orientation.__dict__.get("echeance")
+        return orientation
+
+    def depart_du_delai(self) -> date | None:
+        return depart_du_delai(**{nom: getattr(self, nom) for nom in DATES_DE_L_ECHEANCE})
+
     def etat_echeance(self, aujourd_hui: date) -> EtatEcheance:
         return etat_echeance(self.echeance, aujourd_hui)
 
@@ -441,9 +500,26 @@ class Orientation(models.Model):
             return None
         return self.echeance_selon_le_delai(**corrections)
 
+    def _dates_lisibles(self) -> bool:
+        """No date out of DATE_MIN–DATE_MAX (their validators said so): the month arithmetic
+        below would fail on them."""
+        return all(
+            valeur is None or DATE_MIN <= valeur <= DATE_MAX
+            for valeur in (getattr(self, nom) for nom in DATES_DE_L_ECHEANCE[1:])
+        )
+
     def clean(self):
         """The rules every entry path shares: forms, import, services."""
         erreurs = {}
+        lisibles = self._dates_lisibles()
+        if not self.echeance and self.date_orientation and self.antenne_id and lisibles:
+            self.echeance = self.echeance_selon_le_delai()  # the one home of the default
+        if self.echeance and not self.echeance_initiale:
+            self.echeance_initiale = self.echeance
+        # Only a new or changed échéance: an old one kept as it was blocks no other change.
+        nouvelle = self.echeance != getattr(self, "_echeance_enregistree", None)
+        if self.echeance and nouvelle and lisibles:
+            erreurs |= self._erreurs_echeance_lointaine()
         if self.date_orientation and self.date_orientation > timezone.localdate():
             erreurs["date_orientation"] = "La date d'orientation ne peut pas être dans le futur."
         if self.date_decision and self.date_orientation and self.date_decision > self.date_orientation:
@@ -480,9 +556,41 @@ class Orientation(models.Model):
             erreurs["motif_urgence"] = "Indiquez le motif de l'urgence (réorientation, parquet…)."
         if self.prescripteur_id and self.antenne_id and self.prescripteur.antenne_id != self.antenne_id:
             erreurs["prescripteur"] = "Ce prescripteur n'appartient pas à votre antenne."
+        erreurs |= self._erreurs_destination()
         if erreurs:
             raise ValidationError(erreurs)
 
+    def _erreurs_echeance_lointaine(self) -> dict[str, str]:
+        """A typo such as 2072 for 2027 is refused; a real long delay needs a justification."""
+        depart = self.depart_du_delai()
+        if not depart or self.echeance <= ajouter_mois(depart, ECHEANCE_MAX_MOIS):
+            return {}
+        if self.justification_echeance.strip():
+            return {}
+        return {"echeance": (
+            f"L'échéance du {date_courte(self.echeance)} est à plus de {ECHEANCE_MAX_MOIS} mois "
+            f"du {date_courte(depart)}, date d'où court le délai : vérifiez l'année, ou "
+            "justifiez ce délai."
+        )}
+
+    def _erreurs_destination(self) -> dict[str, str]:
+        """A transfer names where it goes: an antenne of the network, or a place outside it."""
+        if self.statut != Statut.TRANSFEREE:
+            if self.antenne_destination_id or self.destination:
+                return {"destination": "Seul un transfert a une destination."}
+            return {}
+        if self.antenne_destination_id and self.destination.strip():
+            return {"destination": (
+                "Choisissez une antenne du réseau ou une destination hors du réseau, pas les deux."
+            )}
+        if self.antenne_destination_id and self.antenne_destination_id == self.antenne_id:
+            return {"antenne_destination": "L'orientation est déjà dans cette antenne."}
+        if not self.antenne_destination_id and not self.destination.strip():
+            return {"destination": (
+                "Indiquez la destination du transfert : une antenne du réseau, ou le "
+                "département ou service hors du réseau."
+            )}
+        return {}
 
 # What the default échéance is computed from (see `echeance_par_defaut`).
 DATES_DE_L_ECHEANCE = ("cadre", "date_orientation", "date_decision", "date_definitive")
@@ -497,11 +605,21 @@ def echeance_par_defaut(
     For a peine de stage (C. pén. 131-5-1) the delay runs from the day the conviction
     became final; otherwise from the decision, or from the orientation for a volontaire.
     """
-    if cadre == Cadre.PEINE and date_definitive:
-        depart = date_definitive
-    else:
-        depart = date_decision or date_orientation
+    depart = depart_du_delai(
+        cadre=cadre, date_orientation=date_orientation, date_decision=date_decision,
+        date_definitive=date_definitive,
+    )
     return ajouter_mois(depart, delai_mois)
+
+
+def depart_du_delai(
+    *, cadre: str, date_orientation: date | None, date_decision: date | None,
+    date_definitive: date | None,
+) -> date | None:
+    """The date the delay counts from (see `echeance_par_defaut`)."""
+    if cadre == Cadre.PEINE and date_definitive:
+        return date_definitive
+    return date_decision or date_orientation
 
 
 class Consultation(models.Model):

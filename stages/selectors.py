@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Q, QuerySet, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from stages.models import (
@@ -156,6 +156,19 @@ def rangs_liste_attente(
     )
 
 
+def avec_rang(orientations: QuerySet) -> QuerySet:
+    """Each orientation with `rang`, its rank in its antenne's waiting list were it waiting
+    (1 + those before it in ORDRE_LISTE), read with the orientation itself: no query more."""
+    devant = Orientation.objects.filter(
+        Q(urgent__gt=OuterRef("urgent"))
+        | Q(urgent=OuterRef("urgent"), date_orientation__lt=OuterRef("date_orientation"))
+        | Q(urgent=OuterRef("urgent"), date_orientation=OuterRef("date_orientation"),
+            pk__lt=OuterRef("pk")),
+        antenne=OuterRef("antenne"), statut=Statut.EN_ATTENTE,
+    ).order_by().values("antenne").annotate(n=Count("pk")).values("n")
+    return orientations.annotate(rang=Coalesce(Subquery(devant[:1]), 0) + 1)
+
+
 @dataclass(frozen=True)
 class LigneListe:
     orientation: Orientation
@@ -199,7 +212,7 @@ def page_liste_attente(
     page = paginator.get_page(numero)
     de_la_page = list(
         Orientation.objects.filter(pk__in=page.object_list)
-        .select_related("personne", "prescripteur")
+        .select_related("personne", "prescripteur", "origine__antenne")
         .order_by(*ORDRE_LISTE)
     )
     en_attente = [o.pk for o in de_la_page if o.statut == Statut.EN_ATTENTE]

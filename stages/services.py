@@ -1,4 +1,5 @@
-"""Writes on orientations: creation, deadline extension, urgency, exits.
+"""Writes on orientations: creation, deadline extension and correction, urgency, exits
+(cancellation, transfer within the network or outside it) and reopening.
 
 Every change of personal data is saved through simple-history: the web request's user is
 recorded by its middleware, and the reason given by staff goes in `_change_reason`.
@@ -14,10 +15,11 @@ from django.utils.text import Truncator
 from simple_history.utils import bulk_update_with_history
 
 from stages.dates import date_courte
-from stages.historique import valeur_affichee
-from stages.identite import meme_orientation
+from stages.historique import MOTIF_CREATION, valeur_affichee
+from stages.identite import meme_orientation, memes_personnes
 from stages.models import (
     STATUTS_OUVERTS,
+    STATUTS_REOUVRABLES,
     Antenne,
     Consultation,
     Orientation,
@@ -30,8 +32,12 @@ from stages.models import (
 # PostgreSQL); the full text of urgency and exit reasons stays in the orientation's own fields.
 RAISON_MAX = Orientation.history.model._meta.get_field("history_change_reason").max_length
 PREFIXE_PROLONGATION = "Échéance prolongée : "
-# The reason of an extension lives only in the history: the form keeps it within the column.
+PREFIXE_CORRECTION = "Échéance corrigée : "
+PREFIXE_REOUVERTURE = "Rouverte : "
+# These reasons live only in the history: the forms keep them within the column.
 MOTIF_PROLONGATION_MAX = RAISON_MAX - len(PREFIXE_PROLONGATION)
+MOTIF_CORRECTION_MAX = RAISON_MAX - len(PREFIXE_CORRECTION)
+MOTIF_REOUVERTURE_MAX = RAISON_MAX - len(PREFIXE_REOUVERTURE)
 
 
 class OrientationEnDouble(ValidationError):
@@ -72,7 +78,7 @@ def orientation_creer(
     try:
         with transaction.atomic():
             if personne.pk is None:
-                _enregistrer(personne, "Création")
+                _enregistrer(personne, MOTIF_CREATION)
             else:
                 # Her row locked: two entries of the same fiche at once are checked in turn.
                 Personne.objects.select_for_update().filter(pk=personne.pk).first()
@@ -80,11 +86,9 @@ def orientation_creer(
                     raise OrientationEnDouble(deja)
             orientation.personne = personne
             orientation.antenne = personne.antenne
-            if not orientation.echeance:
-                orientation.echeance = orientation.echeance_selon_le_delai()
-            # Given by an import of a list where it had been prolonged.
-            orientation.echeance_initiale = orientation.echeance_initiale or orientation.echeance
-            _enregistrer(orientation, "Création")
+            # Its clean() computes a blank échéance and, unless an import of a list where it
+            # had been prolonged gives it, the initial échéance.
+            _enregistrer(orientation, MOTIF_CREATION)
     except (IntegrityError, ValidationError):
         # Two identical submits raced past the check above: the other one won (seen by the
         # unique index, or by full_clean's unique check when it committed just before), and
@@ -177,6 +181,22 @@ def orientation_modifier(
     return orientation
 
 
+def _enregistrer_echeance(
+    orientation: Orientation, echeance: date, justification: str, motif: str,
+) -> None:
+    """A new échéance; the model refuses one too far from the date it counts from unless
+    justified, and its refusal is shown next to the échéance typed."""
+    orientation.echeance = echeance
+    orientation.justification_echeance = justification
+    try:
+        _enregistrer(orientation, motif)
+    except ValidationError as erreur:
+        champs = getattr(erreur, "error_dict", {})
+        if "echeance" in champs:
+            champs["nouvelle_echeance"] = champs.pop("echeance")
+        raise
+
+
 @transaction.atomic
 def personne_corriger(*, personne: Personne, valeurs: dict, motif: str) -> Personne:
     """Some of a person's values replaced (taken from an imported file), with their history."""
@@ -190,6 +210,7 @@ def personne_corriger(*, personne: Personne, valeurs: dict, motif: str) -> Perso
 @transaction.atomic
 def echeance_prolonger(
     *, orientation: Orientation, nouvelle_echeance: date, motif: str, accord: str,
+    justification_echeance: str = "",
 ) -> Orientation:
     """A later deadline, only with the prescripteur's agreement and a reason (kept in history)."""
     orientation = _verrouiller_ouverte(orientation)
@@ -198,9 +219,31 @@ def echeance_prolonger(
             {"nouvelle_echeance": "La nouvelle échéance doit être postérieure à l'actuelle "
              f"({date_courte(orientation.echeance)})."}
         )
-    orientation.echeance = nouvelle_echeance
     orientation.accord_prolongation = accord
-    _enregistrer(orientation, f"{PREFIXE_PROLONGATION}{motif}")
+    _enregistrer_echeance(
+        orientation, nouvelle_echeance, justification_echeance, f"{PREFIXE_PROLONGATION}{motif}"
+    )
+    return orientation
+
+
+@transaction.atomic
+def echeance_corriger(
+    *, orientation: Orientation, nouvelle_echeance: date, motif: str,
+    justification_echeance: str = "",
+) -> Orientation:
+    """A mistyped échéance put right, earlier or later, with a reason kept in the history.
+
+    Never prolonged, the échéance was typed so at creation: the initial one is corrected
+    with it. Once prolonged, only the prolongation is corrected.
+    """
+    orientation = _verrouiller_ouverte(orientation)
+    if nouvelle_echeance == orientation.echeance:
+        raise ValidationError({"nouvelle_echeance": "C'est déjà l'échéance enregistrée."})
+    if not orientation.est_prolongee:
+        orientation.echeance_initiale = nouvelle_echeance
+    _enregistrer_echeance(
+        orientation, nouvelle_echeance, justification_echeance, f"{PREFIXE_CORRECTION}{motif}"
+    )
     return orientation
 
 
@@ -218,21 +261,105 @@ def orientation_marquer_urgente(
 @transaction.atomic
 def orientation_sortir(
     *, orientation: Orientation, statut: Statut, motif: str,
+    antenne_destination: Antenne | None = None, destination: str = "",
 ) -> Orientation:
-    """Transfer to another département or cancel (with the parquet's agreement): never delete."""
-    if statut not in (Statut.TRANSFEREE, Statut.ANNULEE):
+    """Cancel (with the parquet's agreement) or transfer: never delete. A transfer to an
+    antenne of the network gives that antenne its own orientation (`_transferer`); one
+    outside the network names its destination and only closes this one."""
+    if statut not in STATUTS_REOUVRABLES:
         raise ValueError(statut)
     orientation = _verrouiller_ouverte(orientation)
     orientation.statut = statut
     orientation.motif_sortie = motif
-    _enregistrer(orientation, f"{statut.label} : {motif}")
+    orientation.antenne_destination = antenne_destination
+    orientation.destination = destination
+    vers = f" vers {antenne_destination.nom}" if antenne_destination else (
+        f" vers {destination}" if destination else "")
+    _enregistrer(orientation, f"{statut.label}{vers} : {motif}")
+    if antenne_destination:
+        _transferer(orientation, antenne_destination, motif)
+    return orientation
+
+
+def _transferer(origine: Orientation, antenne: Antenne, motif: str) -> Orientation:
+    """The receiving antenne's own orientation: the same person there (or a copy), the same
+    prescripteur there (or a copy), the original date d'orientation (so its rank) and échéance."""
+    source = origine.personne
+    personne = memes_personnes(
+        antenne=antenne, nom=source.nom, prenom=source.prenom,
+        date_naissance=source.date_naissance,
+    ).order_by("pk").first()
+    raison = f"Transférée depuis {origine.antenne.nom} : {motif}"
+    if personne is None:
+        # Names normalised anew by save(), which then indexes the copy's words.
+        personne = _copie(source, antenne=antenne, nom_normalise="", prenom_normalise="")
+        _enregistrer(personne, raison)
+    prescripteur = None
+    if origine.prescripteur:
+        prescripteur = (
+            Prescripteur.objects.filter(antenne=antenne, nom=origine.prescripteur.nom).first()
+            or _copie(origine.prescripteur, antenne=antenne)
+        )
+        if prescripteur.pk is None:
+            _enregistrer(prescripteur, raison)
+    recue = _copie(
+        origine, antenne=antenne, personne=personne, prescripteur=prescripteur,
+        statut=Statut.EN_ATTENTE, motif_sortie="", antenne_destination=None, destination="",
+        origine=origine, cle_creation=None,
+    )
+    _enregistrer(recue, raison)
+    return recue
+
+
+def _copie(objet: Model, **champs) -> Model:
+    """An unsaved copy of `objet` with `champs` changed (a new row once saved)."""
+    copie = type(objet)(**{
+        champ.attname: getattr(objet, champ.attname)
+        for champ in objet._meta.concrete_fields if not champ.primary_key
+    })
+    for nom, valeur in champs.items():
+        setattr(copie, nom, valeur)
+    return copie
+
+
+@transaction.atomic
+def orientation_rouvrir(*, orientation: Orientation, motif: str) -> Orientation:
+    """Undo a transfer or a cancellation made by mistake: back on the waiting list at its
+    original rank (its date d'orientation never changed). The orientation a transfer gave
+    another antenne of the network is cancelled with it, unless that antenne has already
+    convoked the person."""
+    orientation = Orientation.objects.select_for_update().get(pk=orientation.pk)
+    if orientation.statut not in STATUTS_REOUVRABLES:
+        raise ValidationError(
+            f"Cette orientation est « {orientation.get_statut_display().lower()} » : seule "
+            "une orientation transférée ou annulée peut être rouverte."
+        )
+    raison = f"{PREFIXE_REOUVERTURE}{motif}"
+    if orientation.antenne_destination_id:
+        recue = (
+            Orientation.objects.select_for_update()
+            .filter(origine=orientation, statut__in=STATUTS_OUVERTS).order_by("-pk").first()
+        )
+        if recue and recue.statut != Statut.EN_ATTENTE:
+            raise ValidationError(
+                f"L'antenne {orientation.antenne_destination.nom} a déjà convoqué la personne "
+                "transférée : l'orientation ne peut plus être rouverte ici."
+            )
+        if recue:
+            recue.statut = Statut.ANNULEE
+            recue.motif_sortie = f"Transfert annulé par {orientation.antenne.nom} : {motif}"
+            _enregistrer(recue, recue.motif_sortie)
+    orientation.statut = Statut.EN_ATTENTE
+    orientation.motif_sortie = orientation.destination = ""
+    orientation.antenne_destination = None
+    _enregistrer(orientation, raison)
     return orientation
 
 
 @transaction.atomic
 def prescripteur_creer(*, antenne: Antenne, prescripteur: Prescripteur) -> Prescripteur:
     prescripteur.antenne = antenne
-    _enregistrer(prescripteur, "Création")
+    _enregistrer(prescripteur, MOTIF_CREATION)
     return prescripteur
 
 
@@ -310,6 +437,9 @@ def tracer_consultation(
     """Keep who read which personal data of the antenne in force, and when: one row per
     request that shows some (RGPD art. 10, access to records is traced). Not atomic on
     purpose: a single INSERT, in the request's own transaction if any."""
+    # The detail echoes what was typed: a NUL byte, which PostgreSQL refuses in text, is
+    # shown as the replacement character rather than breaking the request.
+    detail = detail.replace("\x00", "\ufffd")
     Consultation.objects.create(
         user=request.user, antenne=request.acces.antenne, orientation=orientation, objet=objet,
         detail=Truncator(detail).chars(Consultation._meta.get_field("detail").max_length),

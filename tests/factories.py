@@ -67,3 +67,10 @@ def creer_orientation(antenne: Antenne, **champs) -> Orientation:
     ))
     champs.setdefault("echeance_initiale", champs["echeance"])
     return Orientation.objects.create(antenne=antenne, **champs)
+
+
+def dans_l_antenne(antenne) -> dict:
+    """The hidden field of a staff form opened in `antenne` (see access.meme_antenne)."""
+    from stages.access import CHAMP_ANTENNE
+
+    return {CHAMP_ANTENNE: str(antenne.pk)}

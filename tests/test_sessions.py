@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stages.models import Orientation
-from tests.factories import creer_orientation
+from tests.factories import creer_orientation, dans_l_antenne
 
 HTMX = {"HX-Request": "true"}
 
@@ -46,7 +46,7 @@ def test_un_echec_d_enregistrement_de_la_session_garde_la_reponse(
 
     reponse = client_secretariat.post(
         reverse("orientation_urgence", args=[orientation.pk]),
-        {"urgent": "on", "motif_urgence": "Réorientation"},
+        {"urgent": "on", "motif_urgence": "Réorientation"} | dans_l_antenne(orientation.antenne),
     )
 
     assert reponse.status_code == 302

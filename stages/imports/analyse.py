@@ -326,14 +326,9 @@ def _lire_ligne(
         except ValeurInvalide as erreur:
             erreurs.append(ErreurLigne(numero, colonne.titre, str(erreur)))
             illisibles[colonne.modele].add(colonne.champ)
-    if orientation.date_orientation and not orientation.echeance:
-        orientation.echeance = orientation.echeance_selon_le_delai()
-    # The foreign keys come from the database already (or are set when saving): no query;
-    # an échéance left empty because a date was unreadable is not a second error.
-    a_exclure = {Personne: {"antenne"},
-                 Orientation: {"antenne", "personne", "prescripteur", "echeance_initiale"}}
-    if orientation.echeance is None:
-        a_exclure[Orientation].add("echeance")
+    # The foreign keys come from the database already (or are set when saving): no query.
+    # An empty échéance is computed by the model's clean().
+    a_exclure = {Personne: {"antenne"}, Orientation: {"antenne", "personne", "prescripteur"}}
     for objet in (personne, orientation):
         modele = type(objet)
         try:

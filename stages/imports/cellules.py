@@ -12,9 +12,9 @@ from datetime import date, datetime
 from django.db import models
 
 from stages import exports
+from stages.dates import DATE_MAX, DATE_MIN
 from stages.models import Cadre, Orientation, Personne, Sexe, Statut, TypeStage, normaliser
 
-ANNEES_PLAUSIBLES = (1900, 2100)
 FORMAT_DATE = "jj/mm/aaaa"
 
 
@@ -83,7 +83,7 @@ def lire_date(valeur) -> date | None:
     except ValueError:
         raise ValeurInvalide(f"Cette date n'existe pas : « {texte} ».") from None
     # A typo such as 9999 would also overflow the six months added to it.
-    if not ANNEES_PLAUSIBLES[0] <= lue.year <= ANNEES_PLAUSIBLES[1]:
+    if not DATE_MIN <= lue <= DATE_MAX:
         raise ValeurInvalide(f"Année invraisemblable : « {texte} ».")
     return lue
 

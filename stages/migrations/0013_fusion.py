@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
         ('stages', '0010_consultations_lectures'),
         ('stages', '0012_prescripteurs'),
         ('stages', '0008_telephones_outre_mer'),
+        ('stages', '0009_transfert_destination'),
     ]
 
     operations = [

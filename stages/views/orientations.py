@@ -13,26 +13,37 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
 from stages import services
-from stages.access import Droit, de_l_antenne, droit_requis, objet_ou_404
+from stages.access import (
+    Droit,
+    de_l_antenne,
+    droit_requis,
+    meme_antenne,
+    objet_ou_404,
+)
 from stages.dates import date_longue
 from stages.forms import (
+    CorrectionEcheanceForm,
     IdentiteForm,
     OrientationForm,
     PersonneForm,
     PrescripteurForm,
     ProlongationForm,
+    ReouvertureForm,
     SortieForm,
     UrgenceForm,
 )
 from stages.historique import chronologie
-from stages.models import STATUTS_OUVERTS, Consultation, Orientation, Statut
+from stages.models import Consultation, Orientation, Statut
+from stages.selectors import avec_rang
 
 DEJA_ENREGISTREE = "Cette orientation était déjà enregistrée : elle n'a pas été créée une seconde fois."
 
 
 def _orientation(request, orientation_id: int) -> Orientation:
     return objet_ou_404(
-        request, Orientation.objects.select_related("personne", "prescripteur", "antenne"),
+        request, avec_rang(Orientation.objects.select_related(
+            "personne", "prescripteur", "antenne", "antenne_destination", "origine__antenne",
+        )),
         pk=orientation_id,
     )
 
@@ -86,6 +97,7 @@ def _page_formulaire(request, personne_form, orientation_form, orientation=None,
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
+@meme_antenne
 def orientation_nouvelle(request):
     antenne = request.acces.antenne
     donnees = request.POST if request.method == "POST" else None
@@ -122,6 +134,7 @@ def orientation_nouvelle(request):
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
+@meme_antenne
 def orientation_modifier(request, orientation_id: int):
     orientation = _orientation(request, orientation_id)
     donnees = request.POST if request.method == "POST" else None
@@ -160,16 +173,21 @@ def _fiche(request, orientation: Orientation, action_ouverte: str = "", **formul
         "orientation": orientation,
         "form_urgence": UrgenceForm(instance=orientation),
         "form_prolongation": ProlongationForm(),
-        "form_sortie": SortieForm(),
+        "form_correction": CorrectionEcheanceForm(),
+        "form_sortie": SortieForm(antenne=orientation.antenne),
+        "form_reouverture": ReouvertureForm(),
         "action_ouverte": action_ouverte,
     } | formulaires
     if request.htmx and action_ouverte:
         return render(request, f"stages/orientation.html#{action_ouverte}", contexte)
     aujourd_hui = timezone.localdate()
+    jours_restants = (orientation.echeance - aujourd_hui).days
     contexte |= {
         "personne": orientation.personne,
-        "ouverte": orientation.statut in STATUTS_OUVERTS,
+        "ouverte": orientation.est_ouverte,
         "etat_echeance": orientation.etat_echeance(aujourd_hui),
+        "rang": orientation.rang if orientation.est_en_attente else None,
+        "jours_restants": jours_restants, "jours_restants_abs": abs(jours_restants),
         "autres_orientations": de_l_antenne(request, Orientation.objects)
         .filter(personne=orientation.personne_id).exclude(pk=orientation.pk)
         .select_related("prescripteur").order_by("-date_orientation"),
@@ -202,6 +220,7 @@ def _action(request, orientation_id: int, *, nom: str, formulaire, executer, suc
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
+@meme_antenne
 def orientation_urgence(request, orientation_id: int):
     return _action(
         request, orientation_id, nom="form_urgence",
@@ -215,6 +234,7 @@ def orientation_urgence(request, orientation_id: int):
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
+@meme_antenne
 def orientation_prolonger(request, orientation_id: int):
     return _action(
         request, orientation_id, nom="form_prolongation",
@@ -225,14 +245,41 @@ def orientation_prolonger(request, orientation_id: int):
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
+@meme_antenne
 def orientation_sortir(request, orientation_id: int):
     return _action(
         request, orientation_id, nom="form_sortie",
-        formulaire=lambda donnees, _o: SortieForm(donnees),
+        formulaire=lambda donnees, o: SortieForm(donnees, antenne=o.antenne),
         executer=lambda o, form: services.orientation_sortir(
-            orientation=o, statut=Statut(form.cleaned_data["statut"]), motif=form.motif_sortie(),
+            orientation=o, statut=Statut(form.cleaned_data["statut"]),
+            motif=form.cleaned_data["motif"], destination=form.cleaned_data["destination"],
+            antenne_destination=form.cleaned_data["antenne_destination"],
         ),
         succes="L'orientation a quitté la liste d'attente ; sa fiche reste consultable.",
+    )
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+@meme_antenne
+def orientation_corriger_echeance(request, orientation_id: int):
+    return _action(
+        request, orientation_id, nom="form_correction",
+        formulaire=lambda donnees, _o: CorrectionEcheanceForm(donnees),
+        executer=lambda o, form: services.echeance_corriger(orientation=o, **form.cleaned_data),
+        succes="Échéance corrigée ; l'ancienne date et le motif restent dans l'historique.",
+    )
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+@meme_antenne
+def orientation_rouvrir(request, orientation_id: int):
+    return _action(
+        request, orientation_id, nom="form_reouverture",
+        formulaire=lambda donnees, _o: ReouvertureForm(donnees),
+        executer=lambda o, form: services.orientation_rouvrir(
+            orientation=o, motif=form.cleaned_data["motif"],
+        ),
+        succes="L'orientation est de nouveau dans la liste d'attente, à son rang d'origine.",
     )
 
 
@@ -273,6 +320,7 @@ def _prescripteur_choisi(request) -> dict:
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
+@meme_antenne
 def prescripteur_nouveau(request):
     """Quick add: with htmx the orientation form's list comes back with it selected."""
     antenne = request.acces.antenne

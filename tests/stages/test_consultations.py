@@ -9,7 +9,13 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from stages.models import Consultation
-from tests.factories import creer_orientation, creer_personne, creer_prescripteur, creer_utilisateur
+from tests.factories import (
+    creer_orientation,
+    creer_personne,
+    creer_prescripteur,
+    creer_utilisateur,
+    dans_l_antenne,
+)
 
 
 @pytest.fixture
@@ -91,7 +97,7 @@ def test_le_formulaire_de_modification_reaffiche_par_un_post_est_trace(
 ):
     """Refused (a required field emptied), the form comes back with every saved value."""
     reponse = client_secretariat.post(reverse("orientation_modifier", args=[orientation.pk]),
-                                      {"nom": ""})
+                                      {"nom": ""} | dans_l_antenne(orientation.antenne))
 
     assert reponse.status_code == 200
     assert orientation.personne.prenom in reponse.content.decode()

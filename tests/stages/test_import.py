@@ -540,6 +540,14 @@ def test_apercu_puis_confirmation(client_secretariat, antenne, parquet, dossier_
     assert "2 orientation(s) importée(s) depuis « liste.csv »." in suivante.content.decode()
 
 
+def test_l_apercu_montre_l_echeance_calculee(client_secretariat, parquet, dossier_prive):
+    """An empty Échéance column: the preview shows the antenne's delay from the decision."""
+    reponse = _deposer(client_secretariat, en_csv(LIGNE | {"Échéance": ""}))
+
+    apercu = reponse.content.decode().split('<th scope="col">Échéance</th>', 1)[1]
+    assert "<td>20/08/2026</td>" in apercu  # 20/02/2026 + 6 months
+
+
 def test_un_nouveau_fichier_remplace_l_apercu_et_les_oublies_sont_effaces(
     client_secretariat, parquet, dossier_prive,
 ):

@@ -21,14 +21,14 @@ from stages.forms import (
 )
 from stages.models import Cadre, Orientation, Personne, Prescripteur, Statut
 from stages.services import MOTIF_PROLONGATION_MAX
-from tests.factories import creer_orientation, creer_personne, creer_prescripteur
+from tests.factories import creer_orientation, creer_personne, creer_prescripteur, dans_l_antenne
 
 URL_NOUVELLE = reverse("orientation_nouvelle")
 
 
 def saisie_creation(prescripteur, /, **champs) -> dict:
     """A valid creation POST (the hidden key drawn anew), any field overridable."""
-    valeurs = {
+    valeurs = dans_l_antenne(prescripteur.antenne) | {
         "nom": "Martin", "prenom": "Léo", "date_naissance": "1985-06-01", "sexe": "M",
         "telephone": "06 12 34 56 78", "email": "", "adresse": "",
         "cadre": Cadre.ALTERNATIVE, "prescripteur": prescripteur.pk, "reference": "PV-2026-001",
@@ -108,7 +108,9 @@ def test_le_prescripteur_d_une_autre_antenne_ou_inactif_est_refuse(
     client_secretariat, antenne, autre_antenne
 ):
     for prescripteur in (creer_prescripteur(autre_antenne), creer_prescripteur(antenne, actif=False)):
-        reponse = client_secretariat.post(URL_NOUVELLE, saisie_creation(prescripteur))
+        reponse = client_secretariat.post(
+            URL_NOUVELLE, saisie_creation(prescripteur) | dans_l_antenne(antenne)
+        )
         assert "Sélectionnez un choix valide" in erreur_affichee(reponse, "prescripteur")
     assert Orientation.objects.count() == Personne.objects.count() == 0
 
@@ -196,20 +198,20 @@ def test_prolongation_tout_est_obligatoire_et_le_motif_tient_dans_l_historique()
 @pytest.mark.parametrize(("donnees", "champs_en_erreur"), [
     ({}, {"statut", "motif", "confirmation"}),
     ({"statut": Statut.ANNULEE, "motif": "Accord du parquet"}, {"confirmation"}),
-    ({"statut": Statut.TRANSFEREE, "motif": "Déménagement", "confirmation": "on"}, {"destination"}),
     ({"statut": Statut.RETOURNEE, "motif": "x", "confirmation": "on"}, {"statut"}),
 ])
-def test_sortie_motif_confirmation_et_destination(donnees, champs_en_erreur):
-    form = SortieForm(donnees)
+def test_sortie_motif_et_confirmation(antenne, donnees, champs_en_erreur):
+    form = SortieForm(donnees, antenne=antenne)
     assert not form.is_valid()
     assert set(form.errors) == champs_en_erreur
 
 
-def test_sortie_le_transfert_garde_sa_destination():
-    form = SortieForm({"statut": Statut.TRANSFEREE, "destination": "Hérault (34)",
-                       "motif": "Déménagement", "confirmation": "on"})
-    assert form.is_valid()
-    assert form.motif_sortie() == "Vers Hérault (34) : Déménagement"
+def test_sortie_propose_les_autres_antennes_du_reseau(antenne, autre_antenne):
+    form = SortieForm(antenne=antenne)
+    assert list(form.fields["antenne_destination"].queryset) == [autre_antenne]
+    intrus = SortieForm({"statut": Statut.TRANSFEREE, "antenne_destination": antenne.pk,
+                         "motif": "x", "confirmation": "on"}, antenne=antenne)
+    assert list(intrus.errors) == ["antenne_destination"]
 
 
 def test_prescripteur_rapide_ses_champs_rejoignent_leur_propre_formulaire(antenne):
@@ -255,7 +257,7 @@ SAISIES = st.fixed_dictionaries({
 def test_saisie_aleatoire_jamais_de_500_ni_d_enregistrement_partiel(
     client_secretariat, prescripteur, saisie, avec_prescripteur
 ):
-    donnees = {"cle_creation": str(uuid.uuid4())} | saisie
+    donnees = {"cle_creation": str(uuid.uuid4())} | dans_l_antenne(prescripteur.antenne) | saisie
     if avec_prescripteur:
         donnees["prescripteur"] = prescripteur.pk
     avant = Orientation.objects.count(), Personne.objects.count()
@@ -286,15 +288,19 @@ def test_doublons_saisie_aleatoire_jamais_de_500(
 
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(action=st.sampled_from(["orientation_prolonger", "orientation_urgence", "orientation_sortir"]),
+@given(action=st.sampled_from(["orientation_prolonger", "orientation_urgence", "orientation_sortir",
+                               "orientation_corriger_echeance", "orientation_rouvrir"]),
        donnees=st.fixed_dictionaries({}, optional={
            "nouvelle_echeance": DATE, "motif": TEXTE, "accord": TEXTE, "urgent": TEXTE,
            "motif_urgence": TEXTE, "statut": _ou_aleatoire(Statut.ANNULEE),
-           "destination": TEXTE, "confirmation": TEXTE,
+           "destination": TEXTE, "antenne_destination": TEXTE, "confirmation": TEXTE,
+           "justification_echeance": TEXTE,
        }))
 def test_actions_saisie_aleatoire_jamais_de_500(client_secretariat, antenne, action, donnees):
     orientation = creer_orientation(antenne)
-    reponse = client_secretariat.post(reverse(action, args=[orientation.pk]), donnees)
+    reponse = client_secretariat.post(
+        reverse(action, args=[orientation.pk]), donnees | dans_l_antenne(antenne)
+    )
     assert reponse.status_code in (200, 302)
 
 
@@ -324,7 +330,8 @@ def test_modification_aleatoire_jamais_de_500_ni_d_enregistrement_partiel(
         saisie = saisie | {"prescripteur": prescripteur.pk}
     avant = _etat(orientation)
 
-    reponse = client_secretariat.post(reverse("orientation_modifier", args=[orientation.pk]), saisie)
+    reponse = client_secretariat.post(reverse("orientation_modifier", args=[orientation.pk]),
+                                      saisie | dans_l_antenne(antenne))
 
     assert reponse.status_code in (200, 302)
     if reponse.status_code == 200:
@@ -354,6 +361,6 @@ def test_filtres_de_la_liste_aleatoires_jamais_de_500(client_secretariat, parame
                   "suivant": "<Ò({"})  # a bare word: redirect() took it for a view name
 def test_prescripteur_rapide_saisie_aleatoire_jamais_de_500(client_secretariat, antenne, donnees):
     avant = Prescripteur.objects.count()
-    reponse = client_secretariat.post(reverse("prescripteur_nouveau"), donnees)
+    reponse = client_secretariat.post(reverse("prescripteur_nouveau"), donnees | dans_l_antenne(antenne))
     assert reponse.status_code in (200, 302)
     assert Prescripteur.objects.count() == avant + (reponse.status_code == 302)

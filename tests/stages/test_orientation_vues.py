@@ -18,6 +18,7 @@ from tests.factories import (
     creer_personne,
     creer_prescripteur,
     creer_utilisateur,
+    dans_l_antenne,
 )
 from tests.stages.test_orientation_formulaires import erreur_affichee, saisie_creation
 
@@ -384,7 +385,8 @@ def test_urgence_sur_une_orientation_reprise_incomplete_sans_erreur_serveur(
     Orientation.objects.filter(pk=orientation.pk).update(prescripteur=None)
 
     reponse = client_secretariat.post(url("orientation_urgence", orientation),
-                                      {"urgent": "on", "motif_urgence": "Réorientation"})
+                                      {
+        "antenne_formulaire": orientation.antenne_id, "urgent": "on", "motif_urgence": "Réorientation"})
 
     assert reponse.status_code == 200
     assert "Indiquez le prescripteur de cette mesure judiciaire." in reponse.content.decode()
@@ -394,6 +396,7 @@ def test_urgence_sur_une_orientation_reprise_incomplete_sans_erreur_serveur(
 
 def test_prolonger_avec_accord_visible_dans_l_historique(client_secretariat, orientation):
     reponse = client_secretariat.post(url("orientation_prolonger", orientation), {
+        "antenne_formulaire": orientation.antenne_id,
         "nouvelle_echeance": "2027-06-30", "motif": "Deux reports demandés",
         "accord": "Mme Roux, parquet, courriel du 20/11/2026",
     })
@@ -412,6 +415,7 @@ def test_prolonger_avec_accord_visible_dans_l_historique(client_secretariat, ori
 
 def test_prolonger_refuse_une_date_anterieure(client_secretariat, orientation):
     reponse = client_secretariat.post(url("orientation_prolonger", orientation), {
+        "antenne_formulaire": orientation.antenne_id,
         "nouvelle_echeance": "2027-01-01", "motif": "Report", "accord": "Parquet",
     })
 
@@ -424,8 +428,8 @@ def test_prolonger_refuse_une_date_anterieure(client_secretariat, orientation):
 
 
 def test_prolonger_en_htmx_erreurs_dans_le_fragment_seul(client_secretariat, orientation):
-    reponse = client_secretariat.post(url("orientation_prolonger", orientation), {},
-                                      headers=HTMX)
+    reponse = client_secretariat.post(url("orientation_prolonger", orientation),
+                                      dans_l_antenne(orientation.antenne), headers=HTMX)
 
     contenu = reponse.content.decode()
     assert reponse.status_code == 200
@@ -440,11 +444,13 @@ def test_action_en_get_ouvre_son_formulaire_sur_la_page(client_secretariat, orie
 
 
 def test_urgence_motif_exige_puis_enregistree(client_secretariat, orientation):
-    refus = client_secretariat.post(url("orientation_urgence", orientation), {"urgent": "on"})
+    refus = client_secretariat.post(url("orientation_urgence", orientation), {
+        "antenne_formulaire": orientation.antenne_id, "urgent": "on"})
     assert "motif de l'urgence" in erreur_affichee(refus, "motif_urgence")
 
     client_secretariat.post(url("orientation_urgence", orientation),
-                            {"urgent": "on", "motif_urgence": "Urgence du parquet"})
+                            {
+        "antenne_formulaire": orientation.antenne_id, "urgent": "on", "motif_urgence": "Urgence du parquet"})
 
     orientation.refresh_from_db()
     assert orientation.urgent and orientation.motif_urgence == "Urgence du parquet"
@@ -454,7 +460,8 @@ def test_urgence_motif_exige_puis_enregistree(client_secretariat, orientation):
 def test_un_long_motif_d_urgence_est_garde_entier(client_secretariat, orientation):
     motif = "Réorientation après deux absences excusées " * 4  # beyond history's 100 characters
     reponse = client_secretariat.post(url("orientation_urgence", orientation),
-                                      {"urgent": "on", "motif_urgence": motif.strip()})
+                                      {
+        "antenne_formulaire": orientation.antenne_id, "urgent": "on", "motif_urgence": motif.strip()})
     assert reponse.status_code == 302
     orientation.refresh_from_db()
     assert orientation.motif_urgence == motif.strip()
@@ -471,7 +478,8 @@ def test_un_long_motif_d_urgence_est_garde_entier(client_secretariat, orientatio
 def test_sortie_exige_motif_confirmation_et_destination(
     client_secretariat, orientation, donnees, champ, message
 ):
-    reponse = client_secretariat.post(url("orientation_sortir", orientation), donnees)
+    reponse = client_secretariat.post(url("orientation_sortir", orientation),
+                                      donnees | dans_l_antenne(orientation.antenne))
 
     assert reponse.status_code == 200
     assert message in erreur_affichee(reponse, champ)
@@ -479,24 +487,25 @@ def test_sortie_exige_motif_confirmation_et_destination(
     assert orientation.statut == Statut.EN_ATTENTE
 
 
-@pytest.mark.parametrize(("donnees", "statut", "motif"), [
+@pytest.mark.parametrize(("donnees", "statut", "sortie"), [
     ({"statut": "annulee", "motif": "Accord du parquet du 12/11"}, Statut.ANNULEE,
-     "Accord du parquet du 12/11"),
+     ("Accord du parquet du 12/11", "")),
     ({"statut": "transferee", "destination": "Hérault (34)", "motif": "Déménagement"},
-     Statut.TRANSFEREE, "Vers Hérault (34) : Déménagement"),
+     Statut.TRANSFEREE, ("Déménagement", "Hérault (34)")),
 ])
 def test_sortie_quitte_la_liste_mais_la_fiche_reste(
-    client_secretariat, orientation, donnees, statut, motif
+    client_secretariat, orientation, donnees, statut, sortie
 ):
     liste = reverse("liste_attente")
     assert "DURAND Éloïse" in client_secretariat.get(liste).content.decode()
 
     reponse = client_secretariat.post(url("orientation_sortir", orientation),
-                                      donnees | {"confirmation": "on"})
+                                      donnees | {"confirmation": "on"} | dans_l_antenne(orientation.antenne))
 
     assert reponse.status_code == 302
     orientation.refresh_from_db()
-    assert (orientation.statut, orientation.motif_sortie) == (statut, motif)
+    assert orientation.statut == statut
+    assert (orientation.motif_sortie, orientation.destination) == sortie
     assert "DURAND Éloïse" not in client_secretariat.get(liste).content.decode()
     filtree = client_secretariat.get(liste, {"statut": statut}).content.decode()
     assert "DURAND Éloïse" in filtree
@@ -521,7 +530,8 @@ def test_orientation_sortie_refuse_toute_action_en_francais(
     orientation_sortir(orientation=orientation, statut=Statut.ANNULEE, motif="Accord du parquet")
     historique = orientation.history.count()
 
-    reponse = client_secretariat.post(url(nom, orientation), donnees, headers=entetes)
+    reponse = client_secretariat.post(url(nom, orientation), donnees | dans_l_antenne(orientation.antenne),
+                                      headers=entetes)
 
     assert reponse.status_code in (200, 302)
     assert messages_de(reponse) == [
@@ -534,7 +544,8 @@ def test_orientation_sortie_refuse_toute_action_en_francais(
 def test_orientation_sortie_refuse_la_modification_et_n_affiche_plus_d_action(
     client_secretariat, orientation, prescripteur
 ):
-    orientation_sortir(orientation=orientation, statut=Statut.TRANSFEREE, motif="Vers le Gard")
+    orientation_sortir(orientation=orientation, statut=Statut.TRANSFEREE, motif="Déménagement",
+                       destination="Gard (30)")
     reponse = client_secretariat.post(url("orientation_modifier", orientation), saisie_creation(
         prescripteur, date_orientation="2026-09-01", date_decision="2026-08-20",
         reference="PV-99",
@@ -547,7 +558,8 @@ def test_orientation_sortie_refuse_la_modification_et_n_affiche_plus_d_action(
     orientation.refresh_from_db()
     assert orientation.reference == "PV-1"
     contenu = page(client_secretariat, orientation)
-    assert 'id="titre-actions"' not in contenu and "Vers le Gard" in contenu
+    assert "Rouvrir" in contenu and "Modifier la personne" not in contenu
+    assert "vers Gard (30) (Déménagement)" in contenu
 
 
 # --- Quick add of a prescripteur -----------------------------------------------------------
@@ -559,6 +571,7 @@ def test_prescripteur_rapide_en_htmx_revient_selectionne_dans_la_liste(
     assert 'form="form-prescripteur"' in fragment.content.decode()
 
     reponse = client_secretariat.post(reverse("prescripteur_nouveau"), {
+        **dans_l_antenne(antenne),
         "prescripteur-nom": "SPIP de Perpignan", "prescripteur-type": "spip",
     }, headers=HTMX)
 
@@ -574,8 +587,9 @@ def test_prescripteur_rapide_en_htmx_revient_selectionne_dans_la_liste(
     )
 
 
-def test_prescripteur_rapide_sans_js_revient_au_formulaire_preselectionne(client_secretariat):
+def test_prescripteur_rapide_sans_js_revient_au_formulaire_preselectionne(client_secretariat, antenne):
     reponse = client_secretariat.post(reverse("prescripteur_nouveau"), {
+        **dans_l_antenne(antenne),
         "prescripteur-nom": "JAP de Perpignan", "prescripteur-type": "jap",
         "suivant": URL_NOUVELLE,
     })
@@ -588,9 +602,10 @@ def test_prescripteur_rapide_sans_js_revient_au_formulaire_preselectionne(client
 
 
 def test_prescripteur_rapide_refuse_un_doublon_et_une_adresse_de_retour_externe(
-    client_secretariat, prescripteur
+    client_secretariat, prescripteur, antenne
 ):
     doublon = client_secretariat.post(reverse("prescripteur_nouveau"), {
+        **dans_l_antenne(antenne),
         "prescripteur-nom": prescripteur.nom, "prescripteur-type": "parquet",
         "suivant": "https://exemple.invalid/",
     })
@@ -599,6 +614,7 @@ def test_prescripteur_rapide_refuse_un_doublon_et_une_adresse_de_retour_externe(
     assert Prescripteur.objects.count() == 1
 
     ailleurs = client_secretariat.post(reverse("prescripteur_nouveau"), {
+        **dans_l_antenne(antenne),
         "prescripteur-nom": "Autre", "prescripteur-type": "jaf",
         "suivant": "https://exemple.invalid/",
     })
@@ -608,7 +624,8 @@ def test_prescripteur_rapide_refuse_un_doublon_et_une_adresse_de_retour_externe(
 # --- Another antenne, query counts ---------------------------------------------------------
 
 VUES_D_UNE_ORIENTATION = ["orientation", "orientation_modifier", "orientation_urgence",
-                          "orientation_prolonger", "orientation_sortir"]
+                          "orientation_prolonger", "orientation_corriger_echeance",
+                          "orientation_sortir", "orientation_rouvrir"]
 
 
 @pytest.mark.parametrize("nom", VUES_D_UNE_ORIENTATION)
@@ -616,7 +633,8 @@ def test_autre_antenne_recoit_404_partout(client, autre_antenne, orientation, no
     client.force_login(creer_utilisateur(Role.SECRETARIAT, autre_antenne))
     for entetes in ({}, HTMX):
         assert client.get(url(nom, orientation), headers=entetes).status_code == 404
-        assert client.post(url(nom, orientation), ACTIONS_VALIDES[0][1],
+        # A form of their own antenne (the hidden field says so), aimed at antenne A's.
+        assert client.post(url(nom, orientation), ACTIONS_VALIDES[0][1] | dans_l_antenne(autre_antenne),
                            headers=entetes).status_code == 404
     orientation.refresh_from_db()
     assert not orientation.urgent
@@ -669,7 +687,8 @@ def test_page_nombre_de_requetes_borne(
 @pytest.mark.parametrize(("nom", "de_l_orientation", "htmx", "maximum"), [
     ("orientation_nouvelle", False, False, 7), ("orientation_modifier", True, False, 9),
     ("orientation_prolonger", True, True, 7), ("orientation_urgence", True, True, 7),
-    ("orientation_sortir", True, True, 7), ("prescripteur_nouveau", False, True, 6),
+    ("orientation_sortir", True, True, 8),  # the antennes a transfer may go to
+    ("prescripteur_nouveau", False, True, 6),
     ("doublons", False, True, 8),
 ])
 def test_formulaires_et_fragments_nombre_de_requetes_borne(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from stages import services
 from stages.forms import OrientationForm
 from stages.models import Orientation, Prescripteur, Role, TypePrescripteur, noms_proches
-from tests.factories import creer_orientation, creer_prescripteur, creer_utilisateur
+from tests.factories import creer_orientation, creer_prescripteur, creer_utilisateur, dans_l_antenne
 
 URL_LISTE = reverse("prescripteurs")
 URL_AJOUTER = reverse("prescripteur_ajouter")
@@ -90,10 +90,12 @@ def test_ajout_d_un_nom_proche_demande_de_confirmer(client_secretariat, delegues
     assert Prescripteur.objects.count() == 2
 
 
-def test_ajout_rapide_depuis_l_orientation_signale_aussi_le_nom_proche(client_secretariat, delegues):
+def test_ajout_rapide_depuis_l_orientation_signale_aussi_le_nom_proche(
+    client_secretariat, antenne, delegues,
+):
     reponse = client_secretariat.post(reverse("prescripteur_nouveau"), {
         "prescripteur-nom": "Délégué du procureur Perpignan", "prescripteur-type": "delegue",
-    }, headers=HTMX)
+    } | dans_l_antenne(antenne), headers=HTMX)
     assert "Un prescripteur au nom proche existe déjà" in reponse.content.decode()
     assert Prescripteur.objects.count() == 1
 
