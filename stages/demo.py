@@ -21,7 +21,6 @@ from stages.models import (
     Statut,
     TypePrescripteur,
     TypeStage,
-    echeance_par_defaut,
     normaliser,
 )
 
@@ -173,22 +172,20 @@ def _orientation_demo(
     date_definitive = (
         min(date_decision + timedelta(days=10), date_orientation) if cadre == Cadre.PEINE else None
     )
-    echeance = echeance_par_defaut(
-        cadre=cadre, date_orientation=date_orientation, date_decision=date_decision,
-        date_definitive=date_definitive, delai_mois=antenne.delai_mois,
-    )
     orientation = Orientation(
         antenne=antenne, cadre=cadre,
         prescripteur=prescripteurs[PRESCRIPTEUR_DU_CADRE[cadre]] if judiciaire else None,
         reference=f"{date_decision:%y}{hasard.randint(1, 365):03d}{hasard.randint(1, 99999):06d}"
         if judiciaire else "",
         date_orientation=date_orientation, date_decision=date_decision,
-        date_definitive=date_definitive, echeance_initiale=echeance, echeance=echeance,
+        date_definitive=date_definitive,
         type_stage=TypeStage.FEMMES
         if sexe == Sexe.FEMME and hasard.random() < 0.7 else TypeStage.MIXTE,
         nb_reports=hasard.choices([0, 1, 2], weights=[85, 12, 3])[0],
         nb_absences=hasard.choices([0, 1, 2], weights=[90, 9, 1])[0],
     )
+    orientation.echeance_completer()
+    echeance = orientation.echeance
     if hasard.random() < 0.06:
         orientation.urgent, orientation.motif_urgence = True, hasard.choice(MOTIFS_URGENCE)
     if echeance < aujourd_hui + timedelta(days=20) and hasard.random() < 0.3:

@@ -508,14 +508,21 @@ class Orientation(models.Model):
             for valeur in (getattr(self, nom) for nom in DATES_DE_L_ECHEANCE[1:])
         )
 
+    def echeance_completer(self) -> None:
+        """The one home of the default échéance: left blank, it is the antenne's delay from the
+        date the law counts from, and the initial one is the first one set. Called by clean()
+        and by whatever builds orientations without it (demo, test factories)."""
+        if not self.echeance and self.date_orientation and self.antenne_id:
+            self.echeance = self.echeance_selon_le_delai()
+        if self.echeance and not self.echeance_initiale:
+            self.echeance_initiale = self.echeance
+
     def clean(self):
         """The rules every entry path shares: forms, import, services."""
         erreurs = {}
         lisibles = self._dates_lisibles()
-        if not self.echeance and self.date_orientation and self.antenne_id and lisibles:
-            self.echeance = self.echeance_selon_le_delai()  # the one home of the default
-        if self.echeance and not self.echeance_initiale:
-            self.echeance_initiale = self.echeance
+        if lisibles:
+            self.echeance_completer()
         # Only a new or changed échéance: an old one kept as it was blocks no other change.
         nouvelle = self.echeance != getattr(self, "_echeance_enregistree", None)
         if self.echeance and nouvelle and lisibles:

@@ -14,7 +14,6 @@ from stages.models import (
     Prescripteur,
     Role,
     TypePrescripteur,
-    echeance_par_defaut,
 )
 
 _numero = count(1)
@@ -60,13 +59,10 @@ def creer_orientation(antenne: Antenne, **champs) -> Orientation:
         champs["prescripteur"] = creer_prescripteur(antenne)
     champs.setdefault("date_orientation", date(2026, 9, 1))
     champs.setdefault("date_decision", date(2026, 8, 20))
-    champs.setdefault("echeance", echeance_par_defaut(
-        cadre=cadre, date_orientation=champs["date_orientation"],
-        date_decision=champs["date_decision"], date_definitive=champs.get("date_definitive"),
-        delai_mois=antenne.delai_mois,
-    ))
-    champs.setdefault("echeance_initiale", champs["echeance"])
-    return Orientation.objects.create(antenne=antenne, **champs)
+    orientation = Orientation(antenne=antenne, **champs)
+    orientation.echeance_completer()
+    orientation.save()
+    return orientation
 
 
 def dans_l_antenne(antenne) -> dict:

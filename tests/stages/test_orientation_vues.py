@@ -221,7 +221,9 @@ def test_page_personne_orientation_echeance_et_historique_d_import(client_secret
     assert "DURAND Éloïse" in contenu and "06 12 34 56 78" in contenu
     assert "Alternative aux poursuites (CPP 41-1)" in contenu and "Parquet de Perpignan" in contenu
     assert "samedi 20 février 2027" in contenu  # échéance: decision + 6 months
-    assert "badge--" in contenu and "Prolongée" not in contenu
+    etat = orientation.etat_echeance(timezone.localdate())
+    assert f'badge--{etat}">Échéance : {etat.label.lower()}' in contenu
+    assert "Prolongée" not in contenu
     # Made by a factory, without a request: nobody to name.
     assert "système / import" in contenu and "Orientation : création" in contenu
 
