@@ -23,5 +23,7 @@ class StagesConfig(AppConfig):
     verbose_name = "Antennes, orientations et stages"
 
     def ready(self):
+        from stages import checks  # noqa: F401 (registers the deployment checks)
+
         post_migrate.connect(_planifier, sender=self, dispatch_uid="stages.planifier")
         user_logged_out.connect(_oublier_l_apercu, dispatch_uid="stages.oublier_l_apercu")
