@@ -640,6 +640,7 @@ class Consultation(models.Model):
         EXPORT = "export", "Export de la liste d'attente"
         LISTE = "liste", "Liste d'attente ou recherche"
         DOUBLONS = "doublons", "Personnes déjà connues (doublons possibles)"
+        APERCU_IMPORT = "apercu_import", "Aperçu d'un import"
 
     quand = models.DateTimeField("quand", auto_now_add=True)
     user = models.ForeignKey(

@@ -32,7 +32,10 @@ print(json.dumps({"statut": reponse.status_code, **reponse.headers}))
 
 @pytest.fixture
 def environnement(tmp_path):
+    for dossier in ("imports", "tmp"):
+        (tmp_path / dossier).mkdir(mode=0o700)
     return processus.environnement(
+        IMPORTS_DIR=str(tmp_path / "imports"),
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="stages.exemple.fr",
@@ -60,7 +63,7 @@ def test_check_deploy_echoue_au_moindre_avertissement(environnement):
 
 
 @pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL",
-                                      "EMAIL_HOST", "DEFAULT_FROM_EMAIL"])
+                                      "EMAIL_HOST", "DEFAULT_FROM_EMAIL", "IMPORTS_DIR"])
 def test_variable_obligatoire_manquante(environnement, variable):
     del environnement[variable]
 
@@ -76,6 +79,38 @@ def test_port_smtp_invalide_refuse_en_francais(environnement, port):
 
     assert resultat.returncode != 0
     assert f"EMAIL_PORT doit être un numéro de port (1 à 65535), pas « {port} »" in resultat.stderr
+
+
+LIRE_DOSSIERS = ("from django.conf import settings; "
+                 "print(settings.IMPORTS_DIR, settings.FILE_UPLOAD_TEMP_DIR)")
+
+
+def test_les_dossiers_des_envois_viennent_de_l_environnement(environnement, tmp_path):
+    resultat = processus.manage(environnement, "shell", "-c", LIRE_DOSSIERS)
+    assert derniere_ligne(resultat) == f"{tmp_path / 'imports'} {tmp_path / 'tmp'}"  # beside it
+
+    ailleurs = environnement | {"FILE_UPLOAD_TEMP_DIR": str(tmp_path / "ailleurs")}
+    resultat = processus.manage(ailleurs, "shell", "-c", LIRE_DOSSIERS)
+    assert derniere_ligne(resultat) == f"{tmp_path / 'imports'} {tmp_path / 'ailleurs'}"
+
+
+def test_dossier_des_imports_relatif_refuse(environnement):
+    resultat = check_deploy(environnement | {"IMPORTS_DIR": "prive/imports"})
+
+    assert resultat.returncode != 0
+    assert "IMPORTS_DIR doit être un chemin absolu, pas « prive/imports »" in resultat.stderr
+
+
+def test_check_deploy_signale_un_dossier_absent_ou_ouvert(environnement, tmp_path):
+    (tmp_path / "tmp").rmdir()
+    (tmp_path / "imports").chmod(0o750)
+
+    resultat = check_deploy(environnement)
+
+    assert resultat.returncode != 0
+    erreurs = resultat.stderr
+    assert f"stages.E001) Le dossier {tmp_path / 'tmp'} (FILE_UPLOAD_TEMP_DIR) n'existe pas" in erreurs
+    assert f"stages.W002) Le dossier {tmp_path / 'imports'} (IMPORTS_DIR) est ouvert" in erreurs
 
 
 def test_les_erreurs_serveur_sont_envoyees_aux_admins(environnement):

@@ -133,6 +133,12 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# An import's previewed file waits here for its confirmation: private (0700, judicial data),
+# the same folder for the site and the worker. Production reads it from the environment.
+IMPORTS_DIR = BASE_DIR / "prive" / "imports"
+# A preview nobody confirmed is deleted by the scheduled purge once this old.
+IMPORTS_APERCUS_CONSERVATION = timedelta(hours=2)
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Strict CSP: no inline script or style anywhere; htmx is served from our own static files.

@@ -1,12 +1,14 @@
 """Production: everything secret or site-specific comes from the environment.
 
 Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL, EMAIL_HOST,
-DEFAULT_FROM_EMAIL. Optional: EMAIL_PORT (587), EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+DEFAULT_FROM_EMAIL, IMPORTS_DIR (absolute path). Optional: FILE_UPLOAD_TEMP_DIR (IMPORTS_DIR's
+sibling `tmp`), EMAIL_PORT (587), EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
 EMAIL_USE_TLS (1), ADMINS (comma-separated addresses told of server errors),
 PROXIES_DE_CONFIANCE (1: the one nginx of docs/deploiement.md in front of gunicorn).
 """
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -19,6 +21,15 @@ def _requis(nom: str) -> str:
     if not valeur:
         raise ImproperlyConfigured(f"La variable d'environnement {nom} est obligatoire en production.")
     return valeur
+
+
+def _dossier(nom: str, defaut: str = "") -> Path:
+    valeur = os.environ.get(nom, "").strip() or defaut or _requis(nom)
+    if not Path(valeur).is_absolute():
+        raise ImproperlyConfigured(
+            f"La variable d'environnement {nom} doit être un chemin absolu, pas « {valeur} »."
+        )
+    return Path(valeur)
 
 
 def _entier(nom: str, defaut: str, minimum: int, maximum: int, quoi: str) -> int:
@@ -59,6 +70,11 @@ ADMINS = [a.strip() for a in os.environ.get("ADMINS", "").split(",") if a.strip(
 
 # How many proxies in front append to X-Forwarded-For (stages.proxy.adresse_du_client).
 PROXIES_DE_CONFIANCE = _entier("PROXIES_DE_CONFIANCE", "1", 0, 5, "un nombre de proxys")
+
+# Private folders (0700, checked by `check --deploy`), the site's and the worker's: the import
+# previews, and beside them the uploads being received (Django does not create this one).
+IMPORTS_DIR = _dossier("IMPORTS_DIR")
+FILE_UPLOAD_TEMP_DIR = str(_dossier("FILE_UPLOAD_TEMP_DIR", str(IMPORTS_DIR.parent / "tmp")))
 
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

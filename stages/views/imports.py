@@ -1,15 +1,10 @@
 """Import of a spreadsheet of orientations: upload and preview, then confirmation.
 
-Between the two, the uploaded bytes wait in a private directory under a random name kept
-in the user's session with the antenne: the confirmation imports exactly the previewed
-file, and never reads a path or a file sent by the browser.
+Between the two, the uploaded bytes wait in the private folder of `stages.imports.apercus`
+under a random name kept in the user's session with the antenne: the confirmation imports
+exactly the previewed file, and never reads a path or a file sent by the browser.
 """
 
-import secrets
-import time
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,44 +12,38 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from stages import imports
+from stages import imports, services
 from stages.access import Droit, droit_requis
+from stages.imports import apercus
+from stages.models import Consultation
 
-CLE_SESSION = "import_orientations"
-# A preview left without confirmation is deleted at the next upload after this delay.
-CONSERVATION_SECONDES = 24 * 3600
-
-
-def _dossier() -> Path:
-    dossier = settings.BASE_DIR / "prive" / "imports"
-    dossier.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return dossier
+CLE_SESSION = apercus.CLE_SESSION
 
 
 def _oublier(request) -> None:
     """Remove the waiting import of this session, if any, and its file."""
-    en_attente = request.session.pop(CLE_SESSION, None)
-    if en_attente:
-        (_dossier() / en_attente["jeton"]).unlink(missing_ok=True)
+    apercus.oublier_celui_de_la_session(request.session)
 
 
 def _garder(request, contenu: bytes, nom_fichier: str) -> str:
-    """Keep the previewed bytes for the confirmation; returns the token the page posts back."""
+    """Keep the previewed bytes for the confirmation; returns the token the page posts back
+    (raises apercus.EcritureImpossible)."""
     _oublier(request)
-    dossier = _dossier()
-    limite = time.time() - CONSERVATION_SECONDES
-    for ancien in dossier.iterdir():
-        if ancien.stat().st_mtime < limite:
-            ancien.unlink(missing_ok=True)
-    jeton = secrets.token_urlsafe(32)
-    chemin = dossier / jeton
-    chemin.touch(mode=0o600)
-    chemin.write_bytes(contenu)
+    apercus.purger()
+    jeton = apercus.garder(contenu)
     request.session[CLE_SESSION] = {
         "jeton": jeton, "antenne": request.acces.antenne.pk, "utilisateur": request.user.pk,
         "nom": nom_fichier,
     }
     return jeton
+
+
+def _tracer_apercu(request, analyse: imports.Analyse) -> None:
+    # The preview shows the known persons the file matches: a read of personal data.
+    services.tracer_consultation(
+        request, Consultation.Objet.APERCU_IMPORT,
+        detail=f"« {analyse.nom_fichier} » ; {analyse.nb_lignes} ligne(s)",
+    )
 
 
 def _page(request, contexte: dict):
@@ -83,7 +72,13 @@ def import_orientations(request):
         except imports.FichierIllisible as erreur:
             form.add_error("fichier", str(erreur))
         else:
-            contexte |= _apercu(request, analyse, lambda: _garder(request, contenu, fichier.name))
+            try:
+                contexte |= _apercu(request, analyse,
+                                    lambda: _garder(request, contenu, fichier.name))
+            except apercus.EcritureImpossible as erreur:
+                form.add_error("fichier", str(erreur))
+            else:
+                _tracer_apercu(request, analyse)
     return _page(request, contexte)
 
 
@@ -123,10 +118,7 @@ def _fichier_en_attente(request) -> tuple[dict | None, bytes | None]:
     en_attente = _en_attente(request)
     if en_attente is None:
         return None, None
-    try:
-        return en_attente, (_dossier() / en_attente["jeton"]).read_bytes()
-    except FileNotFoundError:
-        return en_attente, None
+    return en_attente, apercus.lire(en_attente["jeton"])
 
 
 PREFIXE_CORRESPONDANCE = "correspondance:"
@@ -153,6 +145,7 @@ def import_correspondances(request):
         correspondances=correspondances,
     )
     request.session[CLE_SESSION] = en_attente | {"correspondances": correspondances}
+    _tracer_apercu(request, analyse)
     return _page(request, {"form": imports.FormulaireImport(),
                            **_apercu(request, analyse, lambda: en_attente["jeton"])})
 

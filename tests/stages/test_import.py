@@ -87,9 +87,9 @@ def parquet(antenne):
 
 @pytest.fixture(autouse=True)
 def dossier_prive(settings, tmp_path):
-    """Uploaded files wait in BASE_DIR/prive/imports: a temporary directory here."""
-    settings.BASE_DIR = tmp_path
-    return tmp_path / "prive" / "imports"
+    """Uploaded files wait in settings.IMPORTS_DIR: a temporary directory here."""
+    settings.IMPORTS_DIR = tmp_path / "prive" / "imports"
+    return settings.IMPORTS_DIR
 
 
 # --- Reading and creating ------------------------------------------------------------------

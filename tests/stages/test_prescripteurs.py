@@ -318,7 +318,7 @@ def _deposer(client, contenu: bytes):
 
 @pytest.fixture(autouse=True)
 def dossier_prive(settings, tmp_path):
-    settings.BASE_DIR = tmp_path
+    settings.IMPORTS_DIR = tmp_path / "imports"
 
 
 def test_nom_inconnu_signale_une_fois_avec_ses_lignes_et_le_nom_proche(antenne, parquet, delegues):
