@@ -352,7 +352,21 @@ class OrientationForm(ValeursVuesMixin, DatesMixin, FormulaireModele):
         ).first()
 
 
-class UrgenceForm(FormulaireModele):
+class ActionMixin:
+    """The orientation page shows every action form at once: each one's ids start with its
+    action (`prolongation_motif`, `sortie_motif`), so none is on the page twice. The names
+    sent stay those of the fields."""
+
+    action = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.action}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class UrgenceForm(ActionMixin, FormulaireModele):
+    action = "urgence"
+
     class Meta:
         model = Orientation
         fields = ["urgent", "motif_urgence"]
@@ -364,7 +378,8 @@ def _justification_echeance() -> forms.Field:
     return Orientation._meta.get_field("justification_echeance").formfield()
 
 
-class ProlongationForm(DatesMixin, forms.Form):
+class ProlongationForm(ActionMixin, DatesMixin, forms.Form):
+    action = "prolongation"
     nouvelle_echeance = forms.DateField(label="Nouvelle échéance")
     motif = forms.CharField(
         label="Motif de la prolongation", max_length=MOTIF_PROLONGATION_MAX,
@@ -378,8 +393,10 @@ class ProlongationForm(DatesMixin, forms.Form):
     justification_echeance = _justification_echeance()
 
 
-class CorrectionEcheanceForm(DatesMixin, forms.Form):
+class CorrectionEcheanceForm(ActionMixin, DatesMixin, forms.Form):
     """A mistyped échéance put right (earlier or later): not a prolongation."""
+
+    action = "correction"
 
     nouvelle_echeance = forms.DateField(label="Échéance corrigée")
     motif = forms.CharField(
@@ -389,9 +406,11 @@ class CorrectionEcheanceForm(DatesMixin, forms.Form):
     justification_echeance = _justification_echeance()
 
 
-class SortieForm(forms.Form):
+class SortieForm(ActionMixin, forms.Form):
     """Cancellation, or transfer (within the network or outside it): the orientation leaves
     the list. What a transfer needs is the model's rule (`Orientation._erreurs_destination`)."""
+
+    action = "sortie"
 
     statut = forms.ChoiceField(label="Sortie de la liste d'attente", choices=[
         ("", "Choisissez…"),
@@ -420,8 +439,10 @@ class SortieForm(forms.Form):
         self.fields["antenne_destination"].queryset = Antenne.objects.exclude(pk=antenne.pk)
 
 
-class ReouvertureForm(forms.Form):
+class ReouvertureForm(ActionMixin, forms.Form):
     """A transfer or cancellation made by mistake, undone."""
+
+    action = "reouverture"
 
     motif = forms.CharField(
         label="Motif de la réouverture", max_length=MOTIF_REOUVERTURE_MAX,

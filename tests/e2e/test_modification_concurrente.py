@@ -28,7 +28,7 @@ def test_meme_champ_modifie_dans_deux_navigateurs(demo, connecter, browser, live
     sophie.get_by_label("Téléphone").fill("06 11 22 33 44")
     sophie.get_by_role("button", name="Enregistrer les modifications").click()
 
-    expect(sophie.locator("#id_observations_erreur")).to_have_text(
+    expect(sophie.locator("#id_observations_error")).to_have_text(
         "Modifié entre-temps par un collègue : la valeur enregistrée est maintenant "
         "« Appel du SPIP :\nstage non mixte souhaité ». Vérifiez, puis enregistrez à nouveau "
         "pour garder la vôtre."

@@ -96,7 +96,7 @@ def test_erreurs_en_francais_puis_doublon_repris_et_prescripteur_ajoute(
 
     page.get_by_role("button", name="Enregistrer l'orientation").click()
     expect(page.get_by_role("alert")).to_contain_text("L'orientation n'est pas enregistrée")
-    expect(page.locator("#id_cadre_erreur")).to_have_text("Ce champ est obligatoire.")
+    expect(page.locator("#id_cadre_error")).to_have_text("Ce champ est obligatoire.")
     assert violations_graves(page) == []
 
     page.locator("#id_nom").fill("DURAND")

@@ -48,7 +48,7 @@ def test_prolongation_a_2099_refusee_sauf_justifiee(client_secretariat, orientat
     donnees = {"nouvelle_echeance": "2099-01-01", "motif": "Report", "accord": "Parquet"}
     refus = client_secretariat.post(url("orientation_prolonger", orientation),
                                     donnees | dans_l_antenne(orientation.antenne))
-    assert "à plus de 24 mois" in erreur_affichee(refus, "nouvelle_echeance")
+    assert "à plus de 24 mois" in erreur_affichee(refus, "nouvelle_echeance", "prolongation")
     orientation.refresh_from_db()
     assert orientation.echeance == date(2027, 2, 20)
 
@@ -60,7 +60,7 @@ def test_corriger_l_echeance_la_baisse_avec_motif_dans_l_historique(
         echeance=date(2072, 2, 20), echeance_initiale=date(2072, 2, 20))
     sans_motif = client_secretariat.post(url("orientation_corriger_echeance", orientation), {
         "nouvelle_echeance": "2027-02-20", **dans_l_antenne(orientation.antenne)})
-    assert "obligatoire" in erreur_affichee(sans_motif, "motif")
+    assert "obligatoire" in erreur_affichee(sans_motif, "motif", "correction")
 
     reponse = client_secretariat.post(url("orientation_corriger_echeance", orientation), {
         "nouvelle_echeance": "2027-02-20", "motif": "Année mal saisie",
@@ -95,7 +95,7 @@ def test_annulation_par_erreur_rouverte_a_son_rang_d_origine(client_secretariat,
 
     sans_motif = client_secretariat.post(url("orientation_rouvrir", orientation),
                                          {"confirmation": "on", **dans_l_antenne(antenne)})
-    assert "obligatoire" in erreur_affichee(sans_motif, "motif")
+    assert "obligatoire" in erreur_affichee(sans_motif, "motif", "reouverture")
     reponse = client_secretariat.post(url("orientation_rouvrir", orientation), {
         "motif": "Annulée par erreur", "confirmation": "on", **dans_l_antenne(antenne)})
 

@@ -610,7 +610,7 @@ def test_fichier_inutilisable_erreur_sous_le_champ(client_secretariat, contenu):
     reponse = _deposer(client_secretariat, contenu)
     assert reponse.status_code == 200
     assert reponse.context["form"].errors["fichier"]
-    assert 'class="erreur" id="id_fichier_erreur"' in reponse.content.decode()
+    assert 'class="erreurs" id="id_fichier_error"' in reponse.content.decode()
 
 
 def test_fichier_trop_gros_refuse_avant_lecture(client_secretariat):

@@ -2,6 +2,7 @@
 with nothing saved, and random input never gives a 500 nor a half-saved orientation."""
 
 import html
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -39,12 +40,14 @@ def saisie_creation(prescripteur, /, **champs) -> dict:
     return valeurs | champs
 
 
-def erreur_affichee(reponse, champ: str) -> str:
-    """The French error shown right after the field (templates/champ.html)."""
+def erreur_affichee(reponse, champ: str, action: str = "id") -> str:
+    """The French error shown right after the field (templates/champ.html); `action` is the
+    ids' start of an action form of the orientation page (`forms.ActionMixin`)."""
     contenu = reponse.content.decode()
-    marque = f'id="id_{champ}_erreur">'
+    marque = f'id="{action}_{champ}_error">'
     assert marque in contenu, f"aucune erreur affichée pour {champ}"
-    return html.unescape(contenu.split(marque, 1)[1].split("</p>", 1)[0])
+    bloc = contenu.split(marque, 1)[1].split("</div>", 1)[0]
+    return html.unescape(re.sub(r"<[^>]+>", " ", bloc)).strip()
 
 
 @pytest.fixture

@@ -423,7 +423,7 @@ def test_prolonger_refuse_une_date_anterieure(client_secretariat, orientation):
 
     assert reponse.status_code == 200
     assert "doit être postérieure à l'actuelle (20/02/2027)" in erreur_affichee(
-        reponse, "nouvelle_echeance"
+        reponse, "nouvelle_echeance", "prolongation"
     )
     orientation.refresh_from_db()
     assert orientation.echeance == date(2027, 2, 20) and orientation.history.count() == 1
@@ -437,7 +437,7 @@ def test_prolonger_en_htmx_erreurs_dans_le_fragment_seul(client_secretariat, ori
     assert reponse.status_code == 200
     assert "<html" not in contenu and 'id="titre-historique"' not in contenu
     for champ in ("nouvelle_echeance", "motif", "accord"):
-        assert "obligatoire" in erreur_affichee(reponse, champ)
+        assert "obligatoire" in erreur_affichee(reponse, champ, "prolongation")
 
 
 def test_action_en_get_ouvre_son_formulaire_sur_la_page(client_secretariat, orientation):
@@ -448,7 +448,7 @@ def test_action_en_get_ouvre_son_formulaire_sur_la_page(client_secretariat, orie
 def test_urgence_motif_exige_puis_enregistree(client_secretariat, orientation):
     refus = client_secretariat.post(url("orientation_urgence", orientation), {
         "antenne_formulaire": orientation.antenne_id, "urgent": "on"})
-    assert "motif de l'urgence" in erreur_affichee(refus, "motif_urgence")
+    assert "motif de l'urgence" in erreur_affichee(refus, "motif_urgence", "urgence")
 
     client_secretariat.post(url("orientation_urgence", orientation),
                             {
@@ -484,7 +484,7 @@ def test_sortie_exige_motif_confirmation_et_destination(
                                       donnees | dans_l_antenne(orientation.antenne))
 
     assert reponse.status_code == 200
-    assert message in erreur_affichee(reponse, champ)
+    assert message in erreur_affichee(reponse, champ, "sortie")
     orientation.refresh_from_db()
     assert orientation.statut == Statut.EN_ATTENTE
 
