@@ -7,6 +7,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from itertools import islice
 
@@ -30,6 +31,15 @@ COLONNES_LUES_MAX = 60
 # An .xlsx is a zip: the declared size of its unpacked parts bounds what openpyxl reads
 # (Python's zipfile never inflates a member past its declared size).
 DECOMPRESSE_MAX = 20 * TAILLE_MAX
+# No part of a 20 000-row list comes near this: an export of 20 000 rows with long
+# observations unpacks to about 15 Mo for its sheet.
+PARTIE_MAX = 10 * TAILLE_MAX
+# Filled cells of a 20 000-row list: the 23 columns of the export and some more. A sheet is
+# refused past it before it is parsed (a 278 Ko file may hold 2.4 million cells).
+CELLULES_MAX = 30 * LIGNES_MAX
+# The grid that a reader allocates spans every filled cell: a lone cell far down or far right
+# would make it huge.
+GRILLE_MAX = LIGNES_LUES_MAX * COLONNES_LUES_MAX
 TAILLE_MAX_TEXTE = f"{TAILLE_MAX // 2**20} Mo"
 LIGNES_MAX_TEXTE = f"{LIGNES_MAX:,}".replace(",", "\u202f")
 TROP_GROS = f"Le fichier dépasse {TAILLE_MAX_TEXTE} : découpez-le en plusieurs fichiers."
@@ -79,6 +89,190 @@ def _lignes_csv(contenu: bytes) -> Iterator[list]:
         ) from None
 
 
+def _nombre(nombre: int) -> str:
+    return f"{nombre:,}".replace(",", "\u202f")
+
+
+def _trop_volumineux(taille: int) -> FichierIllisible:
+    return FichierIllisible(
+        f"Ce classeur est trop volumineux une fois décompressé ({filesizeformat(taille)}). "
+        "Découpez-le en plusieurs fichiers."
+    )
+
+
+# A row of an .xlsx sheet (<row r="3">…</row>) or of an .ods table (<table:table-row>, which
+# may be repeated), self-closed when empty; its cells are counted inside it.
+_RANGEE = re.compile(
+    rb"<((?:[\w.-]+:)?(?:row|table-row))(?=[\s/>])([^<>]*?)(?:/>|>(.*?)</\1\s*>)", re.DOTALL
+)
+_DEBUT_RANGEE = re.compile(rb"<(?:[\w.-]+:)?(?:row|table-row)(?=[\s/>])")
+# In an .xlsx row: a filled cell has a closing tag (an empty one is <c r="B3" s="1"/>).
+# The place of a filled cell (not self-closed).
+_REFERENCE = re.compile(rb'<(?:[\w.-]+:)?c\s[^<>]*?\br="([A-Z]{1,3})([0-9]{1,9})"[^<>]*(?<!/)>')
+_NUMERO = re.compile(rb'\sr="([0-9]{1,9})"')
+_CELLULE_ODS = re.compile(rb"<(?:[\w.-]+:)?(?:covered-)?table-cell(?=[\s/>])([^<>]*?)(/?)>")
+_REPETE = re.compile(rb'number-(?:rows|columns)-repeated="([0-9]{1,9})"')
+_RACINE = re.compile(rb"<([\w.-]+:)?(worksheet|document-content)(?=[\s/>])")
+# Cells beyond column Z, rows past 9 999: the only ones that may widen the grid much.
+_COLONNE_LOIN = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
+_LIGNE_LOIN = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{5,9})"[^<>]*(?<!/)>')
+_MORCEAU = 2**20
+_RANGEE_MAX = 8 * _MORCEAU  # one row of 16 384 columns is under 1 Mo
+
+
+def _colonne(lettres: bytes) -> int:
+    numero = 0
+    for lettre in lettres:
+        numero = numero * 26 + lettre - 64
+    return numero
+
+
+def _repetition(attributs: bytes) -> int:
+    trouve = _REPETE.search(attributs)
+    return int(trouve[1]) if trouve else 1
+
+
+class _Comptage:
+    """The filled cells of one sheet and the grid they span (which a reader allocates), counted
+    row by row while the sheet is unpacked in chunks: it stops at the first limit passed."""
+
+    def __init__(self):
+        self.cellules = self.ligne_max = self.colonne_max = 0
+        self.ligne = 0  # of the last row read
+        self.prefixe = b""  # of the sheet's tags, "x:" in <x:c>
+
+    def rangee(self, nom: bytes, attributs: bytes, corps: bytes | None) -> None:
+        if nom.endswith(b"table-row"):
+            self._rangee_ods(_repetition(attributs), corps or b"")
+        else:
+            trouve = _NUMERO.search(attributs)
+            self.ligne = int(trouve[1]) if trouve else self.ligne + 1
+            if corps:
+                self._rangee_xlsx(corps)
+        self._verifier()
+
+    def _rangee_xlsx(self, corps: bytes) -> None:
+        prefixe = self.prefixe
+        remplies = corps.count(b"</" + prefixe + b"c>")
+        if not remplies:
+            return
+        self.cellules += remplies
+        references = _REFERENCE.findall(corps) if b' r="' in corps else []
+        colonne = max((_colonne(lettres) for lettres, _ in references), default=0)
+        ligne = max((int(numero) for _, numero in references), default=self.ligne)
+        balises = sum(corps.count(b"<" + prefixe + b"c" + fin) for fin in (b" ", b">", b"/"))
+        if balises > corps.count(b"<" + prefixe + b'c r="'):  # placed one after the other
+            colonne += balises
+        self.ligne_max = max(self.ligne_max, self.ligne, ligne)
+        self.colonne_max = max(self.colonne_max, colonne)
+
+    def _rangee_ods(self, repetition: int, corps: bytes) -> None:
+        self.ligne += repetition
+        colonne = largeur = remplies = 0
+        for attributs, ferme in _CELLULE_ODS.findall(corps):
+            nombre = _repetition(attributs) if b"repeated" in attributs else 1
+            colonne += nombre
+            if not ferme:
+                remplies += nombre
+                largeur = colonne
+        if remplies:
+            self.cellules += remplies * repetition
+            self.ligne_max = self.ligne
+            self.colonne_max = max(self.colonne_max, largeur)
+
+    def _verifier(self) -> None:
+        if self.cellules > CELLULES_MAX:
+            raise FichierIllisible(
+                f"Ce classeur a plus de {_nombre(CELLULES_MAX)} cellules remplies : ce n'est pas "
+                f"une liste de {LIGNES_MAX_TEXTE} lignes au plus. Découpez-le en plusieurs "
+                "fichiers ou retirez les colonnes inutiles."
+            )
+        if self.ligne_max > LIGNES_LUES_MAX:
+            raise FichierIllisible(TROP_DE_LIGNES)
+        if self.ligne_max * self.colonne_max > GRILLE_MAX:
+            raise FichierIllisible(
+                f"Ce classeur a des cellules remplies jusqu'à la colonne {self.colonne_max} : "
+                "effacez les cellules inutiles à droite du tableau, ou découpez-le en plusieurs "
+                "fichiers."
+            )
+
+    def lire(self, ouvrir) -> None:
+        """`ouvrir()`: a new stream of the sheet, each time from its start."""
+        with ouvrir() as flux:
+            debut = flux.read(max(_MORCEAU, 4096))
+            racine = _RACINE.search(debut)
+            if racine is None:
+                return  # not a sheet: no reader takes cells from it
+            if racine[2] == b"worksheet" and not racine[1] and not self._compter_xlsx(debut, flux):
+                return
+            self.prefixe = racine[1] or b""
+        with ouvrir() as flux:
+            self._compter_rangees(flux.read(_MORCEAU), flux)
+
+    def _compter_xlsx(self, debut: bytes, flux) -> bool:
+        """The common .xlsx (Excel, LibreOffice, openpyxl...: every tag unprefixed, every row
+        and cell with its r="", at most 60 columns), counted without splitting rows. False:
+        not one of those, to count row by row."""
+        reste, morceau = b"", debut
+        while reste or morceau:
+            texte = reste + morceau
+            coupure = texte.rfind(b"<") if morceau else len(texte)
+            if coupure <= 0:
+                coupure = len(texte)
+            partie, reste = texte[:coupure], texte[coupure:]
+            if (partie.count(b"<c ") + partie.count(b"<c>") != partie.count(b'<c r="')
+                    or partie.count(b"<row ") + partie.count(b"<row>") != partie.count(b'<row r="')):
+                self.__init__()
+                return True
+            self.cellules += partie.count(b"</c>")
+            colonnes = set(_COLONNE_LOIN.findall(partie))
+            if max(map(_colonne, colonnes), default=0) > GRILLE_MAX // LIGNES_LUES_MAX:
+                self.__init__()  # the grid needs each row's number: count row by row
+                return True
+            self.ligne_max = max([self.ligne_max, *map(int, _LIGNE_LOIN.findall(partie))])
+            self._verifier()
+            if not morceau:
+                break
+            morceau = flux.read(_MORCEAU)
+        return False
+
+    def _compter_rangees(self, debut: bytes, flux) -> None:
+        reste, morceau = b"", debut
+        while morceau:
+            texte = reste + morceau
+            fin = 0
+            for rangee in _RANGEE.finditer(texte):
+                self.rangee(*rangee.groups())
+                fin = rangee.end()
+            # Keep an unfinished row, or what may be the start of a tag, for the next chunk.
+            debuts = [debut.start() for debut in _DEBUT_RANGEE.finditer(texte, fin)]
+            reste = texte[debuts[0]:] if debuts else texte[max(fin, len(texte) - 64):]
+            if len(reste) > _RANGEE_MAX:
+                raise FichierIllisible(
+                    "Ce classeur est mal formé (une ligne de la feuille est démesurée)."
+                )
+            morceau = flux.read(_MORCEAU)
+
+
+def verifier_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse, before any parsing, a zipped workbook (.xlsx, .ods) that cannot be a list of
+    LIGNES_MAX rows: by the declared sizes of its parts (the zip's directory), then by the
+    cells of every part that may hold a sheet, counted in a bounded memory."""
+    membres = archive.infolist()
+    decompresse = sum(membre.file_size for membre in membres)
+    if decompresse > DECOMPRESSE_MAX:
+        raise _trop_volumineux(decompresse)
+    for membre in membres:
+        if membre.file_size > PARTIE_MAX:
+            raise _trop_volumineux(membre.file_size)
+    for membre in membres:
+        nom = membre.filename.lower()
+        # The shared strings hold no cell; every other XML part may be a sheet (the
+        # workbook may name any part).
+        if nom.endswith(".xml") and not nom.endswith("sharedstrings.xml"):
+            _Comptage().lire(lambda membre=membre: archive.open(membre))
+
+
 def _lignes_xlsx(contenu: bytes) -> list[tuple]:
     from openpyxl import load_workbook
 
@@ -88,14 +282,9 @@ def _lignes_xlsx(contenu: bytes) -> list[tuple]:
     )
     try:
         with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
-            decompresse = sum(membre.file_size for membre in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+            verifier_archive(archive)
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError):
         raise illisible from None
-    if decompresse > DECOMPRESSE_MAX:
-        raise FichierIllisible(
-            f"Ce classeur est trop volumineux une fois décompressé "
-            f"({filesizeformat(decompresse)}). Découpez-le en plusieurs fichiers."
-        )
     # openpyxl reads untrusted XML and may fail in many ways on a forged file: any failure
     # is an unreadable file (expat itself refuses entity expansion bombs). Its warnings on
     # unsupported Excel features say nothing to the user.
