@@ -14,21 +14,27 @@ CHARGE_ADMIN (the superuser of the admin peer), CHARGE_MOT_DE_PASSE, CHARGE_IMPO
 CHARGE_IMPORT_PRESCRIPTEUR, CHARGE_MARQUE (this run's mark in saved values).
 """
 
-import csv
-import io
 import itertools
 import json
 import os
 import random
 import re
 import time
-from datetime import date, datetime, timedelta
-from html.parser import HTMLParser
-from zoneinfo import ZoneInfo
 
 import requests
 from locust import HttpUser, between, constant, events, task
 from requests.cookies import RequestsCookieJar
+
+from tests.charge.pages import (
+    PAR_FICHIER_SI_ECHEC,
+    Formulaires,
+    a_creer_au_plus,
+    champs_modification,
+    champs_nouvelle,
+    fichier_import,
+    ids_orientations,
+    nombre_dans_la_liste,
+)
 
 MOT_DE_PASSE = os.environ.get("CHARGE_MOT_DE_PASSE", "")
 COMPTES = json.loads(os.environ.get("CHARGE_COMPTES", "[]"))
@@ -45,11 +51,6 @@ ATTENTE_IMPORT_S = 600
 # What the runner reads: every request, every save the application confirmed, the import.
 JOURNAL = {"requetes": [], "enregistrements": [], "import": {}}
 _comptes = itertools.count()
-
-
-def aujourd_hui_a_paris() -> date:
-    """The application's today (TIME_ZONE), not the machine's."""
-    return datetime.now(ZoneInfo("Europe/Paris")).date()
 _debut = time.time()
 
 
@@ -89,69 +90,6 @@ class JarreLoopback(RequestsCookieJar):
     def set_cookie(self, cookie, *args, **kwargs):
         cookie.secure = False
         return super().set_cookie(cookie, *args, **kwargs)
-
-
-class Formulaires(HTMLParser):
-    """The fields a browser would send for each <form> of a page: {index: {name: value}},
-    with each form's action and the page's links to orientations."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.formulaires, self.actions = [], []
-        self._select = self._textarea = None
-        self._premiere_option = None
-        self.feed(html)
-
-    def _champs(self) -> dict:
-        return self.formulaires[-1] if self.formulaires else {}
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.formulaires.append({})
-            self.actions.append(a.get("action") or "")
-        elif tag == "input" and a.get("name") and self.formulaires:
-            type_ = a.get("type", "text")
-            if type_ in ("checkbox", "radio"):
-                if "checked" in a:
-                    self._champs()[a["name"]] = a.get("value", "on")
-            elif type_ not in ("submit", "button", "file", "reset"):
-                self._champs()[a["name"]] = a.get("value", "")
-        elif tag == "select" and self.formulaires:
-            self._select, self._premiere_option = a.get("name"), None
-        elif tag == "option" and self._select:
-            valeur = a.get("value", "")
-            if self._premiere_option is None:
-                self._premiere_option = valeur
-                self._champs().setdefault(self._select, valeur)
-            if "selected" in a:
-                self._champs()[self._select] = valeur
-        elif tag == "textarea" and a.get("name") and self.formulaires:
-            self._textarea = a["name"]
-            self._champs()[self._textarea] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._champs()[self._textarea] += data
-
-    def avec(self, champ: str) -> dict:
-        """The first form that has this field."""
-        return next(dict(f) for f in self.formulaires if champ in f)
-
-
-def ids_orientations(html: str) -> list[int]:
-    return [int(i) for i in re.findall(r'href="/orientations/(\d+)/"', html)]
-
-
-def nombre_dans_la_liste(html: str) -> int:
-    trouve = re.search(r"(\d+) orientations?\b", html)
-    return int(trouve.group(1)) if trouve else 0
 
 
 class Session(HttpUser):
@@ -226,9 +164,8 @@ class Secretariat(Session):
         page = self.get(url, "modification : formulaire")
         if page.status_code != 200:
             return
-        champs = Formulaires(page.text).avec("observations")
         marque = f"charge {MARQUE} {self.compte} {time.time():.6f}"
-        champs["observations"] = marque
+        champs = champs_modification(page.text, marque)
         reponse = self.poster(url, "modification : enregistrement", champs)
         if reponse.status_code == 302:
             self.noter("modification", orientation=id_, observations=marque)
@@ -241,23 +178,8 @@ class Secretariat(Session):
         page = self.get(url, "nouvelle : formulaire")
         if page.status_code != 200:
             return
-        champs = Formulaires(page.text).avec("cadre")
-        aujourd_hui = aujourd_hui_a_paris()
         reference = f"CH-{MARQUE}-{self.compte}-{time.time():.6f}"[:50]
-        champs |= {
-            "nom": self.hasard.choice(["Martin", "Durand", "Nguyen", "Da Silva", "Lefèvre"]),
-            "prenom": self.hasard.choice(["Léo", "Inès", "Karim", "Chloé", "Jean-Luc"]),
-            "date_naissance": (date(1960, 1, 1) + timedelta(self.hasard.randrange(40 * 365)))
-            .isoformat(),
-            "sexe": "M", "telephone": "06 12 34 56 78", "email": "",
-            "cadre": "41-1", "reference": reference,
-            "date_orientation": aujourd_hui.isoformat(),
-            "date_decision": (aujourd_hui - timedelta(days=12)).isoformat(),
-            "type_stage": "mixte",
-        }
-        if not champs.get("prescripteur"):
-            options = re.findall(r'<option value="(\d+)"', page.text.split('name="prescripteur"', 1)[-1])
-            champs["prescripteur"] = options[0] if options else ""
+        champs = champs_nouvelle(page.text, self.hasard, reference)
         reponse = self.poster(url, "nouvelle : enregistrement", champs)
         trouve = re.fullmatch(r"/orientations/(\d+)/", reponse.headers.get("Location", ""))
         if reponse.status_code == 302 and trouve:
@@ -268,38 +190,6 @@ class Secretariat(Session):
     @task(1)
     def export(self):
         self.get("/orientations/export.csv", "export CSV")
-
-
-def fichier_import(nombre: int, premiere: int = 0) -> bytes:
-    """`nombre` waiting orientations of new persons, as a spreadsheet exported elsewhere."""
-    hasard = random.Random(premiere)
-    sortie = io.StringIO()
-    ecrivain = csv.writer(sortie, delimiter=";")
-    ecrivain.writerow(["Nom", "Prénom", "Sexe", "Date de naissance", "Téléphone", "Prescripteur",
-                       "Cadre", "Référence", "Date d'orientation", "Date de décision"])
-    aujourd_hui = aujourd_hui_a_paris()
-    for i in range(premiere, premiere + nombre):
-        orientation = aujourd_hui - timedelta(days=hasard.randrange(1, 200))
-        ecrivain.writerow([
-            f"Import{MARQUE}", hasard.choice(["Paul", "Anne", "Yanis", "Lina", "Marc", "Rose"]),
-            hasard.choice(["H", "F"]),
-            (date(1960, 1, 1) + timedelta(hasard.randrange(40 * 365))).strftime("%d/%m/%Y"),
-            f"06 {hasard.randrange(10, 99)} {hasard.randrange(10, 99)} 12 34",
-            PRESCRIPTEUR_IMPORT, "41-1", f"IMP-{MARQUE}-{i:05d}",
-            orientation.strftime("%d/%m/%Y"),
-            (orientation - timedelta(days=20)).strftime("%d/%m/%Y"),
-        ])
-    return sortie.getvalue().encode("utf-8")
-
-
-# The page's own limit in this version (stages/imports/analyse.py, A_CREER_MAX_PAGE).
-PAR_FICHIER_SI_ECHEC = 1000
-
-
-def a_creer_au_plus(html: str) -> int | None:
-    """The page's limit when it refuses a file too large to confirm from it."""
-    trouve = re.search(r"un fichier crée ([\d\s\u202f]+) orientations au plus", html)
-    return int(re.sub(r"\D", "", trouve.group(1))) if trouve else None
 
 
 class Importeur(Session):
@@ -338,7 +228,8 @@ class Importeur(Session):
         try:
             apercu = self.client.post(
                 url, data=champs, name="import : aperçu", timeout=DELAI_S,
-                files={"fichier": (f"import-{premiere}.csv", fichier_import(nombre, premiere),
+                files={"fichier": (f"import-{premiere}.csv", fichier_import(
+                    nombre, premiere=premiere, marque=MARQUE, prescripteur=PRESCRIPTEUR_IMPORT),
                                    "text/csv")},
             )
         except requests.exceptions.RequestException:  # Locust usually returns it, noted

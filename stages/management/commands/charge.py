@@ -96,6 +96,7 @@ class Command(BaseCommand):
             "CHARGE_IMPORT": str(lignes_import), "CHARGE_IMPORT_APRES": str(duree // 4),
             "CHARGE_IMPORT_PRESCRIPTEUR": self._prescripteur_import(comptes),
             "CHARGE_MARQUE": marque,
+            "PYTHONPATH": str(settings.BASE_DIR),  # the locustfile imports tests.charge.pages
         }
         processus = []
         try:
