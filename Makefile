@@ -10,12 +10,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: help install run migrate test test-unit test-browser lint bench clean
+.PHONY: help install run migrate test test-unit test-browser lint bench charge clean
 
 help:
 	@echo "make run    installe, migre, charge la démo et lance le serveur + le worker"
 	@echo "make test   installe et passe toutes les vérifications et tous les tests"
 	@echo "make bench  mesure les budgets de performance (docs/benchmarks.md)"
+	@echo "make charge scénario de charge Locust sur gunicorn + worker (docs/charge.md)"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "ERREUR : Python >= 3.12 introuvable (python3.13 ou python3.12). Installez-le puis relancez." >&2; exit 1; }
@@ -64,6 +65,24 @@ BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/bench.sqlite3
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# The load scenario (docs/charge.md): gunicorn as deployed (production settings, the
+# environment below standing for /etc/stages/env) and a qcluster worker, on a database of
+# its own rebuilt before each run:
+#   make charge                                                SQLite, charge.sqlite3
+#   make charge DATABASE_URL=postgres://postgres@127.0.0.1:5432/charge_db UTILISATEURS=50
+#   make charge UTILISATEURS=25 DUREE=60 IMPORT=5000           a 5 000-row import meanwhile
+CHARGE_DATABASE_URL ?= $(or $(DATABASE_URL),sqlite:///$(CURDIR)/charge.sqlite3)
+UTILISATEURS ?= 10
+DUREE ?= 60
+IMPORT ?= 0
+charge: install
+	DATABASE_URL=$(CHARGE_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.charge \
+		SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		ALLOWED_HOSTS=127.0.0.1,localhost EMAIL_HOST=127.0.0.1 \
+		DEFAULT_FROM_EMAIL=charge@exemple.invalid PROXIES_DE_CONFIANCE=0 \
+		$(BIN)/python manage.py charge --utilisateurs $(UTILISATEURS) --duree $(DUREE) \
+		--import $(IMPORT)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -4,7 +4,10 @@ Reproducible (seeded) and realistic enough for the planner: about 30 % waiting, 
 orientations recent so that deadlines are spread over dépassée / critique / proche / ok,
 a few % urgent, about 5 % volontaires without prescripteur, both sexes, every cadre.
 bulk_create skips `save()` and simple-history: the normalised names and the words of the
-name search are written here, and the benchmark database has no history rows.
+name search are written here, and the benchmark database has no history rows. It also skips
+`full_clean()`: every row is drawn so that the models' validation accepts it (phones read by
+stages/telephones.py, e-mails a form accepts, no date in the future, a transfer's
+destination), which tests/perf/test_donnees_valides.py checks.
 """
 
 import random
@@ -32,6 +35,7 @@ from stages.models import (
     echeance_par_defaut,
     normaliser,
 )
+from stages.telephones import NumeroInvalide, en_e164
 
 NOMS = [
     "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau",
@@ -70,6 +74,12 @@ CADRES = {
 PART_FEMMES, PART_URGENTES, PART_PROLONGEES = 0.12, 0.03, 0.05
 JOURS_HISTORIQUE, JOURS_OUVERTES = 3 * 365, 270
 TAILLE_LOT = 5000
+# Outside the network: a transfer to an antenne the application does not know.
+DESTINATIONS = ["Gironde (33)", "Nord (59)", "Bas-Rhin (67)", "SPIP de Lyon", "Martinique (972)"]
+MOTIFS_SORTIE = {
+    Statut.TRANSFEREE: "Déménagement de la personne",
+    Statut.ANNULEE: "Mesure classée par le parquet",
+}
 
 
 @dataclass(frozen=True)
@@ -156,13 +166,25 @@ def _personne(antenne: Antenne, hasard: random.Random) -> Personne:
     personne = Personne(
         antenne=antenne, nom=nom, prenom=prenom, sexe=sexe,
         date_naissance=date(1950, 1, 1) + timedelta(days=hasard.randrange(55 * 365)),
-        telephone=f"+336{hasard.randrange(10**8):08d}",
-        email=f"{normaliser(prenom)}.{hasard.randrange(10**6)}@exemple.invalid"
+        telephone=_telephone(hasard),
+        # 'jean luc' normalised: no space in an address.
+        email=f"{normaliser(prenom).replace(' ', '-')}.{hasard.randrange(10**6)}@exemple.invalid"
         if hasard.random() < 0.6 else "",
         adresse=f"{hasard.randrange(1, 120)} rue de la République",
     )
     personne.normaliser_noms()
     return personne
+
+
+def _telephone(hasard: random.Random) -> str:
+    """A French mobile or landline as staff type it, stored as the form stores it (E.164);
+    the digits drawn outside the numbering plan are drawn again."""
+    while True:
+        saisie = f"0{hasard.choice('6667712345')} {hasard.randrange(10**8):08d}"
+        try:
+            return en_e164(saisie)
+        except NumeroInvalide:
+            continue
 
 
 def _orientation(antenne, personne, prescripteurs, aujourd_hui, hasard) -> Orientation:
@@ -172,8 +194,11 @@ def _orientation(antenne, personne, prescripteurs, aujourd_hui, hasard) -> Orien
     date_orientation = aujourd_hui - timedelta(days=hasard.randrange(anciennete))
     volontaire = cadre == Cadre.VOLONTAIRE
     date_decision = None if volontaire else date_orientation - timedelta(hasard.randrange(5, 60))
+    # Final some days after the decision, never after today (a recent judgment may be
+    # oriented before it is final: its date is then today's at the latest).
     date_definitive = (
-        date_decision + timedelta(hasard.randrange(10, 40)) if cadre == Cadre.PEINE else None
+        min(date_decision + timedelta(hasard.randrange(10, 40)), aujourd_hui)
+        if cadre == Cadre.PEINE else None
     )
     echeance = echeance_initiale = echeance_par_defaut(
         cadre=cadre, date_orientation=date_orientation, date_decision=date_decision,
@@ -196,4 +221,6 @@ def _orientation(antenne, personne, prescripteurs, aujourd_hui, hasard) -> Orien
         if personne.sexe == Sexe.FEMME and hasard.random() < 0.7 else TypeStage.MIXTE,
         statut=statut, nb_reports=hasard.choices([0, 1, 2], weights=[85, 12, 3])[0],
         nb_absences=hasard.choices([0, 1], weights=[92, 8])[0],
+        motif_sortie=MOTIFS_SORTIE.get(statut, ""),
+        destination=hasard.choice(DESTINATIONS) if statut == Statut.TRANSFEREE else "",
     )

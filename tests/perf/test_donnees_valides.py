@@ -1,0 +1,34 @@
+"""The benchmark's rows are rows the application itself would accept: every personne and
+orientation the generator writes passes the model's validation (full_clean)."""
+
+from collections import Counter
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from stages.models import Orientation, Personne
+from tests.perf import donnees
+
+
+def _refus(objets) -> Counter:
+    """(model, field, message) -> how many rows full_clean refuses for it."""
+    refus = Counter()
+    for objet in objets:
+        try:
+            objet.full_clean()
+        except ValidationError as erreur:
+            for champ, messages in erreur.message_dict.items():
+                for message in messages:
+                    refus[(type(objet).__name__, champ, message[:60])] += 1
+    return refus
+
+
+@pytest.mark.django_db
+def test_chaque_ligne_generee_passe_la_validation_du_modele():
+    donnees.generer(nb_antennes=2, nb_orientations=2000, aujourd_hui=timezone.localdate())
+
+    personnes = Personne.objects.select_related("antenne")
+    orientations = Orientation.objects.select_related("antenne", "prescripteur", "personne")
+    assert (personnes.count(), orientations.count()) == (2000, 2000)
+    assert _refus([*personnes, *orientations]) == Counter()
