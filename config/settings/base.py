@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django_q",
     "axes",
     "simple_history",
+    "commun",
     "stages",
 ]
 
