@@ -19,6 +19,7 @@ from stages.models import Consultation, Orientation, Personne
 from stages.planification import PLANIFICATIONS, planifier
 from tests.stages import test_import
 from tests.stages.test_import import LIGNE, en_csv, ligne
+from tests.stages.test_orientation_formulaires import erreur_affichee
 
 URL = reverse("import_orientations")
 URL_CONFIRMER = reverse("import_confirmer")
@@ -45,9 +46,7 @@ def _vieillir(chemin, secondes: float) -> None:
 
 def _erreur_du_champ(reponse) -> str:
     assert reponse.status_code == 200
-    page = reponse.content.decode()
-    assert 'class="erreur" id="id_fichier_erreur"' in page
-    return " ".join(reponse.context["form"].errors["fichier"])
+    return erreur_affichee(reponse, "fichier")
 
 
 # --- Keeping, reading, forgetting ----------------------------------------------------------
