@@ -262,3 +262,59 @@ def test_l_apercu_apres_choix_des_prescripteurs_est_trace(client_secretariat, pa
 
     assert [objet for *_, objet, _ in _traces()] == [Consultation.Objet.APERCU_IMPORT] * 2
     assert _traces()[1][4] == "« liste.csv » ; 1 ligne(s)"
+
+
+# --- Receiving a file too big for memory ---------------------------------------------------
+
+
+@pytest.fixture
+def envoi_sur_disque(settings, tmp_path, monkeypatch):
+    """Uploads over 1 kB are received, by pieces of 1 kB, in a temporary folder of the
+    test's own."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    monkeypatch.setattr(apercus.ReceptionSurDisque, "chunk_size", 1024)
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "envois"
+    settings.FILE_UPLOAD_TEMP_DIR.mkdir()
+    return settings.FILE_UPLOAD_TEMP_DIR
+
+
+def _gros_fichier() -> bytes:
+    return en_csv(*[ligne(Référence=f"R{n}") for n in range(50)])  # about 8 kB
+
+
+def test_reception_d_un_gros_fichier_sur_disque(client_secretariat, parquet, envoi_sur_disque):
+    reponse = _deposer(client_secretariat, _gros_fichier())
+
+    assert len(reponse.context["analyse"].lignes) == 50
+    assert list(envoi_sur_disque.iterdir()) == []
+
+
+def test_disque_plein_pendant_la_reception_message_sous_le_champ(
+    client_secretariat, parquet, envoi_sur_disque, monkeypatch,
+):
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    ecrire = TemporaryFileUploadHandler.receive_data_chunk
+
+    def plein_au_deuxieme_morceau(self, raw_data, start):
+        if start:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return ecrire(self, raw_data, start)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", plein_au_deuxieme_morceau)
+        reponse = _deposer(client_secretariat, _gros_fichier())
+
+    assert _erreur_du_champ(reponse) == apercus.PLEIN
+    assert list(envoi_sur_disque.iterdir()) == []  # the half-received file is deleted
+    assert apercus.CLE_SESSION not in client_secretariat.session
+    assert not Consultation.objects.exists()
+    assert len(_deposer(client_secretariat, _gros_fichier()).context["analyse"].lignes) == 50
+
+
+def test_dossier_de_reception_absent(client_secretariat, parquet, envoi_sur_disque):
+    envoi_sur_disque.rmdir()
+
+    reponse = _deposer(client_secretariat, _gros_fichier())
+
+    assert _erreur_du_champ(reponse) == apercus.IMPOSSIBLE
