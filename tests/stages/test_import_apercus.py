@@ -17,6 +17,7 @@ from django_q.models import Schedule
 from stages.imports import apercus
 from stages.models import Consultation, Orientation, Personne
 from stages.planification import PLANIFICATIONS, planifier
+from tests import processus
 from tests.stages import test_import
 from tests.stages.test_import import LIGNE, en_csv, ligne
 
@@ -187,6 +188,18 @@ def test_la_purge_est_planifiee_apres_migrate():
         "stages.imports.apercus.purger_apercus", Schedule.MINUTES, 15, -1,
     )
     assert import_string(schedule.func) is apercus.purger_apercus
+
+
+def test_un_vrai_migrate_planifie_la_purge_une_fois(tmp_path):
+    """On a fresh database, as at deployment, twice: one schedule, never a duplicate."""
+    env = processus.environnement(DJANGO_SETTINGS_MODULE="config.settings.dev",
+                                  DATABASE_URL=f"sqlite:///{tmp_path / 'planification.sqlite3'}")
+    lire = ("from django_q.models import Schedule; print(list(Schedule.objects.values_list("
+            "'name', 'func', 'minutes')))")
+    attendu = str([(PLANIFICATIONS[0].nom, "stages.imports.apercus.purger_apercus", 15)])
+    for _ in range(2):
+        processus.manage(env, "migrate", "--noinput", check=True)
+        assert processus.derniere_ligne(processus.manage(env, "shell", "-c", lire, check=True)) == attendu
 
 
 @pytest.mark.django_db
