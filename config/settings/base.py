@@ -137,6 +137,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # An import's previewed file waits here for its confirmation: private (0700, judicial data),
 # the same folder for the site and the worker. Production reads it from the environment.
 IMPORTS_DIR = BASE_DIR / "prive" / "imports"
+# Uploads too big for memory go to FILE_UPLOAD_TEMP_DIR; a full disk there is answered on the
+# page, not by a 500 (stages.imports.apercus.ReceptionSurDisque).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "stages.imports.apercus.ReceptionSurDisque",
+]
 # A preview nobody confirmed is deleted by the scheduled purge once this old.
 IMPORTS_APERCUS_CONSERVATION = timedelta(hours=2)
 

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 
 journal = logging.getLogger(__name__)
 
@@ -39,6 +40,10 @@ _MESSAGES = {
 
 class EcritureImpossible(Exception):
     """The preview could not be kept; `str()` is the French message for the file field."""
+
+
+def _message(erreur: OSError) -> str:
+    return _MESSAGES.get(erreur.errno, IMPOSSIBLE)
 
 
 def dossier() -> Path:
@@ -74,7 +79,7 @@ def garder(contenu: bytes) -> str:
         if partiel is not None:
             partiel.unlink(missing_ok=True)
         journal.error("Aperçu d'import non enregistré dans %s : %s", settings.IMPORTS_DIR, erreur)
-        raise EcritureImpossible(_MESSAGES.get(erreur.errno, IMPOSSIBLE)) from erreur
+        raise EcritureImpossible(_message(erreur)) from erreur
     return jeton
 
 
@@ -141,3 +146,39 @@ def purger_apercus() -> int:
     if supprimes:
         journal.info("%d aperçu(s) d'import abandonné(s) supprimé(s).", supprimes)
     return supprimes
+
+
+# --- Receiving the upload ----------------------------------------------------------------
+
+_ECHEC_DE_RECEPTION = "_reception_impossible"
+
+
+class ReceptionSurDisque(TemporaryFileUploadHandler):
+    """Django's handler for uploads too big for memory (settings.FILE_UPLOAD_HANDLERS), except
+    that a failed write to FILE_UPLOAD_TEMP_DIR (disk full...) skips the file, which the
+    parser then deletes, and leaves the French reason on the request: the page says it
+    next to the field instead of a 500 raised while the request is read."""
+
+    def new_file(self, *args, **kwargs):
+        try:
+            super().new_file(*args, **kwargs)
+        except OSError as erreur:
+            self._echec(erreur)
+
+    def receive_data_chunk(self, raw_data, start):
+        try:
+            return super().receive_data_chunk(raw_data, start)
+        except OSError as erreur:
+            self._echec(erreur)
+
+    def _echec(self, erreur: OSError):
+        journal.error("Envoi non reçu dans %s : %s", settings.FILE_UPLOAD_TEMP_DIR, erreur)
+        if self.request is not None:
+            setattr(self.request, _ECHEC_DE_RECEPTION, _message(erreur))
+        raise SkipFile from erreur
+
+
+def echec_de_reception(request) -> str | None:
+    """Why the uploaded file could not be received (ReceptionSurDisque), if it could not."""
+    request.FILES  # noqa: B018 (reads the request if not done yet)
+    return getattr(request, _ECHEC_DE_RECEPTION, None)

@@ -61,6 +61,11 @@ def import_orientations(request):
     if request.method != "POST":
         return _page(request, {"form": imports.FormulaireImport()})
     form = imports.FormulaireImport(request.POST, request.FILES)
+    if echec := apercus.echec_de_reception(request):
+        # The file was not received: its reason, rather than "this field is required".
+        form.is_valid()
+        form.errors["fichier"] = form.error_class([echec], renderer=form.renderer)
+        return _page(request, {"form": form})
     contexte = {"form": form}
     if form.is_valid():
         fichier = form.cleaned_data["fichier"]

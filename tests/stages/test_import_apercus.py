@@ -17,6 +17,7 @@ from django_q.models import Schedule
 from stages.imports import apercus
 from stages.models import Consultation, Orientation, Personne
 from stages.planification import PLANIFICATIONS, planifier
+from tests import processus
 from tests.stages import test_import
 from tests.stages.test_import import LIGNE, en_csv, ligne
 from tests.stages.test_orientation_formulaires import erreur_affichee
@@ -188,6 +189,18 @@ def test_la_purge_est_planifiee_apres_migrate():
     assert import_string(schedule.func) is apercus.purger_apercus
 
 
+def test_un_vrai_migrate_planifie_la_purge_une_fois(tmp_path):
+    """On a fresh database, as at deployment, twice: one schedule, never a duplicate."""
+    env = processus.environnement(DJANGO_SETTINGS_MODULE="config.settings.dev",
+                                  DATABASE_URL=f"sqlite:///{tmp_path / 'planification.sqlite3'}")
+    lire = ("from django_q.models import Schedule; print(list(Schedule.objects.values_list("
+            "'name', 'func', 'minutes')))")
+    attendu = str([(PLANIFICATIONS[0].nom, "stages.imports.apercus.purger_apercus", 15)])
+    for _ in range(2):
+        processus.manage(env, "migrate", "--noinput", check=True)
+        assert processus.derniere_ligne(processus.manage(env, "shell", "-c", lire, check=True)) == attendu
+
+
 @pytest.mark.django_db
 def test_planifier_est_idempotent_et_remet_la_frequence():
     nom = PLANIFICATIONS[0].nom
@@ -261,3 +274,59 @@ def test_l_apercu_apres_choix_des_prescripteurs_est_trace(client_secretariat, pa
 
     assert [objet for *_, objet, _ in _traces()] == [Consultation.Objet.APERCU_IMPORT] * 2
     assert _traces()[1][4] == "« liste.csv » ; 1 ligne(s)"
+
+
+# --- Receiving a file too big for memory ---------------------------------------------------
+
+
+@pytest.fixture
+def envoi_sur_disque(settings, tmp_path, monkeypatch):
+    """Uploads over 1 kB are received, by pieces of 1 kB, in a temporary folder of the
+    test's own."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    monkeypatch.setattr(apercus.ReceptionSurDisque, "chunk_size", 1024)
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "envois"
+    settings.FILE_UPLOAD_TEMP_DIR.mkdir()
+    return settings.FILE_UPLOAD_TEMP_DIR
+
+
+def _gros_fichier() -> bytes:
+    return en_csv(*[ligne(Référence=f"R{n}") for n in range(50)])  # about 8 kB
+
+
+def test_reception_d_un_gros_fichier_sur_disque(client_secretariat, parquet, envoi_sur_disque):
+    reponse = _deposer(client_secretariat, _gros_fichier())
+
+    assert len(reponse.context["analyse"].lignes) == 50
+    assert list(envoi_sur_disque.iterdir()) == []
+
+
+def test_disque_plein_pendant_la_reception_message_sous_le_champ(
+    client_secretariat, parquet, envoi_sur_disque, monkeypatch,
+):
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    ecrire = TemporaryFileUploadHandler.receive_data_chunk
+
+    def plein_au_deuxieme_morceau(self, raw_data, start):
+        if start:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return ecrire(self, raw_data, start)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", plein_au_deuxieme_morceau)
+        reponse = _deposer(client_secretariat, _gros_fichier())
+
+    assert _erreur_du_champ(reponse) == apercus.PLEIN
+    assert list(envoi_sur_disque.iterdir()) == []  # the half-received file is deleted
+    assert apercus.CLE_SESSION not in client_secretariat.session
+    assert not Consultation.objects.exists()
+    assert len(_deposer(client_secretariat, _gros_fichier()).context["analyse"].lignes) == 50
+
+
+def test_dossier_de_reception_absent(client_secretariat, parquet, envoi_sur_disque):
+    envoi_sur_disque.rmdir()
+
+    reponse = _deposer(client_secretariat, _gros_fichier())
+
+    assert _erreur_du_champ(reponse) == apercus.IMPOSSIBLE
