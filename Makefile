@@ -10,11 +10,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: help install run migrate test test-unit test-browser lint bench clean
+.PHONY: help install chromium run migrate test test-unit test-browser lint bench clean
 
 help:
 	@echo "make run    installe, migre, charge la démo et lance le serveur + le worker"
 	@echo "make test   installe et passe toutes les vérifications et tous les tests"
+	@echo "            (SANS_NAVIGATEUR=1 make test : sans les tests navigateur, comptés)"
 	@echo "make bench  mesure les budgets de performance (docs/benchmarks.md)"
 
 $(STAMP): pyproject.toml
@@ -48,13 +49,38 @@ lint: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# The browser tests run on Debian's chromium (never `playwright install`): installed here
+# when we are root, otherwise the one command to run is given.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installation de chromium (tests navigateur)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "ERREUR : chromium ($(CHROMIUM)) est nécessaire aux tests navigateur. Installez-le :" >&2; \
+		echo "    sudo apt-get install -y chromium" >&2; \
+		echo "(ou laissez ces tests de côté : SANS_NAVIGATEUR=1 make test)" >&2; \
+		exit 1; \
+	fi
+
 test-unit: install
 	$(BIN)/pytest -m "not browser"
 
+# Leaving the browser tests out is an explicit choice, and says how many were left out.
+ifeq ($(SANS_NAVIGATEUR),1)
+NAVIGATEUR :=
 test-browser: install
-	$(BIN)/pytest -m browser -rs
+	@n=$$($(BIN)/pytest -m browser --collect-only -q | grep -c '::'); \
+	echo "SANS_NAVIGATEUR=1 : $$n tests navigateur laissés de côté (non exécutés)."
+else
+NAVIGATEUR := chromium
+test-browser: install chromium
+	$(BIN)/pytest -m browser
+endif
 
-test: lint test-unit test-browser
+# chromium first: a missing browser stops before the long unit run, not after it.
+test: lint $(NAVIGATEUR) test-unit test-browser
 
 # The benchmark runs on a database of its own (built once, then reused) with DEBUG off:
 #   make bench                                                 SQLite, bench.sqlite3
