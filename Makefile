@@ -10,11 +10,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: help install run migrate test test-unit test-browser lint bench charge clean
+.PHONY: help install paquets run migrate test test-unit test-browser lint bench charge clean
 
 help:
 	@echo "make run    installe, migre, charge la démo et lance le serveur + le worker"
 	@echo "make test   installe et passe toutes les vérifications et tous les tests"
+	@echo "            (SANS_NAVIGATEUR=1 make test : sans les tests navigateur, comptés)"
 	@echo "make bench  mesure les budgets de performance (docs/benchmarks.md)"
 	@echo "make charge scénario de charge Locust sur gunicorn + worker (docs/charge.md)"
 
@@ -49,13 +50,39 @@ lint: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test-unit: install
+# Debian's packages the tests need (never `playwright install`): pdftotext reads the PDFs
+# back, chromium runs the browser tests. Installed here when we are root, otherwise the one
+# command to run is given.
+PAQUETS := /usr/bin/pdftotext:poppler-utils $(if $(filter 1,$(SANS_NAVIGATEUR)),,/usr/bin/chromium:chromium)
+paquets:
+	@manquants=""; for couple in $(PAQUETS); do \
+		[ -x "$${couple%%:*}" ] || manquants="$$manquants $${couple#*:}"; done; \
+	if [ -z "$$manquants" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installation des paquets Debian des tests :$$manquants"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$manquants; \
+	else \
+		echo "ERREUR : paquets Debian nécessaires aux tests :$$manquants. Installez-les :" >&2; \
+		echo "    sudo apt-get install -y$$manquants" >&2; \
+		echo "(chromium sert aux tests navigateur : SANS_NAVIGATEUR=1 make test les laisse de côté)" >&2; \
+		exit 1; \
+	fi
+
+test-unit: install paquets
 	$(BIN)/pytest -m "not browser"
 
+# Leaving the browser tests out is an explicit choice, and says how many were left out.
+ifeq ($(SANS_NAVIGATEUR),1)
 test-browser: install
-	$(BIN)/pytest -m browser -rs
+	@n=$$($(BIN)/pytest -m browser --collect-only -q | grep -c '::'); \
+	echo "SANS_NAVIGATEUR=1 : $$n tests navigateur laissés de côté (non exécutés)."
+else
+test-browser: install paquets
+	$(BIN)/pytest -m browser
+endif
 
-test: lint test-unit test-browser
+# The packages first: a missing one stops before the long unit run, not after it.
+test: lint paquets test-unit test-browser
 
 # The benchmark runs on a database of its own (built once, then reused) with DEBUG off:
 #   make bench                                                 SQLite, bench.sqlite3

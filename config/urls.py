@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from stages.views.accueil import Deconnexion
+
 admin.site.site_header = "Stages de responsabilisation — administration"
 admin.site.site_title = "Administration"
 admin.site.index_title = "Données de référence"
 
 urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="connexion"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    path("deconnexion/", Deconnexion.as_view(), name="deconnexion"),
     path("admin/", admin.site.urls),
     path("", include("stages.urls")),
 ]

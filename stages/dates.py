@@ -1,6 +1,7 @@
 """Date arithmetic of the field (deadlines counted in months) and the dates staff read."""
 
 import calendar
+import re
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -40,8 +41,52 @@ def date_longue(valeur: date | datetime | None) -> str:
 DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
 
 
+def _annee_improbable(annee: str) -> ValidationError:
+    return ValidationError(
+        f"Année {annee} : vérifiez l'année (entre {DATE_MIN.year} et {DATE_MAX.year}).",
+        code="date_improbable",
+    )
+
+
 def date_plausible(valeur: date) -> None:
     if not DATE_MIN <= valeur <= DATE_MAX:
+        raise _annee_improbable(f"{valeur.year:04d}")
+
+
+# What staff type: 03/03/2026 (or with . - or spaces), and the ISO 2026-03-03 that browsers
+# and the hidden "value seen" fields send.
+_JJ_MM_AAAA = re.compile(r"([0-9]{1,2})\s*[/.\- ]\s*([0-9]{1,2})\s*[/.\- ]\s*([0-9]{1,6})")
+_AAAA_MM_JJ = re.compile(r"([0-9]{3,6})-([0-9]{1,2})-([0-9]{1,2})")
+
+
+def lire_date_saisie(valeur) -> date | None:
+    """A date typed in a form, with ONE message that names what is wrong: « Le 31 février
+    n'existe pas. », « Année 0202 : vérifiez l'année (entre 1900 et 2100). »."""
+    if isinstance(valeur, datetime):
+        return valeur.date()
+    if isinstance(valeur, date):
+        return valeur
+    texte = str(valeur or "").strip()
+    if not texte:
+        return None
+    if trouve := _JJ_MM_AAAA.fullmatch(texte):
+        jour, mois, annee = trouve.groups()
+    elif trouve := _AAAA_MM_JJ.fullmatch(texte):
+        annee, mois, jour = trouve.groups()
+    else:
         raise ValidationError(
-            f"Saisissez une date entre {DATE_MIN.year} et {DATE_MAX.year}.", code="date_improbable"
+            f"Date illisible : « {texte} ». Écrivez-la jj/mm/aaaa, par exemple 03/03/2026.",
+            code="invalid",
         )
+    if len(annee) != 4 or not DATE_MIN.year <= int(annee) <= DATE_MAX.year:
+        raise _annee_improbable(annee)
+    if not 1 <= int(mois) <= 12:
+        raise ValidationError(f"Le mois {mois} n'existe pas (de 01 à 12).", code="invalid")
+    if not 1 <= int(jour) <= calendar.monthrange(int(annee), int(mois))[1]:
+        nom = f"{int(jour)} {MOIS[int(mois) - 1]}"
+        if (int(jour), int(mois)) == (29, 2):
+            raise ValidationError(
+                f"Le {nom} {annee} n'existe pas ({annee} n'est pas bissextile).", code="invalid"
+            )
+        raise ValidationError(f"Le {nom} n'existe pas.", code="invalid")
+    return date(int(annee), int(mois), int(jour))

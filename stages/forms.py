@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q
 
-from stages.dates import DATE_MAX, DATE_MIN, date_plausible
+from stages.dates import date_plausible, lire_date_saisie
 from stages.identite import memes_personnes
 from stages.models import (
     DATES_DE_L_ECHEANCE,
@@ -93,15 +93,18 @@ FORMULAIRE_EXPIRE = "Ce formulaire a expiré ou a été modifié : rechargez la 
 
 
 class DatesMixin:
-    """Every date of the form: the tablet's date picker and a plausible range."""
+    """Every date of the form: typed jj/mm/aaaa in a text field (a browser's date picker
+    sends nothing for 31/02/2026, so the server could not say what is wrong), read by
+    `dates.lire_date_saisie` (one message naming the problem) within the plausible range."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for champ in self.fields.values():
             if isinstance(champ, forms.DateField):
-                champ.widget.input_type = "date"
-                champ.widget.format = "%Y-%m-%d"  # the only format <input type="date"> reads
-                champ.widget.attrs.update(min=DATE_MIN.isoformat(), max=DATE_MAX.isoformat())
+                champ.to_python = lire_date_saisie
+                champ.widget.input_type = "text"
+                champ.widget.format = "%d/%m/%Y"
+                champ.widget.attrs.update(placeholder="jj/mm/aaaa", size=10)
                 if date_plausible not in champ.validators:  # a model field brings it
                     champ.validators.append(date_plausible)
 
@@ -148,13 +151,20 @@ class ValeursVuesMixin:
 class FormulaireModele(forms.ModelForm):
     """A ModelForm whose model.clean() may also judge fields the form does not show (the
     échéance once created, the other fields of an orientation whose urgency is changed):
-    their errors go on top of the form, where Django would raise « has no field named »."""
+    their errors go on top of the form, where Django would raise « has no field named ».
+    A field refused by the form keeps that one message."""
 
     def add_error(self, field, error):
         if field is None and hasattr(error, "error_dict"):
             par_champ = {}
             for nom, erreurs in error.error_dict.items():
+                if nom in self.fields and nom in self.errors:
+                    # Already refused as typed (« Le 31 février n'existe pas. »): the model,
+                    # which then saw no value, would add a second message (« Indiquez… »).
+                    continue
                 par_champ.setdefault(nom if nom in self.fields else NON_FIELD_ERRORS, []).extend(erreurs)
+            if not par_champ:
+                return
             error = ValidationError(par_champ)
         super().add_error(field, error)
 

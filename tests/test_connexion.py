@@ -154,3 +154,17 @@ def test_derriere_le_proxy_le_verrou_vise_l_adresse_du_vrai_client(client, sophi
 
     assert reponse.status_code == 302
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {POSTE}
+
+
+def test_apres_la_deconnexion_la_page_de_connexion_le_dit(client, sophie):
+    connexion(client, "sophie", MOT_DE_PASSE)
+    assert est_connecte(client)
+
+    reponse = client.post(reverse("deconnexion"), follow=True)
+
+    assert not est_connecte(client)
+    assert reponse.redirect_chain == [(reverse("connexion"), 302)]
+    contenu = reponse.content.decode()
+    assert '<p class="message message--info">Vous êtes déconnecté·e.</p>' in contenu
+    # Said once: gone from the next page.
+    assert "déconnecté·e" not in client.get(reverse("connexion")).content.decode()

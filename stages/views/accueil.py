@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LogoutView
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -32,3 +33,12 @@ def changer_antenne(request):
         request.session[CLE_SESSION] = membre.antenne_id
         messages.success(request, f"Antenne en cours : {membre.antenne.nom}.")
     return redirect("accueil")
+
+
+class Deconnexion(LogoutView):
+    """Logout, then the login page says so (the message goes in the new, empty session)."""
+
+    def post(self, request, *args, **kwargs):
+        reponse = super().post(request, *args, **kwargs)
+        messages.info(request, "Vous êtes déconnecté·e.")
+        return reponse

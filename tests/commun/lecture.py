@@ -2,7 +2,6 @@
 poppler's pdftotext (with each word's box), for the tests of commun and of the apps."""
 
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -16,13 +15,10 @@ POINTS_PAR_MM = 72 / 25.4
 
 
 def pdftotext() -> str:
-    """Path of poppler's pdftotext (Debian's poppler-utils, installed by .ci/run)."""
+    """Path of poppler's pdftotext (Debian's poppler-utils, installed by `make test`)."""
     chemin = shutil.which("pdftotext")
     if chemin is None:
-        message = "pdftotext absent (apt-get install poppler-utils) : lecture des PDF non vérifiée"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} — obligatoire en CI.")
-        pytest.skip(message)
+        pytest.fail("pdftotext absent : `make paquets` l'installe (paquet Debian poppler-utils).")
     return chemin
 
 

@@ -86,7 +86,7 @@ MAUVAISES_SAISIES = [
                  "dans le futur", id="orientation-future"),
     pytest.param({"date_definitive": "9999-12-31", "cadre": Cadre.PEINE}, "date_definitive",
                  "entre 1900 et 2100", id="annee-improbable"),
-    pytest.param({"date_decision": "31/02/2026"}, "date_decision", "Saisissez une date valide",
+    pytest.param({"date_decision": "31/02/2026"}, "date_decision", "Le 31 février n'existe pas.",
                  id="date-impossible"),
     pytest.param({"email": "pas-une-adresse"}, "email", "adresse de courriel valide",
                  id="email-invalide"),
@@ -105,6 +105,41 @@ def test_mauvaise_saisie_message_francais_a_cote_du_champ_et_rien_d_enregistre(
     assert "L'orientation n'est pas enregistrée" in reponse.content.decode()
     assert Orientation.objects.count() == 0
     assert Personne.objects.count() == 0
+
+
+@pytest.mark.parametrize(("champs", "champ", "message"), [
+    ({"date_decision": "31/02/2026"}, "date_decision", "Le 31 février n'existe pas."),
+    ({"date_decision": "04/03/0202"}, "date_decision",
+     "Année 0202 : vérifiez l'année (entre 1900 et 2100)."),
+    ({"date_decision": "0202-03-04"}, "date_decision",
+     "Année 0202 : vérifiez l'année (entre 1900 et 2100)."),
+    ({"date_definitive": "31/02/2026", "cadre": Cadre.PEINE}, "date_definitive",
+     "Le 31 février n'existe pas."),
+    ({"date_naissance": "29/02/1991"}, "date_naissance",
+     "Le 29 février 1991 n'existe pas (1991 n'est pas bissextile)."),
+    ({"date_orientation": "12/13/2026"}, "date_orientation", "Le mois 13 n'existe pas (de 01 à 12)."),
+])
+def test_une_date_impossible_donne_un_seul_message_qui_nomme_le_probleme(
+    client_secretariat, prescripteur, champs, champ, message
+):
+    """Not Django's « Saisissez une date valide. », nor a second « Indiquez la date… » from
+    the model, which saw no date."""
+    reponse = client_secretariat.post(URL_NOUVELLE, saisie_creation(prescripteur, **champs))
+
+    formulaire = "personne_form" if champ == "date_naissance" else "orientation_form"
+    assert reponse.context[formulaire].errors[champ] == [message]
+    assert erreur_affichee(reponse, champ) == message
+    assert Orientation.objects.count() == 0
+
+
+def test_une_date_saisie_jj_mm_aaaa_est_lue_et_affichee_ainsi(client_secretariat, prescripteur):
+    creee = client_secretariat.post(URL_NOUVELLE, saisie_creation(prescripteur, date_decision="1/9/2026"))
+
+    assert creee.status_code == 302
+    orientation = Orientation.objects.get()
+    assert orientation.date_decision == date(2026, 9, 1)
+    champ = OrientationForm(instance=orientation, antenne=orientation.antenne)["date_decision"]
+    assert 'value="01/09/2026"' in str(champ)
 
 
 def test_le_prescripteur_d_une_autre_antenne_ou_inactif_est_refuse(
@@ -140,7 +175,8 @@ def test_creation_echeance_facultative_expliquee_dates_natives_cle_tiree(antenne
     assert "six mois à compter de la date à laquelle la condamnation est définitive" in (
         form.fields["date_definitive"].help_text
     )
-    assert 'type="date"' in champ_date and 'min="1900-01-01"' in champ_date
+    # Typed jj/mm/aaaa: a date picker would send nothing for 31/02/2026.
+    assert 'type="text"' in champ_date and 'placeholder="jj/mm/aaaa"' in champ_date
     cles = {OrientationForm(antenne=antenne)["cle_creation"].value() for _ in range(2)}
     assert len(cles) == 2 and all(isinstance(uuid.UUID(str(c)), uuid.UUID) for c in cles)
 
