@@ -72,6 +72,22 @@ class FiltresListeAttente(forms.Form):
         valeurs = ((nom, self.data.get(nom, "")) for nom in [*self.fields, "page"])
         return "&".join(f"{nom}={valeur[:100]}" for nom, valeur in valeurs if valeur) or "aucun"
 
+    # The filters folded under "Plus de filtres" (the search stays in view).
+    REPLIES = ("statut", "prescripteur", "cadre", "sexe", "echeance", "urgent")
+
+    def nb_filtres_choisis(self) -> int:
+        """How many folded filters narrow the list: they are shown unfolded then."""
+        self.is_valid()
+        valeurs = self.cleaned_data
+        return sum(
+            bool(valeurs.get(nom)) and valeurs.get(nom) != Statut.EN_ATTENTE
+            for nom in self.REPLIES
+        )
+
+    def filtres_en_erreur(self) -> bool:
+        """A refused value of a folded filter: unfolded, so that its error is seen."""
+        return any(nom in self.errors for nom in self.REPLIES)
+
     def filtres(self) -> FiltresListe:
         """The valid values; without any, the waiting list itself."""
         self.is_valid()

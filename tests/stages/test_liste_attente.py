@@ -72,7 +72,7 @@ def test_page_dans_l_ordre_avec_rangs_et_lien_vers_la_fiche(client_secretariat, 
     contenu = reponse.content.decode()
     assert f'href="{reverse("orientation", args=[ancienne.pk])}"' in contenu
     assert "Urgence du parquet" in contenu
-    assert "<td class=\"nombre\">120</td>" in contenu  # days waited
+    assert 'data-libelle="Attente (jours)" class="nombre liste-attente__detail">120</td>' in contenu
     assert f'href="{reverse("import_orientations")}"' in contenu
 
 
