@@ -1,6 +1,10 @@
 """The waiting list's first screen: rows visible on a laptop (1366×768) without scrolling,
 and on a tablet in portrait (800×1280) the échéance of each row stays on screen."""
 
+import re
+
+from playwright.sync_api import expect
+
 from stages.models import Orientation, Statut
 from tests.e2e.conftest import violations_graves
 
@@ -53,3 +57,25 @@ def test_echeance_visible_sur_tablette_en_portrait(demo, connecter, live_server,
     assert boite["x"] >= 0 and boite["x"] + boite["width"] <= TABLETTE_PORTRAIT["width"]
     assert _sans_defilement_horizontal(page)
     assert violations_graves(page) == []  # the rows laid out by flex keep their table roles
+
+
+def test_trier_par_echeance_puis_filtrer_garde_le_tri(demo, connecter, live_server, page):
+    page.set_viewport_size(PORTABLE)
+    connecter("responsable")
+    page.goto(f"{live_server.url}/orientations/")
+    entete = page.get_by_role("columnheader", name="Échéance")
+    expect(entete).not_to_have_attribute("aria-sort", re.compile(".*"))
+
+    entete.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"tri=echeance"))
+    expect(entete).to_have_attribute("aria-sort", "ascending")
+    expect(page.get_by_role("link", name="revenir à l'ordre de convocation")).to_be_visible()
+
+    page.get_by_text("Plus de filtres").click()
+    page.get_by_label("Urgentes seulement").check()
+    expect(page).to_have_url(re.compile(r"tri=echeance.*urgent=on|urgent=on.*tri=echeance"))
+    expect(entete).to_have_attribute("aria-sort", "ascending")
+
+    page.get_by_role("link", name="revenir à l'ordre de convocation").click()
+    expect(page.get_by_role("columnheader", name="Rang")).to_have_attribute("aria-sort", "ascending")
+    expect(page.locator(".liste-attente__ordre")).to_have_text("Ordre de convocation")
