@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRedirect
 
-from stages.models import Antenne, Membre, Role
+from stages.models import Antenne, Membre, Preference, Role
 
 CLE_SESSION = "antenne_id"
 
@@ -64,14 +64,30 @@ class Acces:
 def acces_de(request) -> Acces:
     if not request.user.is_authenticated:
         return Acces()
+    # The last choice kept between logins comes with the memberships: no query more.
     membres = list(
         Membre.objects.filter(user=request.user)
-        .select_related("antenne")
+        .select_related("antenne", "user__preference")
         .order_by("antenne__nom")
     )
     choisi = request.session.get(CLE_SESSION)
+    if choisi is None and membres:
+        choisi = derniere_antenne_choisie(membres[0].user)
     membre = next((m for m in membres if m.antenne_id == choisi), None)
     return Acces(membres=membres, membre=membre or (membres[0] if membres else None))
+
+
+def derniere_antenne_choisie(user) -> int | None:
+    try:
+        return user.preference.antenne_id
+    except Preference.DoesNotExist:
+        return None
+
+
+def antenne_choisir(request, membre: Membre) -> None:
+    """The antenne in force for this session and, remembered, for the next logins."""
+    request.session[CLE_SESSION] = membre.antenne_id
+    Preference.objects.update_or_create(user=request.user, defaults={"antenne": membre.antenne})
 
 
 class AccesMiddleware:
@@ -150,3 +166,18 @@ def objet_ou_404(request, modele_ou_queryset: type[Model] | QuerySet, **criteres
     )
     return get_object_or_404(de_l_antenne(request, queryset), **criteres)
 
+
+def antenne_ailleurs(request, modele: type[Model], droit: Droit, **criteres) -> Antenne | None:
+    """Another antenne of the user's, where they have `droit`, holding the object that
+    `objet_ou_404` did not find in the antenne in force; None otherwise (a plain 404 then,
+    the same as for an object that does not exist)."""
+    en_cours = request.acces.antenne
+    autres = {
+        m.antenne_id: m.antenne for m in request.acces.membres
+        if m.antenne_id and m.antenne != en_cours and droit in DROITS[m.role]
+    }
+    if not autres:
+        return None
+    trouvee = (modele.objects.filter(antenne_id__in=autres, **criteres)
+               .values_list("antenne_id", flat=True).first())
+    return autres.get(trouvee)

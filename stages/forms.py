@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -18,7 +19,7 @@ from stages.models import (
     Statut,
     TypePrescripteur,
 )
-from stages.selectors import TOUS_LES_STATUTS, FiltresListe, prescripteurs_proches
+from stages.selectors import TOUS_LES_STATUTS, TRIS, FiltresListe, prescripteurs_proches
 from stages.services import (
     CONFLIT,
     MOTIF_CORRECTION_MAX,
@@ -57,6 +58,12 @@ class FiltresListeAttente(forms.Form):
         choices=[("", "Toutes les échéances"), *EtatEcheance.choices],
     )
     urgent = forms.BooleanField(label="Urgentes seulement", required=False)
+    # Set by the column headers; an unknown value gives the convocation order.
+    tri = forms.ChoiceField(
+        label="Tri", required=False,
+        choices=[("", "Ordre de convocation"),
+                 *((f"{sens}{cle}", cle) for cle in TRIS for sens in ("", "-"))],
+    )
 
     def __init__(self, *args, antenne: Antenne, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +79,22 @@ class FiltresListeAttente(forms.Form):
         valeurs = ((nom, self.data.get(nom, "")) for nom in [*self.fields, "page"])
         return "&".join(f"{nom}={valeur[:100]}" for nom, valeur in valeurs if valeur) or "aucun"
 
+    # The filters folded under "Plus de filtres" (the search stays in view).
+    REPLIES = ("statut", "prescripteur", "cadre", "sexe", "echeance", "urgent")
+
+    def nb_filtres_choisis(self) -> int:
+        """How many folded filters narrow the list: they are shown unfolded then."""
+        self.is_valid()
+        valeurs = self.cleaned_data
+        return sum(
+            bool(valeurs.get(nom)) and valeurs.get(nom) != Statut.EN_ATTENTE
+            for nom in self.REPLIES
+        )
+
+    def filtres_en_erreur(self) -> bool:
+        """A refused value of a folded filter: unfolded, so that its error is seen."""
+        return any(nom in self.errors for nom in self.REPLIES)
+
     def filtres(self) -> FiltresListe:
         """The valid values; without any, the waiting list itself."""
         self.is_valid()
@@ -84,7 +107,36 @@ class FiltresListeAttente(forms.Form):
             echeance=valeurs.get("echeance", ""),
             urgent=valeurs.get("urgent", False),
             recherche=valeurs.get("q", ""),
+            tri=valeurs.get("tri", ""),
         )
+
+    def entetes_tri(self) -> dict[str, "EnteteTri"]:
+        """For each sortable column: its aria-sort and the tri its header link asks for
+        (ascending first, then descending); "rang" is the convocation order."""
+        tri = self.filtres().tri
+        entetes = {"rang": EnteteTri("ascending" if not tri else "", "")}
+        for cle in TRIS:
+            sens = {cle: "ascending", f"-{cle}": "descending"}.get(tri, "")
+            entetes[cle] = EnteteTri(sens, f"-{cle}" if sens == "ascending" else cle)
+        return entetes
+
+    def libelle_tri(self) -> str:
+        """What the rows are sorted by, in words ("" for the convocation order)."""
+        tri = self.filtres().tri
+        if not tri:
+            return ""
+        sens = "décroissant" if tri.startswith("-") else "croissant"
+        return f"{LIBELLES_TRI[tri.removeprefix('-')]} ({sens})"
+
+
+@dataclass(frozen=True)
+class EnteteTri:
+    aria_sort: str  # "ascending", "descending", or "" when the rows are not sorted by it
+    suivant: str  # the tri its link asks for
+
+
+LIBELLES_TRI = {"nom": "nom", "orientation": "date d'orientation", "echeance": "échéance",
+                "prescripteur": "prescripteur"}
 
 
 # --- Orientations: creation, edit, actions, quick add of a prescripteur ---------------------

@@ -113,6 +113,25 @@ class Membre(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.antenne or 'toutes les antennes'}"
 
 
+class Preference(models.Model):
+    """What a user chose last, kept between logins (the session forgets it at logout)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference",
+        verbose_name="utilisateur",
+    )
+    antenne = models.ForeignKey(
+        Antenne, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="dernière antenne choisie",
+    )
+
+    class Meta:
+        verbose_name = "préférence"
+
+    def __str__(self):
+        return f"{self.user} — {self.antenne or 'aucune antenne choisie'}"
+
+
 class TypePrescripteur(models.TextChoices):
     PARQUET = "parquet", "Parquet"
     DELEGUE_PROCUREUR = "delegue", "Délégué du procureur"

@@ -1,11 +1,11 @@
 """Non-trivial reads: dashboards and lists."""
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When, Window
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -55,8 +55,27 @@ def indicateurs_par_antenne(acces) -> list[Indicateurs]:
 
 TOUS_LES_STATUTS = "tous"
 # The convocation order: urgent first, then by date of orientation (the rank key), then id.
+# The list's default and the only source of the ranks.
 ORDRE_LISTE = ("-urgent", "date_orientation", "id")
 PAR_PAGE = 50
+# Other orders the screen may be sorted by ("-nom": descending), for reading only: the
+# ranks stay those of ORDRE_LISTE, which also breaks the ties.
+TRIS = {
+    "nom": ("personne__nom_normalise", "personne__prenom_normalise"),
+    "orientation": ("date_orientation",),
+    "echeance": ("echeance",),
+    "prescripteur": ("prescripteur__nom",),
+}
+
+
+def ordre_de_tri(tri: str) -> tuple:
+    """The order_by of `tri` (a key of TRIS, "-" first for descending; "" the convocation
+    order). A volontaire, without prescripteur, comes last either way."""
+    if not tri:
+        return ORDRE_LISTE
+    descendant, cle = tri.startswith("-"), tri.removeprefix("-")
+    return (*(F(champ).desc(nulls_last=True) if descendant else F(champ).asc(nulls_last=True)
+              for champ in TRIS[cle]), *ORDRE_LISTE)
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,7 @@ class FiltresListe:
     echeance: str = ""
     urgent: bool = False
     recherche: str = ""
+    tri: str = ""  # how the rows are shown, not which (see TRIS)
 
     def condition(self, antenne: Antenne, aujourd_hui: date) -> Q:
         condition = Q()
@@ -119,12 +139,12 @@ def mot_suivant(mot: str) -> str:
 
 
 def liste_attente(antenne: Antenne, filtres: FiltresListe, aujourd_hui: date) -> QuerySet:
-    """The antenne's orientations matching `filtres`, in convocation order."""
+    """The antenne's orientations matching `filtres`, in convocation order unless sorted."""
     return (
         Orientation.objects.filter(antenne=antenne)
         .filter(filtres.condition(antenne, aujourd_hui))
         .select_related("personne", "prescripteur")
-        .order_by(*ORDRE_LISTE)
+        .order_by(*ordre_de_tri(filtres.tri))
     )
 
 
@@ -207,13 +227,13 @@ def page_liste_attente(
     # the rank index does not give the order ("tous les statuts", 10 000 rows).
     paginator = Paginator(orientations.values_list("pk", flat=True), PAR_PAGE)
     liste_entiere = filtres == FiltresListe()
-    if liste_entiere:
+    if replace(filtres, tri="") == FiltresListe():
         paginator.count = totaux["en_attente"]  # already counted
     page = paginator.get_page(numero)
     de_la_page = list(
         Orientation.objects.filter(pk__in=page.object_list)
         .select_related("personne", "prescripteur", "origine__antenne")
-        .order_by(*ORDRE_LISTE)
+        .order_by(*ordre_de_tri(filtres.tri))
     )
     en_attente = [o.pk for o in de_la_page if o.statut == Statut.EN_ATTENTE]
     if liste_entiere:  # the page is a slice of the waiting list: its ranks follow on

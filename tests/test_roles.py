@@ -88,6 +88,33 @@ def test_changer_pour_une_antenne_dont_on_est_membre(secretariat_deux_antennes):
     assert f"Antenne en cours : {troisieme.nom}." in reponse.content.decode()
 
 
+def test_l_antenne_choisie_est_retrouvee_a_la_connexion_suivante(secretariat_deux_antennes):
+    client, troisieme = secretariat_deux_antennes
+    user = client.get(reverse("accueil")).wsgi_request.user
+    client.post(reverse("changer_antenne"), {"antenne": troisieme.pk})
+
+    client.post(reverse("deconnexion"))
+    client.post(reverse("connexion"), {"username": user.username, "password": "mot-de-passe-long-1"})
+    reponse = client.get(reverse("accueil"))
+
+    assert reponse.wsgi_request.user == user
+    assert reponse.wsgi_request.acces.antenne == troisieme
+
+
+def test_la_derniere_antenne_oubliee_si_on_n_en_est_plus_membre(
+    secretariat_deux_antennes, antenne
+):
+    client, troisieme = secretariat_deux_antennes
+    client.post(reverse("changer_antenne"), {"antenne": troisieme.pk})
+    user = client.get(reverse("accueil")).wsgi_request.user
+    Membre.objects.filter(user=user, antenne=troisieme).delete()
+
+    client.logout()
+    client.force_login(user)
+
+    assert client.get(reverse("accueil")).wsgi_request.acces.antenne == antenne
+
+
 @pytest.mark.parametrize("valeur", ["autre", "", "abc", "-1"])
 def test_changer_pour_une_antenne_etrangere_est_refuse(
     secretariat_deux_antennes, autre_antenne, valeur

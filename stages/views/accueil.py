@@ -3,9 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LogoutView
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from stages.access import CLE_SESSION, Droit
+from stages.access import Droit, antenne_choisir
 from stages.selectors import indicateurs_par_antenne
 
 
@@ -30,8 +31,12 @@ def changer_antenne(request):
     if membre is None:
         messages.error(request, "Vous n'êtes pas membre de cette antenne.")
     else:
-        request.session[CLE_SESSION] = membre.antenne_id
+        antenne_choisir(request, membre)
         messages.success(request, f"Antenne en cours : {membre.antenne.nom}.")
+        suivant = request.POST.get("suivant", "")
+        if url_has_allowed_host_and_scheme(suivant, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+            return redirect(suivant)  # where the switch was asked from (same site only)
     return redirect("accueil")
 
 

@@ -24,7 +24,8 @@ def liste_attente(request):
         antenne, form.filtres(), aujourd_hui, request.GET.get("page")
     )
     tracer_consultation(request, Consultation.Objet.LISTE, detail=f"filtres : {form.demandes()}")
-    contexte = {"form": form, "page": liste.page, "lignes": liste.lignes, "totaux": liste.totaux}
+    contexte = {"form": form, "page": liste.page, "lignes": liste.lignes, "totaux": liste.totaux,
+                "entetes": form.entetes_tri(), "tri": form.libelle_tri()}
     # Going back to a page htmx did not cache asks for the whole page (history restore).
     partielle = request.htmx and not request.htmx.history_restore_request
     gabarit = "stages/liste_attente.html" + ("#liste" if partielle else "")

@@ -5,7 +5,7 @@ from copy import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect, retarget
 from stages import services
 from stages.access import (
     Droit,
+    antenne_ailleurs,
     de_l_antenne,
     droit_requis,
     meme_antenne,
@@ -199,7 +200,16 @@ def _fiche(request, orientation: Orientation, action_ouverte: str = "", **formul
 
 @droit_requis(Droit.LISTE_ATTENTE)
 def orientation(request, orientation_id: int):
-    return _fiche(request, _orientation(request, orientation_id))
+    try:
+        orientation = _orientation(request, orientation_id)
+    except Http404:
+        # A link from another of the user's antennes: offer to switch. Nothing of the
+        # orientation is read or shown (nor traced) before the switch.
+        autre = antenne_ailleurs(request, Orientation, Droit.LISTE_ATTENTE, pk=orientation_id)
+        if autre is None:
+            raise
+        return render(request, "stages/orientation_autre_antenne.html", {"autre": autre})
+    return _fiche(request, orientation)
 
 
 def _action(request, orientation_id: int, *, nom: str, formulaire, executer, succes: str):

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 
 def _filtrer(page):
+    page.get_by_text("Plus de filtres").click()  # folded while no filter is chosen
     page.get_by_label("Urgentes seulement").check()
 
 

@@ -105,6 +105,16 @@ def test_csv_garde_les_filtres_et_les_rangs(client_secretariat, liste):
     assert [ligne[1] for ligne in invalide[1:]] == ["Lefèvre"]
 
 
+def test_csv_garde_le_tri_et_les_filtres_avec_les_rangs_de_convocation(client_secretariat, liste):
+    lignes = telecharger_csv(client_secretariat, {"tri": "nom", "sexe": "M"})
+
+    assert [(ligne[0], ligne[1]) for ligne in lignes[1:]] == [("1", "Benali"), ("3", "Garcia")]
+    lignes = telecharger_csv(client_secretariat, {"tri": "-nom"})
+    assert [(ligne[0], ligne[1]) for ligne in lignes[1:]] == [
+        ("2", "Lefèvre"), ("3", "Garcia"), ("1", "Benali"),
+    ]
+
+
 def test_xlsx_dates_reelles_ordre_et_filtres(client_secretariat, liste):
     reponse = client_secretariat.get(URL_XLSX, {"urgent": "", "cadre": ""})
 

@@ -72,7 +72,7 @@ def test_page_dans_l_ordre_avec_rangs_et_lien_vers_la_fiche(client_secretariat, 
     contenu = reponse.content.decode()
     assert f'href="{reverse("orientation", args=[ancienne.pk])}"' in contenu
     assert "Urgence du parquet" in contenu
-    assert "<td class=\"nombre\">120</td>" in contenu  # days waited
+    assert 'data-libelle="Attente (jours)" class="nombre liste-attente__detail">120</td>' in contenu
     assert f'href="{reverse("import_orientations")}"' in contenu
 
 
@@ -335,7 +335,8 @@ def test_droits(client, antenne):
 @pytest.mark.parametrize("nombre", [1, 200])
 @pytest.mark.parametrize(
     "parametres",
-    [{}, {"statut": "tous"}, {"q": "nom", "sexe": "M", "urgent": "on", "prescripteur": "parquet"}],
+    [{}, {"statut": "tous"}, {"q": "nom", "sexe": "M", "urgent": "on", "prescripteur": "parquet"},
+     {"tri": "-echeance"}, {"tri": "nom", "statut": "tous"}],
 )
 def test_nombre_de_requetes_independant_du_nombre_de_lignes(
     client_secretariat, antenne, parquet, django_assert_max_num_queries, nombre, parametres,
@@ -356,3 +357,63 @@ def test_nombre_de_requetes_independant_du_nombre_de_lignes(
 
     assert reponse.context["lignes"]
     assert fragment.status_code == 200
+
+
+# --- Tri des colonnes ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def trois(antenne, parquet, aujourd_hui):
+    """Convocation order: Zola (urgent), Abadie, Martin; échéances in another order."""
+    autre = creer_prescripteur(antenne, nom="Autre parquet")
+    orientation(antenne, "Abadie", date_orientation=aujourd_hui - timedelta(days=200),
+                echeance=aujourd_hui + timedelta(days=90), prescripteur=parquet)
+    orientation(antenne, "Martin", date_orientation=aujourd_hui - timedelta(days=100),
+                echeance=aujourd_hui + timedelta(days=30), prescripteur=autre)
+    orientation(antenne, "Zola", date_orientation=aujourd_hui - timedelta(days=50),
+                echeance=aujourd_hui + timedelta(days=60), urgent=True, motif_urgence="Parquet",
+                prescripteur=None, cadre=Cadre.VOLONTAIRE)
+
+
+@pytest.mark.parametrize(("tri", "attendu"), [
+    ("", [(1, "Zola"), (2, "Abadie"), (3, "Martin")]),
+    ("nom", [(2, "Abadie"), (3, "Martin"), (1, "Zola")]),
+    ("-nom", [(1, "Zola"), (3, "Martin"), (2, "Abadie")]),
+    ("echeance", [(3, "Martin"), (1, "Zola"), (2, "Abadie")]),
+    ("-orientation", [(1, "Zola"), (3, "Martin"), (2, "Abadie")]),
+    ("prescripteur", [(3, "Martin"), (2, "Abadie"), (1, "Zola")]),  # volontaire last
+    ("-prescripteur", [(2, "Abadie"), (3, "Martin"), (1, "Zola")]),
+])
+def test_tri_des_colonnes_garde_le_rang_de_convocation(client_secretariat, trois, tri, attendu):
+    assert affichees(client_secretariat.get(URL, {"tri": tri})) == attendu
+
+
+@pytest.mark.parametrize("tri", ["inconnu", "-", "rang", "--nom", "nom\x00", "id"])
+def test_tri_inconnu_donne_l_ordre_de_convocation(client_secretariat, trois, tri):
+    reponse = client_secretariat.get(URL, {"tri": tri})
+
+    assert reponse.status_code == 200
+    assert affichees(reponse) == [(1, "Zola"), (2, "Abadie"), (3, "Martin")]
+    assert "Ordre de convocation" in reponse.content.decode()
+
+
+def test_la_page_dit_l_ordre_et_les_en_tetes_le_tri(client_secretariat, trois):
+    contenu = client_secretariat.get(URL).content.decode()
+    assert "Ordre de convocation" in contenu and "revenir à l'ordre" not in contenu
+    assert contenu.count("aria-sort=") == 1  # the rank's column
+    assert 'aria-sort="ascending"><a class="liste-attente__tri" href="?" hx-get="?"' in contenu
+    assert '<a class="liste-attente__tri" href="?tri=echeance"' in contenu
+
+    contenu = client_secretariat.get(URL, {"tri": "echeance", "urgent": "on"}).content.decode()
+    assert "Trié par échéance (croissant)" in contenu
+    assert 'hx-push-url="true">revenir à l\'ordre de convocation</a>' in contenu
+    assert 'href="?urgent=on" hx-get="?urgent=on"' in contenu
+    assert contenu.count("aria-sort=") == 1
+    assert ('aria-sort="ascending"><a class="liste-attente__tri" href="?tri=-echeance&amp;urgent=on"'
+            in contenu)
+    # The filters' form sends the sort along, and the exports keep it.
+    assert '<input type="hidden" name="tri" value="echeance" form="filtres-liste">' in contenu
+    assert f'href="{reverse("export_liste_csv")}?tri=echeance&amp;urgent=on"' in contenu
+
+    contenu = client_secretariat.get(URL, {"tri": "-echeance"}).content.decode()
+    assert 'aria-sort="descending"><a class="liste-attente__tri" href="?tri=echeance"' in contenu
