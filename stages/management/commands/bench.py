@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from stages.models import Antenne, Orientation
+from stages.models import Antenne, Orientation, Role, Statut
 from tests.perf import donnees, mesure
 
 
@@ -31,10 +31,15 @@ class Command(BaseCommand):
                             help="Recrée les données même si la base est déjà remplie.")
         parser.add_argument("--antennes", type=int, default=30)
         parser.add_argument("--orientations", type=int, default=300_000)
+        parser.add_argument(
+            "--grande-antenne", type=int, default=100_000, metavar="ORIENTATIONS",
+            help="Une antenne de plus, de cette taille, mesurée à part (0 : aucune).",
+        )
         parser.add_argument("--requetes", type=int, default=200,
                             help="Requêtes chronométrées par scénario (au moins 2).")
 
-    def handle(self, *args, reconstruire, antennes, orientations, requetes, **options):
+    def handle(self, *args, reconstruire, antennes, orientations, requetes, grande_antenne,
+               **options):
         nom = Path(connection.settings_dict["NAME"]).name
         if not nom.startswith("bench"):
             raise CommandError(
@@ -44,15 +49,16 @@ class Command(BaseCommand):
             )
         if settings.DEBUG:
             raise CommandError("DEBUG est actif et fausse les mesures : lancez `make bench`.")
-        if antennes < 1 or orientations < antennes or requetes < 2:
+        if antennes < 1 or orientations < antennes or requetes < 2 or grande_antenne < 0:
             raise CommandError("Il faut au moins une antenne, une orientation par antenne "
                                "et deux requêtes par scénario.")
         self._creer_base_postgresql(nom)
         call_command("migrate", interactive=False, verbosity=0)
 
         en_base = (Antenne.objects.count(), Orientation.objects.count())
-        if reconstruire or en_base != (antennes, orientations):
-            self._generer(antennes, orientations)
+        attendu = (antennes + bool(grande_antenne), orientations + grande_antenne)
+        if reconstruire or en_base != attendu:
+            self._generer(antennes, orientations, grande_antenne)
         else:
             self.stdout.write("Données de bench existantes réutilisées (--reconstruire pour "
                               "les recréer).")
@@ -80,7 +86,28 @@ class Command(BaseCommand):
                 resultats=resultats, nb_requetes=requetes,
             ),
         )
+        grande = Antenne.objects.filter(code=donnees.CODE_GRANDE_ANTENNE).first()
+        if grande is not None:
+            self._mesurer_grande_antenne(grande, volumes, requetes, fichier)
         self.stdout.write(self.style.SUCCESS(f"Chiffres écrits dans {fichier}."))
+
+    def _mesurer_grande_antenne(self, antenne, volumes, requetes: int, fichier) -> None:
+        """The same pages in the large antenne: what grows with an antenne's size shows here."""
+        self.stdout.write(f"Mesures avec le secrétariat de « {antenne.nom} »…")
+        scenarios = [s for s in mesure.SCENARIOS_LISTE_ATTENTE if s.role != Role.COORDINATION]
+        resultats = mesure.mesurer_tout(scenarios, antenne=antenne, nb_requetes=requetes)
+        self.stdout.write(mesure.tableau_texte(resultats))
+        taille = donnees.milliers(antenne.orientations.count())
+        en_attente = donnees.milliers(antenne.orientations.filter(statut=Statut.EN_ATTENTE).count())
+        mesure.ecrire_section(
+            fichier, f"grande-antenne:{connection.vendor}",
+            mesure.section(
+                titre=f"Une grande antenne ({connection.display_name})",
+                donnees=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
+                f"({taille} orientations dont {en_attente} en attente)",
+                resultats=resultats, nb_requetes=requetes,
+            ),
+        )
 
     def _creer_base_postgresql(self, nom: str) -> None:
         """Create the PostgreSQL bench database on first use, as the test runner does."""
@@ -91,7 +118,7 @@ class Command(BaseCommand):
             if curseur.fetchone() is None:
                 curseur.execute(f'CREATE DATABASE "{nom}"')
 
-    def _generer(self, antennes: int, orientations: int) -> None:
+    def _generer(self, antennes: int, orientations: int, grande_antenne: int) -> None:
         if Antenne.objects.exists():
             call_command("flush", interactive=False, verbosity=0)
         self.stdout.write(f"Création de {donnees.milliers(orientations)} orientations "
@@ -100,6 +127,7 @@ class Command(BaseCommand):
         volumes = donnees.generer(
             nb_antennes=antennes, nb_orientations=orientations,
             aujourd_hui=timezone.localdate(), annoncer=self.stdout.write,
+            grande_antenne=grande_antenne,
         )
         self.stdout.write(f"{volumes} : créées en {time.perf_counter() - debut:.0f} s.")
         if connection.vendor == "postgresql":
