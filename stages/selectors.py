@@ -129,13 +129,26 @@ def liste_attente(antenne: Antenne, filtres: FiltresListe, aujourd_hui: date) ->
 
 
 def totaux_liste_attente(antenne: Antenne, aujourd_hui: date) -> dict[str, int]:
-    """The figures at the top of the list, whatever its filters."""
-    return Orientation.objects.filter(antenne=antenne, statut=Statut.EN_ATTENTE).aggregate(
-        en_attente=Count("pk"),
-        urgentes=Count("pk", filter=Q(urgent=True)),
-        depassees=Count("pk", filter=filtre_etat_echeance(EtatEcheance.DEPASSEE, aujourd_hui)),
-        critiques=Count("pk", filter=filtre_etat_echeance(EtatEcheance.CRITIQUE, aujourd_hui)),
-    )
+    """The figures at the top of the list, whatever its filters.
+
+    One query of four counts, each a range of `orientation_attente_idx` (statut, antenne,
+    urgent, échéance) read from the index alone: the urgent ones and the deadlines read
+    only their own entries (`urgent IN (0, 1)` lets the échéance range follow), not the
+    whole waiting list as conditional counts over it would."""
+    attente = Orientation.objects.filter(
+        statut=Statut.EN_ATTENTE, antenne=antenne, urgent__in=[True, False]
+    ).order_by().values("antenne")
+
+    def compte(condition: Q) -> Coalesce:
+        return Coalesce(Subquery(
+            attente.filter(condition).annotate(n=Count("antenne")).values("n")
+        ), 0)
+
+    return Antenne.objects.filter(pk=antenne.pk).values(
+        en_attente=compte(Q()), urgentes=compte(Q(urgent=True)),
+        depassees=compte(filtre_etat_echeance(EtatEcheance.DEPASSEE, aujourd_hui)),
+        critiques=compte(filtre_etat_echeance(EtatEcheance.CRITIQUE, aujourd_hui)),
+    ).get()
 
 
 def rangs_liste_attente(
@@ -167,6 +180,17 @@ def avec_rang(orientations: QuerySet) -> QuerySet:
         antenne=OuterRef("antenne"), statut=Statut.EN_ATTENTE,
     ).order_by().values("antenne").annotate(n=Count("pk")).values("n")
     return orientations.annotate(rang=Coalesce(Subquery(devant[:1]), 0) + 1)
+
+
+def autres_orientations_de_la_personne(orientation: Orientation) -> list[Orientation]:
+    """The person's other orientations, latest first. Read by the person alone (its own
+    index, a few rows whatever the antenne's size), then kept to the orientation's antenne
+    (a person belongs to one antenne; the test keeps any other out all the same)."""
+    return [
+        autre for autre in Orientation.objects.filter(personne=orientation.personne_id)
+        .exclude(pk=orientation.pk).select_related("prescripteur").order_by("-date_orientation")
+        if autre.antenne_id == orientation.antenne_id
+    ]
 
 
 @dataclass(frozen=True)
