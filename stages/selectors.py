@@ -169,6 +169,44 @@ def rangs_liste_attente(
     )
 
 
+def rangs_des_orientations(
+    antenne: Antenne, orientations: Collection[Orientation]
+) -> dict[int, int]:
+    """The same ranks as `rangs_liste_attente(antenne, parmi=...)` for a page's waiting
+    orientations, read from the part of the waiting list they span rather than from all of
+    it: the row numbers of the whole days from the first one's date to the last one's (a
+    range of `orientation_rang_idx`), plus the count of those before that first day (a
+    range count of the same index), in one query. A filtered page's rows are near one
+    another in the list (the first 50 matches of a search, the urgent ones): the work
+    follows the page, not the antenne's size."""
+    en_attente = [o for o in orientations if o.statut == Statut.EN_ATTENTE]
+    if not en_attente:
+        return {}
+    premiere = min(en_attente, key=lambda o: (not o.urgent, o.date_orientation, o.pk))
+    derniere = max(en_attente, key=lambda o: (not o.urgent, o.date_orientation, o.pk))
+    attente = Orientation.objects.filter(antenne=antenne, statut=Statut.EN_ATTENTE)
+    if premiere.urgent == derniere.urgent:
+        plage = Q(urgent=premiere.urgent, date_orientation__gte=premiere.date_orientation,
+                  date_orientation__lte=derniere.date_orientation)
+    else:  # from the urgent ones to the others
+        plage = (Q(urgent=True, date_orientation__gte=premiere.date_orientation)
+                 | Q(urgent=False, date_orientation__lte=derniere.date_orientation))
+    devant = Q(urgent=premiere.urgent, date_orientation__lt=premiere.date_orientation)
+    if not premiere.urgent:
+        devant |= Q(urgent=True)
+    avant = Coalesce(Subquery(
+        attente.filter(devant).order_by().values("antenne").annotate(n=Count("antenne"))
+        .values("n")
+    ), 0)
+    ids = [o.pk for o in en_attente]
+    rang = Window(RowNumber(), order_by=ORDRE_LISTE)
+    return {
+        pk: avant_ + numero for pk, numero, avant_ in
+        attente.filter(plage).annotate(rang=Case(When(pk__in=ids, then=rang)), avant=avant)
+        .filter(rang__isnull=False).values_list("pk", "rang", "avant")
+    }
+
+
 def avec_rang(orientations: QuerySet) -> QuerySet:
     """Each orientation with `rang`, its rank in its antenne's waiting list were it waiting
     (1 + those before it in ORDRE_LISTE), read with the orientation itself: no query more."""
@@ -243,7 +281,7 @@ def page_liste_attente(
     if liste_entiere:  # the page is a slice of the waiting list: its ranks follow on
         rangs = {pk: page.start_index() + n for n, pk in enumerate(en_attente)}
     else:
-        rangs = rangs_liste_attente(antenne, parmi=en_attente) if en_attente else {}
+        rangs = rangs_des_orientations(antenne, de_la_page)
     return PageListe(page, list(lignes_liste_attente(de_la_page, rangs, aujourd_hui)), totaux)
 
 
