@@ -89,16 +89,25 @@ class _Ligne:
         return ligne
 
 
+# Typed by staff or imported: may start like a formula. The other texts are our labels.
+COLONNES_LIBRES = tuple(COLONNES.index(titre) for titre in (
+    "Nom", "Prénom", "Téléphone", "E-mail", "Prescripteur", "Référence",
+    "Accord de prolongation", "Motif de l'urgence",
+))
+_DATES_CSV: dict[date, str] = {}  # a few hundred distinct days in a list
+
+
 def _textes_csv(valeurs: list) -> list:
-    """Dates as dd/mm/yyyy, None as empty, a text that a spreadsheet would take for a
-    formula behind a quote (CSV injection)."""
-    for i, valeur in enumerate(valeurs):
-        if valeur is None:
-            valeurs[i] = ""
-        elif i in COLONNES_DATES:
-            valeurs[i] = valeur.strftime(FORMAT_DATE_CSV)
-        elif valeur.__class__ is str and valeur.startswith(DEBUTS_DE_FORMULE):
-            valeurs[i] = f"'{valeur}"
+    """Dates as dd/mm/yyyy (None as empty: csv writes it so), a text that a spreadsheet
+    would take for a formula behind a quote (CSV injection)."""
+    for i in COLONNES_DATES:
+        if (jour := valeurs[i]) is not None:
+            if (texte := _DATES_CSV.get(jour)) is None:
+                texte = _DATES_CSV[jour] = jour.strftime(FORMAT_DATE_CSV)
+            valeurs[i] = texte
+    for i in COLONNES_LIBRES:
+        if (texte := valeurs[i]) and texte.startswith(DEBUTS_DE_FORMULE):
+            valeurs[i] = f"'{texte}"
     return valeurs
 
 
