@@ -24,6 +24,8 @@ class StagesConfig(AppConfig):
 
     def ready(self):
         from stages import checks  # noqa: F401 (registers the deployment checks)
+        from stages.maintenance import apres_migrations
 
         post_migrate.connect(_planifier, sender=self, dispatch_uid="stages.planifier")
+        post_migrate.connect(apres_migrations, sender=self, dispatch_uid="stages.statistiques")
         user_logged_out.connect(_oublier_l_apercu, dispatch_uid="stages.oublier_l_apercu")

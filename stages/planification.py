@@ -23,6 +23,9 @@ class Planification:
 PLANIFICATIONS = (
     Planification("Purge des aperçus d'import abandonnés", "stages.imports.apercus.purger_apercus",
                   minutes=15),
+    # The planner's statistics after a day of changes (see stages.maintenance).
+    Planification("Statistiques de la base", "stages.maintenance.rafraichir_statistiques",
+                  minutes=24 * 60),
 )
 
 

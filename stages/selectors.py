@@ -149,13 +149,26 @@ def liste_attente(antenne: Antenne, filtres: FiltresListe, aujourd_hui: date) ->
 
 
 def totaux_liste_attente(antenne: Antenne, aujourd_hui: date) -> dict[str, int]:
-    """The figures at the top of the list, whatever its filters."""
-    return Orientation.objects.filter(antenne=antenne, statut=Statut.EN_ATTENTE).aggregate(
-        en_attente=Count("pk"),
-        urgentes=Count("pk", filter=Q(urgent=True)),
-        depassees=Count("pk", filter=filtre_etat_echeance(EtatEcheance.DEPASSEE, aujourd_hui)),
-        critiques=Count("pk", filter=filtre_etat_echeance(EtatEcheance.CRITIQUE, aujourd_hui)),
-    )
+    """The figures at the top of the list, whatever its filters.
+
+    One query of four counts, each a range of `orientation_attente_idx` (statut, antenne,
+    urgent, échéance) read from the index alone: the urgent ones and the deadlines read
+    only their own entries (`urgent IN (0, 1)` lets the échéance range follow), not the
+    whole waiting list as conditional counts over it would."""
+    attente = Orientation.objects.filter(
+        statut=Statut.EN_ATTENTE, antenne=antenne, urgent__in=[True, False]
+    ).order_by().values("antenne")
+
+    def compte(condition: Q) -> Coalesce:
+        return Coalesce(Subquery(
+            attente.filter(condition).annotate(n=Count("antenne")).values("n")
+        ), 0)
+
+    return Antenne.objects.filter(pk=antenne.pk).values(
+        en_attente=compte(Q()), urgentes=compte(Q(urgent=True)),
+        depassees=compte(filtre_etat_echeance(EtatEcheance.DEPASSEE, aujourd_hui)),
+        critiques=compte(filtre_etat_echeance(EtatEcheance.CRITIQUE, aujourd_hui)),
+    ).get()
 
 
 def rangs_liste_attente(
@@ -176,6 +189,44 @@ def rangs_liste_attente(
     )
 
 
+def rangs_des_orientations(
+    antenne: Antenne, orientations: Collection[Orientation]
+) -> dict[int, int]:
+    """The same ranks as `rangs_liste_attente(antenne, parmi=...)` for a page's waiting
+    orientations, read from the part of the waiting list they span rather than from all of
+    it: the row numbers of the whole days from the first one's date to the last one's (a
+    range of `orientation_rang_idx`), plus the count of those before that first day (a
+    range count of the same index), in one query. A filtered page's rows are near one
+    another in the list (the first 50 matches of a search, the urgent ones): the work
+    follows the page, not the antenne's size."""
+    en_attente = [o for o in orientations if o.statut == Statut.EN_ATTENTE]
+    if not en_attente:
+        return {}
+    premiere = min(en_attente, key=lambda o: (not o.urgent, o.date_orientation, o.pk))
+    derniere = max(en_attente, key=lambda o: (not o.urgent, o.date_orientation, o.pk))
+    attente = Orientation.objects.filter(antenne=antenne, statut=Statut.EN_ATTENTE)
+    if premiere.urgent == derniere.urgent:
+        plage = Q(urgent=premiere.urgent, date_orientation__gte=premiere.date_orientation,
+                  date_orientation__lte=derniere.date_orientation)
+    else:  # from the urgent ones to the others
+        plage = (Q(urgent=True, date_orientation__gte=premiere.date_orientation)
+                 | Q(urgent=False, date_orientation__lte=derniere.date_orientation))
+    devant = Q(urgent=premiere.urgent, date_orientation__lt=premiere.date_orientation)
+    if not premiere.urgent:
+        devant |= Q(urgent=True)
+    avant = Coalesce(Subquery(
+        attente.filter(devant).order_by().values("antenne").annotate(n=Count("antenne"))
+        .values("n")
+    ), 0)
+    ids = [o.pk for o in en_attente]
+    rang = Window(RowNumber(), order_by=ORDRE_LISTE)
+    return {
+        pk: avant_ + numero for pk, numero, avant_ in
+        attente.filter(plage).annotate(rang=Case(When(pk__in=ids, then=rang)), avant=avant)
+        .filter(rang__isnull=False).values_list("pk", "rang", "avant")
+    }
+
+
 def avec_rang(orientations: QuerySet) -> QuerySet:
     """Each orientation with `rang`, its rank in its antenne's waiting list were it waiting
     (1 + those before it in ORDRE_LISTE), read with the orientation itself: no query more."""
@@ -187,6 +238,17 @@ def avec_rang(orientations: QuerySet) -> QuerySet:
         antenne=OuterRef("antenne"), statut=Statut.EN_ATTENTE,
     ).order_by().values("antenne").annotate(n=Count("pk")).values("n")
     return orientations.annotate(rang=Coalesce(Subquery(devant[:1]), 0) + 1)
+
+
+def autres_orientations_de_la_personne(orientation: Orientation) -> list[Orientation]:
+    """The person's other orientations, latest first. Read by the person alone (its own
+    index, a few rows whatever the antenne's size), then kept to the orientation's antenne
+    (a person belongs to one antenne; the test keeps any other out all the same)."""
+    return [
+        autre for autre in Orientation.objects.filter(personne=orientation.personne_id)
+        .exclude(pk=orientation.pk).select_related("prescripteur").order_by("-date_orientation")
+        if autre.antenne_id == orientation.antenne_id
+    ]
 
 
 @dataclass(frozen=True)
@@ -239,7 +301,7 @@ def page_liste_attente(
     if liste_entiere:  # the page is a slice of the waiting list: its ranks follow on
         rangs = {pk: page.start_index() + n for n, pk in enumerate(en_attente)}
     else:
-        rangs = rangs_liste_attente(antenne, parmi=en_attente) if en_attente else {}
+        rangs = rangs_des_orientations(antenne, de_la_page)
     return PageListe(page, list(lignes_liste_attente(de_la_page, rangs, aujourd_hui)), totaux)
 
 

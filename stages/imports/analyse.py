@@ -18,6 +18,7 @@ from stages.historique import valeur_affichee
 from stages.identite import identite_de, orientation_comparable, orientations_comparables, personnes_connues
 from stages.imports.cellules import PAR_CHAMP, Colonne, ValeurInvalide
 from stages.imports.fichiers import colonnes_du_fichier, lire_tableau
+from stages.maintenance import rafraichir_statistiques
 from stages.models import (
     Antenne,
     Orientation,
@@ -445,6 +446,9 @@ def import_executer(
     for personne, valeurs in reprises.items():
         personne_corriger(personne=personne, valeurs=valeurs,
                           motif=f"Import « {nom_fichier} » : valeur du fichier")
+    if analyse.a_creer:
+        # Hundreds of rows at once: the planner's statistics are refreshed after the commit.
+        transaction.on_commit(rafraichir_statistiques)
     return analyse
 
 

@@ -39,7 +39,7 @@ def _export(request, format_: str):
     tracer_consultation(request, Consultation.Objet.EXPORT,
                         detail=f"{format_} ; filtres : {form.demandes()}")
     rangees = exports.rangees_liste_attente(antenne, filtres, aujourd_hui)
-    return rangees, exports.nom_fichier(antenne, aujourd_hui)
+    return rangees, exports.nom_fichier(antenne, filtres, aujourd_hui)
 
 
 @droit_requis(Droit.LISTE_ATTENTE)

@@ -16,7 +16,6 @@ from stages import services
 from stages.access import (
     Droit,
     antenne_ailleurs,
-    de_l_antenne,
     droit_requis,
     meme_antenne,
     objet_ou_404,
@@ -35,7 +34,7 @@ from stages.forms import (
 )
 from stages.historique import chronologie
 from stages.models import Consultation, Orientation, Statut
-from stages.selectors import avec_rang
+from stages.selectors import autres_orientations_de_la_personne, avec_rang
 
 DEJA_ENREGISTREE = "Cette orientation était déjà enregistrée : elle n'a pas été créée une seconde fois."
 
@@ -189,9 +188,7 @@ def _fiche(request, orientation: Orientation, action_ouverte: str = "", **formul
         "etat_echeance": orientation.etat_echeance(aujourd_hui),
         "rang": orientation.rang if orientation.est_en_attente else None,
         "jours_restants": jours_restants, "jours_restants_abs": abs(jours_restants),
-        "autres_orientations": de_l_antenne(request, Orientation.objects)
-        .filter(personne=orientation.personne_id).exclude(pk=orientation.pk)
-        .select_related("prescripteur").order_by("-date_orientation"),
+        "autres_orientations": autres_orientations_de_la_personne(orientation),
         "chronologie": chronologie(orientation),
     }
     services.tracer_consultation(request, Consultation.Objet.FICHE, orientation=orientation)

@@ -116,32 +116,40 @@ def code_antenne(numero: int) -> str:
     return f"bench-{numero:02d}"
 
 
+# One antenne far larger than the others (a whole département's court, or a merger), so
+# that the pages are measured where they would grow with the antenne's size.
+CODE_GRANDE_ANTENNE = "bench-grande"
+
+
 @transaction.atomic
 def generer(
     *, nb_antennes: int, nb_orientations: int, aujourd_hui: date, graine: int = 2026,
-    annoncer: Callable[[str], None] = lambda _message: None,
+    annoncer: Callable[[str], None] = lambda _message: None, grande_antenne: int = 0,
 ) -> Volumes:
-    """Create the antennes and spread `nb_orientations` evenly over them."""
+    """Create the antennes and spread `nb_orientations` evenly over them; with
+    `grande_antenne`, one more antenne (CODE_GRANDE_ANTENNE) of that many orientations."""
     hasard = random.Random(graine)
     par_antenne, reste = divmod(nb_orientations, nb_antennes)
     # No usable passwords: the benchmark logs in with force_login.
     coordination = get_user_model().objects.create_user("coordination-bench")
     Membre.objects.create(user=coordination, role=Role.COORDINATION)
-    for numero in range(1, nb_antennes + 1):
-        antenne = Antenne.objects.create(
-            code=code_antenne(numero), nom=f"Antenne bench {numero:02d}",
-            departement=f"{numero:02d}",
-        )
+    tailles = {
+        (code_antenne(numero), f"Antenne bench {numero:02d}", f"{numero:02d}"):
+        par_antenne + (numero <= reste)
+        for numero in range(1, nb_antennes + 1)
+    }
+    if grande_antenne:
+        tailles[CODE_GRANDE_ANTENNE, "Grande antenne bench", "99"] = grande_antenne
+    for (code, nom, departement), nombre in tailles.items():
+        antenne = Antenne.objects.create(code=code, nom=nom, departement=departement)
         secretariat = get_user_model().objects.create_user(f"secretariat-{antenne.code}")
         Membre.objects.create(user=secretariat, antenne=antenne, role=Role.SECRETARIAT)
         prescripteurs = Prescripteur.objects.bulk_create(
-            Prescripteur(antenne=antenne, nom=f"{type_.label} {numero:02d}", type=type_)
+            Prescripteur(antenne=antenne, nom=f"{type_.label} {departement}", type=type_)
             for type_ in TypePrescripteur
         )
-        _orientations(
-            antenne, prescripteurs, par_antenne + (numero <= reste), aujourd_hui, hasard
-        )
-        annoncer(f"{antenne.nom} : {par_antenne + (numero <= reste)} orientations")
+        _orientations(antenne, prescripteurs, nombre, aujourd_hui, hasard)
+        annoncer(f"{antenne.nom} : {nombre} orientations")
     return Volumes.en_base()
 
 

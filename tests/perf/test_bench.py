@@ -1,5 +1,6 @@
 """The benchmark code at a tiny scale, so that it cannot rot (no timing asserted here)."""
 
+import random
 from datetime import date
 
 import pytest
@@ -92,3 +93,40 @@ def test_le_bench_refuse_une_base_qui_n_est_pas_de_bench():
     with pytest.raises(CommandError, match="n'est pas une base de bench"):
         call_command("bench")
 
+
+
+def test_generer_une_grande_antenne_en_plus(db):
+    volumes = donnees.generer(nb_antennes=2, nb_orientations=20, aujourd_hui=date(2026, 3, 3),
+                              grande_antenne=30)
+    grande = Antenne.objects.get(code=donnees.CODE_GRANDE_ANTENNE)
+
+    assert (volumes.antennes, volumes.orientations) == (3, 50)
+    assert grande.orientations.count() == 30
+    assert Membre.objects.filter(antenne=grande, role=Role.SECRETARIAT).exists()
+
+
+def test_mesurer_les_exports_face_aux_bibliotheques(volumes):
+    from tests.perf import exports as exports_bench
+
+    antenne = Antenne.objects.get(code=donnees.code_antenne(1))
+    resultats = exports_bench.mesurer_exports(antenne, repetitions=1)
+
+    assert [r.libelle for r in resultats][:2] == ["Export CSV", "Export XLSX"]
+    assert all(r.lignes == antenne.orientations.filter(statut="en_attente").count() for r in resultats)
+    assert all(r.export_ms > 0 and r.base_ms > 0 for r in resultats)
+    assert "| Export CSV |" in exports_bench.tableau_markdown(resultats)
+
+
+def test_changelist_de_l_admin_du_bench(volumes, settings):
+    from tests.perf import admin as admin_bench
+
+    settings.ROOT_URLCONF = admin_bench.URLCONF
+    antenne = Antenne.objects.get(code=donnees.code_antenne(1))
+    resultat = mesure.mesurer(
+        admin_bench.client_admin(),
+        mesure.Scenario("admin", "Admin", "bench_admin:stages_orientation_changelist",
+                        {"statut__exact": "en_attente", "antenne__id__exact": str(antenne.pk)}),
+        antenne=antenne, nb_requetes=2, hasard=random.Random(1),  # noqa: S311
+    )
+
+    assert resultat.probleme == "" and len(resultat.durees_ms) == 2

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from stages.exports import COLONNES
 from stages.models import Cadre, Role, Sexe, Statut, TypeStage
@@ -208,3 +209,53 @@ def test_commande_erreurs_en_francais(liste):
         call_command("exporter_liste_attente", "--antenne", "nulle-part")
     with pytest.raises(CommandError, match="précisez --sortie"):
         call_command("exporter_liste_attente", "--antenne", "perpignan", "--format", "xlsx")
+
+
+def test_xlsx_entete_figee_filtre_automatique_et_largeurs(client_secretariat, liste):
+    reponse = client_secretariat.get(URL_XLSX)
+    contenu = b"".join(reponse.streaming_content)
+    feuille = load_workbook(io.BytesIO(contenu)).active
+
+    assert reponse["Content-Disposition"] == (
+        f'attachment; filename="liste-attente-perpignan-{liste:%Y-%m-%d}.xlsx"'
+    )
+    assert feuille.freeze_panes == "A2"
+    assert feuille.auto_filter.ref == "A1:W4"  # the titles and the 3 waiting rows
+    largeurs = {titre: feuille.column_dimensions[chr(ord("A") + i)].width
+                for i, titre in enumerate(COLONNES)}
+    for titre, largeur in largeurs.items():
+        assert largeur >= len(titre), titre
+    assert largeurs["Cadre"] > len("Peine de stage (C. pén. 131-5-1)")
+    assert largeurs["Prescripteur"] > len("Parquet de Perpignan")
+    # Another reader finds the same cells.
+    lues = CalamineWorkbook.from_filelike(io.BytesIO(contenu)).get_sheet_by_index(0).to_python()
+    assert [tuple(ligne[:3]) for ligne in lues] == [
+        ("Rang", "Nom", "Prénom"), (1, "Benali", "Karim"), (2, "Lefèvre", "Éloïse"),
+        (3, "Garcia", "Théo"),
+    ]
+    assert lues[2][COLONNES.index("Date de naissance")] == date(1985, 4, 12)
+
+
+def test_xlsx_texte_long_et_caracteres_de_controle(client_secretariat, antenne):
+    personne = creer_personne(antenne, nom="Nom\x07sonore", prenom="P" * 90)
+    creer_orientation(antenne, personne=personne)
+
+    feuille = load_workbook(io.BytesIO(b"".join(
+        client_secretariat.get(URL_XLSX).streaming_content
+    ))).active
+
+    assert [cellule.value for cellule in feuille[2]][1:3] == ["Nomsonore", "P" * 90]
+    assert 60 <= feuille.column_dimensions["C"].width < 61  # bounded (xlsxwriter pads a little)
+
+
+@pytest.mark.parametrize(("url", "extension"), [(URL_CSV, "csv"), (URL_XLSX, "xlsx")])
+def test_nom_du_fichier_filtre_le_dit(client_secretariat, liste, url, extension):
+    filtree = client_secretariat.get(url, {"sexe": Sexe.FEMME})
+    entiere = client_secretariat.get(url, {"sexe": "", "page": "3"})
+
+    assert filtree["Content-Disposition"] == (
+        f'attachment; filename="liste-attente-perpignan-filtree-{liste:%Y-%m-%d}.{extension}"'
+    )
+    assert entiere["Content-Disposition"] == (
+        f'attachment; filename="liste-attente-perpignan-{liste:%Y-%m-%d}.{extension}"'
+    )

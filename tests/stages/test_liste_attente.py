@@ -5,7 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stages.models import Cadre, Role, Sexe, Statut, TypeStage
-from stages.selectors import FiltresListe, liste_attente, mot_suivant, rangs_liste_attente
+from stages.selectors import (
+    FiltresListe,
+    liste_attente,
+    mot_suivant,
+    rangs_des_orientations,
+    rangs_liste_attente,
+)
 from tests.factories import (
     creer_orientation,
     creer_personne,
@@ -417,3 +423,40 @@ def test_la_page_dit_l_ordre_et_les_en_tetes_le_tri(client_secretariat, trois):
 
     contenu = client_secretariat.get(URL, {"tri": "-echeance"}).content.decode()
     assert 'aria-sort="descending"><a class="liste-attente__tri" href="?tri=echeance"' in contenu
+def test_rangs_d_une_page_lus_sur_sa_partie_de_la_liste(antenne, parquet, aujourd_hui):
+    """The ranks read from the days a page spans are those of the whole list's window,
+    whichever rows the page holds: urgent or not, both, several on one day."""
+    toutes = [
+        orientation(antenne, f"Nom{n:02d}", prescripteur=parquet, urgent=n % 5 == 0,
+                    motif_urgence="Réorientation",
+                    statut=Statut.ANNULEE if n % 11 == 10 else Statut.EN_ATTENTE,
+                    date_orientation=aujourd_hui - timedelta(days=40 - n // 3))
+        for n in range(40)
+    ]
+    en_attente = [o for o in toutes if o.statut == Statut.EN_ATTENTE]
+    urgentes = [o for o in en_attente if o.urgent]
+    for page in (en_attente[3:9], en_attente[17:18], urgentes, urgentes[1:3] + en_attente[30:35],
+                 toutes[::4], [o for o in en_attente if not o.urgent][-4:], [toutes[10]]):
+        attendus = rangs_liste_attente(antenne, parmi=[o.pk for o in page if o.statut == Statut.EN_ATTENTE])
+        assert rangs_des_orientations(antenne, page) == attendus
+    assert rangs_des_orientations(antenne, []) == {}
+
+
+@pytest.mark.parametrize("nombre", [1, 200])
+@pytest.mark.parametrize(("parametres", "htmx", "requetes"), [
+    # Session, user, membership, prescripteurs, totals, [count,] page ids, rows, [ranks,] trace.
+    ({}, False, 7), ({"echeance": "critique", "urgent": "on"}, True, 9), ({"q": "nom"}, True, 9),
+])
+def test_nombre_exact_de_requetes_de_la_liste(
+    client_secretariat, antenne, parquet, django_assert_num_queries, nombre, parametres,
+    htmx, requetes, aujourd_hui,
+):
+    for n in range(nombre):
+        orientation(antenne, f"Nom{n}", prescripteur=parquet, urgent=n % 7 == 0,
+                    echeance=aujourd_hui + timedelta(days=n % 40))
+    client_secretariat.get(URL)  # the session renewed once after force_login
+
+    with django_assert_num_queries(requetes):
+        reponse = client_secretariat.get(URL, parametres, headers=HTMX if htmx else {})
+
+    assert reponse.context["lignes"]

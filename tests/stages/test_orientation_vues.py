@@ -718,3 +718,18 @@ def test_formulaires_et_fragments_nombre_de_requetes_borne(
         assert contenu.count(">Prescripteur ") == nombre
     if nom == "doublons":
         assert contenu.count("Reprendre cette personne") == nombre + 1
+
+
+@pytest.mark.parametrize("nombre", [1, 200])
+def test_page_nombre_exact_de_requetes(
+    client_secretariat, orientation, prescripteur, antenne, nombre, django_assert_num_queries,
+):
+    """The person's other orientations are read by the person: one query, however many."""
+    for _ in range(nombre):
+        creer_orientation(antenne, personne=orientation.personne, prescripteur=prescripteur)
+    client_secretariat.get(url("orientation", orientation))  # the session renewed once
+
+    with django_assert_num_queries(9):
+        reponse = client_secretariat.get(url("orientation", orientation))
+
+    assert reponse.content.decode().count("orientée le") == nombre

@@ -2,12 +2,14 @@
 reading them again gives the same number (`stages.telephones`)."""
 
 import importlib
+import random
 
 import phonenumbers
 import pytest
 from django.apps import apps
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from stages import telephones
 from stages.telephones import REGIONS_FRANCAISES, NumeroInvalide, en_e164, numero_ecrit
 from tests.factories import creer_personne
 
@@ -141,3 +143,29 @@ def test_migration_donne_son_indicatif_a_chaque_numero_d_outre_mer_enregistre(an
             (anciens[ancien], migration.RAISON) if anciens[ancien] != ancien
             else (ancien, None)
         )
+
+
+def test_les_motifs_des_metadonnees_sont_analyses():
+    # Otherwise every number takes the full rule (correct, but an export of 20 000 rows
+    # would spend seconds on its phones).
+    assert telephones._MOTIFS is not None
+
+
+def test_gabarits_ecrivent_chaque_numero_comme_la_regle(monkeypatch):
+    """Numbers of every French country code and of many lengths, written through the
+    templates learnt from the first ones, are written exactly as the rule writes them."""
+    hasard = random.Random(15)
+    numeros = [f"+336{hasard.randrange(10**8):08d}" for _ in range(1500)] + [
+        f"+{indicatif}{hasard.randrange(10**longueur)}"
+        for indicatif in telephones._INDICATIFS for longueur in (5, 6, 7, 8, 9, 10)
+        for _ in range(150)
+    ] + ["+330612345678", "+33612345678x", "+", "+33", "0612345678"]
+    attendus = {numero: telephones._numero_ecrit(numero) for numero in numeros}
+    monkeypatch.setattr(telephones, "_GABARITS", {})
+    calcules = []
+    regle = telephones._numero_ecrit
+    monkeypatch.setattr(telephones, "_numero_ecrit", lambda e164: calcules.append(e164) or regle(e164))
+
+    assert {numero: numero_ecrit(numero) for numero in numeros} == attendus
+    assert {numero: numero_ecrit(numero) for numero in numeros} == attendus
+    assert len(calcules) < len(numeros) / 2  # the templates did the rest

@@ -7,6 +7,7 @@ beside the other benchmarks; this command only checks, prepares and reports.
 """
 
 import os
+import random
 import time
 from pathlib import Path
 
@@ -14,10 +15,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
-from stages.models import Antenne, Orientation
+from stages.models import Antenne, Orientation, Role, Statut
+from tests.perf import admin as admin_bench
 from tests.perf import donnees, mesure
+from tests.perf import exports as exports_bench
 
 
 class Command(BaseCommand):
@@ -31,10 +35,15 @@ class Command(BaseCommand):
                             help="Recrée les données même si la base est déjà remplie.")
         parser.add_argument("--antennes", type=int, default=30)
         parser.add_argument("--orientations", type=int, default=300_000)
+        parser.add_argument(
+            "--grande-antenne", type=int, default=100_000, metavar="ORIENTATIONS",
+            help="Une antenne de plus, de cette taille, mesurée à part (0 : aucune).",
+        )
         parser.add_argument("--requetes", type=int, default=200,
                             help="Requêtes chronométrées par scénario (au moins 2).")
 
-    def handle(self, *args, reconstruire, antennes, orientations, requetes, **options):
+    def handle(self, *args, reconstruire, antennes, orientations, requetes, grande_antenne,
+               **options):
         nom = Path(connection.settings_dict["NAME"]).name
         if not nom.startswith("bench"):
             raise CommandError(
@@ -44,15 +53,16 @@ class Command(BaseCommand):
             )
         if settings.DEBUG:
             raise CommandError("DEBUG est actif et fausse les mesures : lancez `make bench`.")
-        if antennes < 1 or orientations < antennes or requetes < 2:
+        if antennes < 1 or orientations < antennes or requetes < 2 or grande_antenne < 0:
             raise CommandError("Il faut au moins une antenne, une orientation par antenne "
                                "et deux requêtes par scénario.")
         self._creer_base_postgresql(nom)
         call_command("migrate", interactive=False, verbosity=0)
 
         en_base = (Antenne.objects.count(), Orientation.objects.count())
-        if reconstruire or en_base != (antennes, orientations):
-            self._generer(antennes, orientations)
+        attendu = (antennes + bool(grande_antenne), orientations + grande_antenne)
+        if reconstruire or en_base != attendu:
+            self._generer(antennes, orientations, grande_antenne)
         else:
             self.stdout.write("Données de bench existantes réutilisées (--reconstruire pour "
                               "les recréer).")
@@ -80,7 +90,89 @@ class Command(BaseCommand):
                 resultats=resultats, nb_requetes=requetes,
             ),
         )
+        grande = Antenne.objects.filter(code=donnees.CODE_GRANDE_ANTENNE).first()
+        if grande is not None:
+            self._mesurer_grande_antenne(grande, volumes, requetes, fichier)
+        self._comparer_admin([a for a in (antenne, grande) if a], volumes, requetes, fichier)
+        self._mesurer_exports(grande or antenne, volumes, fichier)
         self.stdout.write(self.style.SUCCESS(f"Chiffres écrits dans {fichier}."))
+
+    def _mesurer_grande_antenne(self, antenne, volumes, requetes: int, fichier) -> None:
+        """The same pages in the large antenne: what grows with an antenne's size shows here."""
+        self.stdout.write(f"Mesures avec le secrétariat de « {antenne.nom} »…")
+        scenarios = [s for s in mesure.SCENARIOS_LISTE_ATTENTE if s.role != Role.COORDINATION]
+        resultats = mesure.mesurer_tout(scenarios, antenne=antenne, nb_requetes=requetes)
+        self.stdout.write(mesure.tableau_texte(resultats))
+        taille = donnees.milliers(antenne.orientations.count())
+        en_attente = donnees.milliers(antenne.orientations.filter(statut=Statut.EN_ATTENTE).count())
+        mesure.ecrire_section(
+            fichier, f"grande-antenne:{connection.vendor}",
+            mesure.section(
+                titre=f"Une grande antenne ({connection.display_name})",
+                donnees=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
+                f"({taille} orientations dont {en_attente} en attente)",
+                resultats=resultats, nb_requetes=requetes,
+            ),
+        )
+
+    def _mesurer_exports(self, antenne, volumes, fichier) -> None:
+        self.stdout.write(f"Exports de la liste d'attente de « {antenne.nom} »…")
+        resultats = exports_bench.mesurer_exports(antenne)
+        self.stdout.write(exports_bench.tableau_texte(resultats))
+        mesure.ecrire_section(fichier, f"exports:{connection.vendor}", "\n\n".join([
+            f"## Exports de la liste d'attente ({connection.display_name})",
+            f"Mesuré le {mesure.maintenant()} sur : {mesure.machine()}.",
+            f"Données : {volumes} ; liste d'attente entière de « {antenne.nom} ». Médiane de "
+            "3 exécutions ; l'export est entier (lecture de la base, lignes, téléphones, "
+            "fichier), la référence écrit les mêmes lignes déjà prêtes avec la bibliothèque "
+            "seule, dans la même exécution. Budgets : CSV ≤ 3 fois le module csv seul, XLSX "
+            "≤ 1,5 fois l'écrivain seul.",
+            exports_bench.tableau_markdown(resultats),
+        ]))
+
+    def _comparer_admin(self, antennes, volumes, requetes: int, fichier) -> None:
+        """The list page and the admin's changelist of the same rows, one after the other."""
+        lignes = [
+            "| Antenne | Page | liste p50 (ms) | liste p95 (ms) | requêtes | admin p50 (ms) "
+            "| admin p95 (ms) | requêtes | admin / liste (p50) |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        client_admin = admin_bench.client_admin()
+        hasard = random.Random(2026)  # noqa: S311 (reproducible draws, not secrets)
+        with override_settings(ROOT_URLCONF=admin_bench.URLCONF):
+            for antenne in antennes:
+                self.stdout.write(f"Liste et admin côte à côte pour « {antenne.nom} »…")
+                client_liste = mesure._client(Role.SECRETARIAT, antenne)
+                for libelle, parametres in (("page 1", {}), ("page 50", {"page": "50"})):
+                    liste = mesure.mesurer(
+                        client_liste, mesure.Scenario("liste", libelle, "liste_attente",
+                                                      parametres),
+                        antenne=antenne, nb_requetes=requetes, hasard=hasard)
+                    admin = mesure.mesurer(client_admin, mesure.Scenario(
+                        "admin", libelle, "bench_admin:stages_orientation_changelist",
+                        {"statut__exact": Statut.EN_ATTENTE, "antenne__id__exact": str(antenne.pk),
+                         **({"p": "50"} if parametres else {})},
+                    ), antenne=antenne, nb_requetes=requetes, hasard=hasard)
+                    if liste.probleme or admin.probleme:
+                        self.stdout.write(f"{libelle} : {liste.probleme or admin.probleme}")
+                        continue
+                    ratio = f"{admin.p50 / liste.p50:.1f}".replace(".", ",")
+                    lignes.append(
+                        f"| {antenne.nom} | {libelle} | {mesure._nombre(liste.p50)} | "
+                        f"{mesure._nombre(liste.p95)} | {max(liste.requetes)} | "
+                        f"{mesure._nombre(admin.p50)} | {mesure._nombre(admin.p95)} | "
+                        f"{max(admin.requetes)} | {ratio} |"
+                    )
+                    self.stdout.write(lignes[-1])
+        mesure.ecrire_section(fichier, f"admin:{connection.vendor}", "\n\n".join([
+            f"## La liste face au changelist de l'admin ({connection.display_name})",
+            f"Mesuré le {mesure.maintenant()} sur : {mesure.machine()}.",
+            f"Données : {volumes}. Le changelist d'un ModelAdmin comparable (mêmes colonnes, "
+            "filtres statut et antenne, 50 lignes par page, lignes liées jointes, tri de la "
+            "liste ; `tests/perf/admin.py`, bench seulement) vu par un superutilisateur, "
+            f"mesuré juste après la page de liste ; {requetes} requêtes chronométrées chacune.",
+            "\n".join(lignes),
+        ]))
 
     def _creer_base_postgresql(self, nom: str) -> None:
         """Create the PostgreSQL bench database on first use, as the test runner does."""
@@ -91,7 +183,7 @@ class Command(BaseCommand):
             if curseur.fetchone() is None:
                 curseur.execute(f'CREATE DATABASE "{nom}"')
 
-    def _generer(self, antennes: int, orientations: int) -> None:
+    def _generer(self, antennes: int, orientations: int, grande_antenne: int) -> None:
         if Antenne.objects.exists():
             call_command("flush", interactive=False, verbosity=0)
         self.stdout.write(f"Création de {donnees.milliers(orientations)} orientations "
@@ -100,6 +192,7 @@ class Command(BaseCommand):
         volumes = donnees.generer(
             nb_antennes=antennes, nb_orientations=orientations,
             aujourd_hui=timezone.localdate(), annoncer=self.stdout.write,
+            grande_antenne=grande_antenne,
         )
         self.stdout.write(f"{volumes} : créées en {time.perf_counter() - debut:.0f} s.")
         if connection.vendor == "postgresql":
