@@ -229,7 +229,10 @@ class Personne(models.Model):
     # search reads `MotDuNom`.
     nom_normalise = models.CharField(max_length=NORMALISE_MAX, editable=False)
     prenom_normalise = models.CharField(max_length=NORMALISE_MAX, editable=False)
-    history = HistoricalRecords()
+    # The import that created her: deleted with it if it fails (`ImportLot`).
+    lot = models.ForeignKey("ImportLot", on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="+", editable=False)
+    history = HistoricalRecords(excluded_fields=["lot"])
 
     class Meta:
         verbose_name = "personne"
@@ -333,6 +336,10 @@ class Statut(models.TextChoices):
     TRANSFEREE = "transferee", "Transférée"
     ANNULEE = "annulee", "Annulée"
 
+
+# The status of the orientations an import is still writing: no list shows them (they are
+# not in Statut's choices); the lot's end turns them all to EN_ATTENTE in one UPDATE.
+EN_IMPORT = "en_import"
 
 STATUTS_OUVERTS = [Statut.EN_ATTENTE, Statut.CONVOQUEE, Statut.A_RETOURNER]
 # Closed by staff, so reopened by staff when it was a mistake (`services.orientation_rouvrir`).
@@ -447,7 +454,10 @@ class Orientation(models.Model):
         max_length=80, unique=True, null=True, editable=False
     )
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["cle_creation"])
+    # The import that created it (`ImportLot`): hidden (EN_IMPORT) until the lot is finished.
+    lot = models.ForeignKey("ImportLot", on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="orientations", editable=False)
+    history = HistoricalRecords(excluded_fields=["cle_creation", "lot"])
 
     class Meta:
         verbose_name = "orientation"
@@ -684,3 +694,55 @@ class Consultation(models.Model):
 
     def __str__(self):
         return f"{self.get_objet_display()} — {self.user} — {self.quand:%d/%m/%Y %H:%M}"
+
+
+class ImportLot(models.Model):
+    """One confirmed import of a file: written in short batches by the worker (or the
+    command), all or nothing: its orientations stay hidden until it is finished, and are
+    deleted if it fails or dies (`stages.imports.ecriture`)."""
+
+    class Etat(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente"
+        EN_COURS = "en_cours", "En cours"
+        TERMINE = "termine", "Terminé"
+        ECHOUE = "echoue", "Échoué"
+
+    antenne = models.ForeignKey(Antenne, on_delete=models.PROTECT, related_name="imports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="lancé par",
+    )
+    nom_fichier = models.CharField("fichier", max_length=255)
+    # The file itself, until the import ends (then emptied: the rows hold the data).
+    contenu = models.BinaryField(editable=False, default=bytes)
+    correspondances = models.JSONField(default=dict, blank=True)  # see analyse._Contexte
+    a_reprendre = models.JSONField(default=list, blank=True)  # Difference.nom chosen
+    etat = models.CharField("état", max_length=20, choices=Etat.choices, default=Etat.EN_ATTENTE)
+    lignes_total = models.PositiveIntegerField("orientations à créer", default=0)
+    lignes_faites = models.PositiveIntegerField("orientations écrites", default=0)
+    nb_deja_presentes = models.PositiveIntegerField("déjà présentes", default=0)
+    message = models.TextField("message", blank=True)
+    erreurs = models.JSONField(default=list, blank=True)  # [[ligne, colonne, message], ...]
+    cree_le = models.DateTimeField("lancé le", auto_now_add=True)
+    # Written at each batch: a lot en cours whose mark is old has died (`ecriture.ABANDON`).
+    maj_le = models.DateTimeField("dernier signe de vie", default=timezone.now)
+    fini_le = models.DateTimeField("fini le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import"
+        indexes = [models.Index(fields=["antenne", "etat"], name="import_lot_etat_idx")]
+
+    def __str__(self):
+        return f"{self.nom_fichier} ({self.get_etat_display().lower()})"
+
+    @property
+    def est_fini(self) -> bool:
+        return self.etat in (self.Etat.TERMINE, self.Etat.ECHOUE)
+
+    @property
+    def progression(self) -> str:
+        """« 12 400 / 20 000 lignes »."""
+        def milliers(nombre: int) -> str:
+            return f"{nombre:,}".replace(",", "\u202f")
+
+        return f"{milliers(self.lignes_faites)} / {milliers(self.lignes_total)} lignes"

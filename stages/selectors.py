@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from stages.models import (
+    EN_IMPORT,
     Antenne,
     EtatEcheance,
     MotDuNom,
@@ -95,6 +96,8 @@ class FiltresListe:
         condition = Q()
         if self.statut != TOUS_LES_STATUTS:
             condition &= Q(statut=self.statut)
+        else:  # not the rows of an import still being written
+            condition &= ~Q(statut=EN_IMPORT)
         if self.prescripteur_id:
             condition &= Q(prescripteur_id=self.prescripteur_id)
         if self.cadre:

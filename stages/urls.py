@@ -11,6 +11,7 @@ urlpatterns = [
     path("orientations/<int:orientation_id>/", orientations.orientation, name="orientation"),
     path("orientations/import/", imports.import_orientations, name="import_orientations"),
     path("orientations/import/confirmer/", imports.import_confirmer, name="import_confirmer"),
+    path("orientations/import/<int:lot_id>/", imports.import_suivi, name="import_suivi"),
     path("orientations/import/correspondances/", imports.import_correspondances,
          name="import_correspondances"),
     path("orientations/nouvelle/", orientations.orientation_nouvelle, name="orientation_nouvelle"),

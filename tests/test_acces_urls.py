@@ -18,7 +18,15 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
-from stages.models import Antenne, Consultation, Orientation, Personne, Prescripteur, Role
+from stages.models import (
+    Antenne,
+    Consultation,
+    ImportLot,
+    Orientation,
+    Personne,
+    Prescripteur,
+    Role,
+)
 from tests.factories import creer_utilisateur
 
 NOMS_EXCLUS = {"connexion", "deconnexion"}
@@ -30,6 +38,8 @@ PARAMETRES: dict[str, Callable[[Orientation], object]] = {
     "orientation_id": lambda temoin: temoin.pk,
     "personne_id": lambda temoin: temoin.personne_id,
     "prescripteur_id": lambda temoin: temoin.prescripteur_id,
+    "lot_id": lambda temoin: ImportLot.objects.get_or_create(
+        antenne=temoin.antenne, nom_fichier="temoin.csv")[0].pk,
 }
 
 

@@ -1,21 +1,15 @@
 """Import of a spreadsheet of orientations (CSV or XLSX): read the file (`fichiers`), each
 cell by its column (`cellules`), check every line and match it with what the antenne has
-(`analyse`), then create everything or nothing.
+(`analyse`), then create everything or nothing in short batches (`ecriture`).
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from stages import exports
-from stages.imports.analyse import (
-    A_CREER_MAX_PAGE,
-    Analyse,
-    ErreurLigne,
-    ImportRefuse,
-    import_analyser,
-    import_executer,
-)
+from stages.imports.analyse import Analyse, ErreurLigne, ImportRefuse, import_analyser
 from stages.imports.cellules import COLONNES, COLONNES_CALCULEES, FichierIllisible, colonnes_documentees
+from stages.imports.ecriture import import_executer, import_lot_creer, message_import
 from stages.imports.fichiers import (
     DECOMPRESSE_MAX,
     LIGNES_MAX,
@@ -26,10 +20,10 @@ from stages.imports.fichiers import (
 )
 
 __all__ = [
-    "A_CREER_MAX_PAGE", "COLONNES", "COLONNES_CALCULEES", "DECOMPRESSE_MAX", "LIGNES_MAX",
+    "COLONNES", "COLONNES_CALCULEES", "DECOMPRESSE_MAX", "LIGNES_MAX",
     "LIGNES_MAX_TEXTE", "TAILLE_MAX", "TAILLE_MAX_TEXTE", "TROP_GROS", "Analyse", "ErreurLigne",
     "FichierIllisible", "FormulaireImport", "ImportRefuse", "colonnes_documentees",
-    "import_analyser", "import_executer",
+    "import_analyser", "import_executer", "import_lot_creer", "message_import",
 ]
 
 

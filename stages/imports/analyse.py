@@ -1,6 +1,6 @@
 """Checking every line of an imported file against the models' rules and matching it with
-what the antenne has already (people, orientations, earlier imports), then creating all of
-it or nothing.
+what the antenne has already (people, orientations, earlier imports); `ecriture` then
+creates all of it or nothing.
 
 A list exported from one antenne and imported into another keeps its order, because the
 date d'orientation (the rank key) and the urgency are kept and the lines are created in the
@@ -12,13 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import models
 
 from stages.historique import valeur_affichee
 from stages.identite import identite_de, orientation_comparable, orientations_comparables, personnes_connues
 from stages.imports.cellules import PAR_CHAMP, Colonne, ValeurInvalide
 from stages.imports.fichiers import colonnes_du_fichier, lire_tableau
-from stages.maintenance import rafraichir_statistiques
 from stages.models import (
     Antenne,
     Orientation,
@@ -28,11 +27,7 @@ from stages.models import (
     noms_proches,
     normaliser,
 )
-from stages.services import orientation_creer, personne_corriger
 
-# Each orientation goes through `orientation_creer` (rules, history): about 10 to 20 ms
-# here, so that a page stays within a web request's time; the command has no such limit.
-A_CREER_MAX_PAGE = 1_000
 APERCU_LIGNES = 50
 APERCU_ERREURS = 500
 
@@ -412,43 +407,3 @@ class ImportRefuse(Exception):
     def __init__(self, analyse: Analyse):
         super().__init__(f"{len(analyse.erreurs)} erreur(s)")
         self.analyse = analyse
-
-
-@transaction.atomic
-def import_executer(
-    *, antenne: Antenne, contenu: bytes, nom_fichier: str,
-    correspondances: dict[str, int] | None = None, a_reprendre: frozenset[str] = frozenset(),
-) -> Analyse:
-    """Check every line again, then create all the orientations of the file or none.
-
-    Two imports into one antenne run in turn (a double click on « Confirmer »): the second
-    finds every line already imported and creates nothing. `a_reprendre`: the names
-    (`Difference.nom`) of the known persons' values to take from the file.
-    """
-    Antenne.objects.select_for_update(no_key=True).get(pk=antenne.pk)
-    analyse = import_analyser(antenne=antenne, contenu=contenu, nom_fichier=nom_fichier,
-                              correspondances=correspondances)
-    if not analyse.valide:
-        raise ImportRefuse(analyse)
-    for ligne in analyse.a_creer:
-        try:
-            orientation_creer(
-                personne=ligne.personne, orientation=ligne.orientation, cle_creation=ligne.cle
-            )
-        except ValidationError as erreur:  # e.g. a prescripteur deleted since the analysis
-            analyse.erreurs += [ErreurLigne(ligne.numero, LIGNE_ENTIERE, message)
-                                for message in erreur.messages]
-            raise ImportRefuse(analyse) from erreur
-    reprises = defaultdict(dict)
-    for difference in analyse.differences:
-        if difference.nom in a_reprendre:
-            reprises[difference.personne][difference.champ] = difference.valeur
-    for personne, valeurs in reprises.items():
-        personne_corriger(personne=personne, valeurs=valeurs,
-                          motif=f"Import « {nom_fichier} » : valeur du fichier")
-    if analyse.a_creer:
-        # Hundreds of rows at once: the planner's statistics are refreshed after the commit.
-        transaction.on_commit(rafraichir_statistiques)
-    return analyse
-
-

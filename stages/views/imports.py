@@ -1,4 +1,5 @@
-"""Import of a spreadsheet of orientations: upload and preview, then confirmation.
+"""Import of a spreadsheet of orientations: upload and preview, then confirmation, which
+hands the file to the worker (`stages.tasks.import_lancer`) and shows its progress.
 
 Between the two, the uploaded bytes wait in the private folder of `stages.imports.apercus`
 under a random name kept in the user's session with the antenne: the confirmation imports
@@ -12,12 +13,14 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from stages import imports, services
-from stages.access import Droit, droit_requis
+from stages import imports, services, tasks
+from stages.access import Droit, droit_requis, objet_ou_404
 from stages.imports import apercus
-from stages.models import Consultation
+from stages.imports.ecriture import lot_suivre
+from stages.models import Consultation, ImportLot
 
 CLE_SESSION = apercus.CLE_SESSION
+DERNIERS_IMPORTS = 5
 
 
 def _oublier(request) -> None:
@@ -50,7 +53,11 @@ def _page(request, contexte: dict):
     gabarit = "stages/import.html" + ("#import" if request.htmx else "")
     return render(request, gabarit, {
         "colonnes": imports.colonnes_documentees(), "taille_max": imports.TAILLE_MAX_TEXTE,
-        "lignes_max": imports.LIGNES_MAX_TEXTE, "a_creer_max": imports.A_CREER_MAX_PAGE,
+        "lignes_max": imports.LIGNES_MAX_TEXTE,
+        # The user's last imports here: a failed one stays in view.
+        "derniers_imports": ImportLot.objects.filter(
+            antenne=request.acces.antenne, user=request.user,
+        ).defer("contenu").order_by("-cree_le", "-pk")[:DERNIERS_IMPORTS],
         **contexte,
     })
 
@@ -90,8 +97,8 @@ def import_orientations(request):
 def _apercu(request, analyse: imports.Analyse, garder) -> dict:
     """The preview's context; `garder()` keeps the file (returns its token) when it can be
     confirmed, or when staff may choose prescripteurs for the names it does not know."""
-    contexte = {"analyse": analyse, "trop": len(analyse.a_creer) > imports.A_CREER_MAX_PAGE}
-    if analyse.valide and analyse.a_creer and not contexte["trop"]:
+    contexte = {"analyse": analyse}
+    if analyse.valide and analyse.a_creer:
         contexte["jeton"] = garder()
     elif analyse.prescripteurs_introuvables:
         contexte["jeton_correspondances"] = garder()
@@ -166,25 +173,22 @@ def import_confirmer(request):
     if contenu is None:
         messages.error(request, FICHIER_DISPARU)
         return redirect("import_orientations")
-    try:
-        analyse = imports.import_executer(
-            antenne=request.acces.antenne, contenu=contenu, nom_fichier=en_attente["nom"],
-            correspondances=en_attente.get("correspondances"),
-            # The known persons' values staff chose to take from the file.
-            a_reprendre=frozenset(nom for nom, choix in request.POST.items()
-                                  if nom.startswith("reprendre-") and choix == "fichier"),
-        )
-    except imports.ImportRefuse as refus:
-        # The data changed since the preview (a prescripteur renamed...): show why.
-        return _page(request, {"form": imports.FormulaireImport(), "analyse": refus.analyse,
-                               "refuse": True})
-    nombre = len(analyse.a_creer)
-    messages.success(
-        request,
-        f"{nombre} orientation(s) importée(s) depuis « {analyse.nom_fichier} »"
-        + (f" ; {analyse.nb_deja_importees} déjà présente(s), non réimportée(s)."
-           if analyse.nb_deja_importees else "."),
+    lot = imports.import_lot_creer(
+        antenne=request.acces.antenne, user=request.user, contenu=contenu,
+        nom_fichier=en_attente["nom"], correspondances=en_attente.get("correspondances"),
+        # The known persons' values staff chose to take from the file.
+        a_reprendre=frozenset(nom for nom, choix in request.POST.items()
+                              if nom.startswith("reprendre-") and choix == "fichier"),
     )
-    if request.htmx:
-        return HttpResponseClientRedirect(reverse("liste_attente"))
-    return redirect("liste_attente")
+    tasks.import_lancer(lot.pk)
+    adresse = reverse("import_suivi", args=[lot.pk])
+    return HttpResponseClientRedirect(adresse) if request.htmx else redirect(adresse)
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+def import_suivi(request, lot_id: int):
+    """An import's progress (the fragment polls while it runs), then its result; only for
+    the staff of its antenne."""
+    lot = lot_suivre(objet_ou_404(request, ImportLot.objects.defer("contenu"), pk=lot_id))
+    gabarit = "stages/import_suivi.html" + ("#suivi" if request.htmx else "")
+    return render(request, gabarit, {"lot": lot, "Etat": ImportLot.Etat})

@@ -9,10 +9,9 @@ import zipfile
 from datetime import date, datetime, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -21,9 +20,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from stages import exports, imports
-from stages.imports import FichierIllisible, ImportRefuse, import_analyser, import_executer
-from stages.imports import analyse as analyse_module
-from stages.models import Cadre, Membre, Orientation, Personne, Role, Statut, normaliser
+from stages.imports import FichierIllisible, ImportRefuse, ecriture, import_analyser, import_executer
+from stages.models import Cadre, ImportLot, Membre, Orientation, Personne, Role, Statut, normaliser
 from stages.selectors import FiltresListe, liste_attente
 from stages.views.imports import CLE_SESSION
 from tests.concurrence import en_meme_temps
@@ -333,21 +331,24 @@ def test_ligne_en_double_dans_le_fichier(antenne, parquet):
 
 
 def test_echec_a_l_enregistrement_annule_les_lignes_deja_creees(antenne, parquet, monkeypatch):
-    creer = analyse_module.orientation_creer
+    """The second batch fails: the first one's rows, committed, are deleted."""
+    ecrire = ecriture.lignes_ecrire
+    appels = []
 
-    def creer_puis_refuser(*, personne, orientation, cle_creation):
-        if personne.nom == "Petit":
-            raise ValidationError({"prescripteur": "Ce prescripteur n'existe plus."})
-        return creer(personne=personne, orientation=orientation, cle_creation=cle_creation)
+    def ecrire_puis_echouer(**arguments):
+        appels.append(len(arguments["lignes"]))
+        if len(appels) == 2:
+            raise IntegrityError("clé déjà prise")
+        ecrire(**arguments)
 
-    monkeypatch.setattr(analyse_module, "orientation_creer", creer_puis_refuser)
-    with pytest.raises(ImportRefuse) as refus:
+    monkeypatch.setattr(ecriture, "TAILLE_LOT", 1)
+    monkeypatch.setattr(ecriture, "lignes_ecrire", ecrire_puis_echouer)
+    with pytest.raises(IntegrityError):
         import_executer(antenne=antenne, contenu=en_csv(LIGNE, ligne(Nom="Petit")),
                         nom_fichier="l.csv")
-    assert refus.value.analyse.erreurs == [
-        imports.ErreurLigne(3, "Ligne entière", "Ce prescripteur n'existe plus.")
-    ]
+    assert appels == [1, 1]
     assert comptes() == (0, 0)
+    assert Orientation.history.count() == Personne.history.count() == 0
 
 
 def test_date_illisible_ne_donne_qu_une_erreur(antenne, parquet):
@@ -531,13 +532,16 @@ def test_apercu_puis_confirmation(client_secretariat, antenne, parquet, dossier_
     assert [f.name for f in dossier_prive.iterdir()] == [jeton]
 
     reponse = client_secretariat.post(URL_CONFIRMER, {"jeton": jeton})
-    assert reponse.status_code == 302 and reponse.url == reverse("liste_attente")
-    assert comptes() == (2, 2)
+    lot = ImportLot.objects.get()
+    assert reponse.status_code == 302 and reponse.url == reverse("import_suivi", args=[lot.pk])
+    assert comptes() == (2, 2)  # the worker ran it (Q_CLUSTER sync in the tests)
     assert list(dossier_prive.iterdir()) == []
     assert CLE_SESSION not in client_secretariat.session
 
-    suivante = client_secretariat.get(reponse.url)
-    assert "2 orientation(s) importée(s) depuis « liste.csv »." in suivante.content.decode()
+    suivante = client_secretariat.get(reponse.url).content.decode()
+    assert "2 orientations importées depuis « liste.csv »." in suivante
+    assert f'href="{reverse("liste_attente")}"' in suivante
+    assert 'hx-trigger="every 1s"' not in suivante  # finished: the page stops polling
 
 
 def test_l_apercu_montre_l_echeance_calculee(client_secretariat, parquet, dossier_prive):
@@ -583,7 +587,7 @@ def test_confirmation_htmx_redirige(client_secretariat, parquet):
     assert "Aperçu de « liste.csv »" in reponse.content.decode()
     jeton = client_secretariat.session[CLE_SESSION]["jeton"]
     reponse = client_secretariat.post(URL_CONFIRMER, {"jeton": jeton}, headers=HTMX)
-    assert reponse["HX-Redirect"] == reverse("liste_attente")
+    assert reponse["HX-Redirect"] == reverse("import_suivi", args=[ImportLot.objects.get().pk])
     assert comptes() == (1, 1)
 
 
@@ -597,12 +601,13 @@ def test_apercu_avec_erreurs_sans_bouton_de_confirmation(client_secretariat, par
     assert not dossier_prive.exists() or list(dossier_prive.iterdir()) == []
 
 
-def test_trop_d_orientations_pour_la_page(client_secretariat, parquet, monkeypatch):
-    monkeypatch.setattr(imports, "A_CREER_MAX_PAGE", 2)
-    reponse = _deposer(client_secretariat, en_csv(*[ligne(Référence=f"R{n}") for n in range(3)]))
-    page = reponse.content.decode()
-    assert "un fichier crée 2 orientations au plus" in page
-    assert "Confirmer" not in page and CLE_SESSION not in client_secretariat.session
+def test_plus_de_mille_orientations_depuis_la_page(client_secretariat, parquet):
+    """No cap on the page any more (it was 1 000): the worker writes the same files as the
+    command."""
+    reponse = _deposer(client_secretariat, en_csv(*[ligne(Référence=f"R{n}") for n in range(1_001)]))
+    assert "Confirmer l'import de 1001 orientations" in reponse.content.decode()
+    client_secretariat.post(URL_CONFIRMER, {"jeton": client_secretariat.session[CLE_SESSION]["jeton"]})
+    assert comptes() == (1, 1_001)
 
 
 @pytest.mark.parametrize("contenu", [b"\x89PNG\r\n\x1a\n" + bytes(50), b"Nom;Autre\nA;B\n"])
@@ -623,11 +628,15 @@ def test_donnees_changees_depuis_l_apercu_rien_n_est_importe(client_secretariat,
     parquet.nom = "Parquet de Perpignan (ancien)"
     parquet.save()
     reponse = client_secretariat.post(
-        URL_CONFIRMER, {"jeton": client_secretariat.session[CLE_SESSION]["jeton"]}
+        URL_CONFIRMER, {"jeton": client_secretariat.session[CLE_SESSION]["jeton"]}, follow=True
     )
+    page = reponse.content.decode()
     assert reponse.status_code == 200
-    assert "Import refusé" in reponse.content.decode()
+    assert "Import échoué : 1 erreur dans « liste.csv »" in page
+    assert "rien n&#x27;a été importé" in page
+    assert "Prescripteur inconnu : « Parquet de Perpignan »" in page
     assert comptes() == (0, 0)
+    assert ImportLot.objects.get().etat == ImportLot.Etat.ECHOUE
 
 
 def test_jeton_d_un_autre_utilisateur_refuse(client, client_secretariat, antenne, parquet):
@@ -713,7 +722,7 @@ def test_commande_importe(antenne, parquet, tmp_path):
     sortie = io.StringIO()
     call_command("importer_orientations", "--antenne", antenne.code, str(fichier), stdout=sortie)
     assert "À créer : 2 orientation(s)" in sortie.getvalue()
-    assert "2 orientation(s) importée(s)" in sortie.getvalue()
+    assert "2 orientations importées depuis « liste.csv »." in sortie.getvalue()
     assert comptes() == (2, 2)
 
 

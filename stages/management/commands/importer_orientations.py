@@ -1,4 +1,5 @@
-"""Import a spreadsheet of orientations into one antenne, all or nothing (see README)."""
+"""Import a spreadsheet of orientations into one antenne, all or nothing (see README): the
+worker's path (`imports.ecriture`), run synchronously in this process, same batches."""
 
 from pathlib import Path
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         if simulation:
             self.stdout.write("Simulation : rien n'a été enregistré.")
         else:
-            self.stdout.write(self.style.SUCCESS(
-                f"{len(analyse.a_creer)} orientation(s) importée(s) dans {antenne_choisie.nom}."
-            ))
+            self.stdout.write(self.style.SUCCESS(imports.message_import(
+                creees=len(analyse.a_creer), deja_presentes=analyse.nb_deja_importees,
+                nom_fichier=fichier.name,
+            ) + f" Antenne : {antenne_choisie.nom}."))
