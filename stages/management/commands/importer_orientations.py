@@ -6,16 +6,17 @@ from django.core.management.base import BaseCommand, CommandError
 
 from stages import imports
 from stages.models import Antenne
+from stages.templatetags.affichage import compte
 
 
 class Command(BaseCommand):
     help = (
-        "Importe un fichier CSV ou XLSX d'orientations dans une antenne : tout ou rien, "
+        "Importe un fichier CSV, XLSX, ODS ou XLS d'orientations dans une antenne : tout ou rien, "
         "sans doublon si le même fichier est importé deux fois."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("fichier", type=Path, help="Fichier .csv ou .xlsx à importer.")
+        parser.add_argument("fichier", type=Path, help="Fichier .csv, .xlsx, .ods ou .xls à importer.")
         parser.add_argument("--antenne", required=True, help="Code de l'antenne (ex. perpignan).")
         parser.add_argument(
             "--simulation", action="store_true",
@@ -48,5 +49,6 @@ class Command(BaseCommand):
             self.stdout.write("Simulation : rien n'a été enregistré.")
         else:
             self.stdout.write(self.style.SUCCESS(
-                f"{len(analyse.a_creer)} orientation(s) importée(s) dans {antenne_choisie.nom}."
+                f"{compte(len(analyse.a_creer), 'orientation importée', 'orientations importées')} "
+                f"dans {antenne_choisie.nom}."
             ))
