@@ -90,3 +90,27 @@ def lire_date_saisie(valeur) -> date | None:
             )
         raise ValidationError(f"Le {nom} n'existe pas.", code="invalid")
     return date(int(annee), int(mois), int(jour))
+
+
+def annee_sur_deux_chiffres(aa: int, mois: int, jour: int, *, aujourd_hui: date,
+                            age_minimum: int | None = None) -> date:
+    """The date of a year written with two digits ('05/10/91', as LibreOffice saves a CSV).
+    A birth date (`age_minimum` given): the latest century that makes the person at least
+    that old; any other date: the century, within DATE_MIN–DATE_MAX, closest to today.
+    Raises ValueError for a day that exists in no century."""
+    siecles = [date(siecle + aa, mois, jour) for siecle in (1900, 2000, 2100)
+               if siecle + aa <= DATE_MAX.year and _existe(siecle + aa, mois, jour)]
+    if not siecles:
+        raise ValueError
+    if age_minimum is not None:
+        assez_vieux = [d for d in siecles if ajouter_mois(d, 12 * age_minimum) <= aujourd_hui]
+        return max(assez_vieux) if assez_vieux else min(siecles)
+    return min(siecles, key=lambda d: abs(d - aujourd_hui))
+
+
+def _existe(annee: int, mois: int, jour: int) -> bool:
+    try:
+        date(annee, mois, jour)
+    except ValueError:
+        return False
+    return True

@@ -1,4 +1,4 @@
-"""Import of a spreadsheet of orientations (CSV or XLSX): read the file (`fichiers`), each
+"""Import of a spreadsheet of orientations (CSV, .xlsx, .ods, .xls): read the file (`fichiers`), each
 cell by its column (`cellules`), check every line and match it with what the antenne has
 (`analyse`), then create everything or nothing in short batches (`ecriture`).
 """
@@ -30,9 +30,12 @@ __all__ = [
 class FormulaireImport(forms.Form):
     fichier = forms.FileField(
         label="Fichier à importer",
-        help_text=f"CSV ou classeur Excel (.xlsx), {TAILLE_MAX_TEXTE} et {LIGNES_MAX_TEXTE} "
+        help_text=f"CSV ou classeur (.xlsx, .ods, .xls), {TAILLE_MAX_TEXTE} et {LIGNES_MAX_TEXTE} "
                   "lignes au plus.",
-        widget=forms.ClearableFileInput(attrs={"accept": f".csv,.xlsx,text/csv,{exports.TYPE_XLSX}"}),
+        widget=forms.ClearableFileInput(attrs={
+            "accept": f".csv,.xlsx,.ods,.xls,text/csv,{exports.TYPE_XLSX}"
+                      ",application/vnd.oasis.opendocument.spreadsheet,application/vnd.ms-excel",
+        }),
     )
 
     def clean_fichier(self):

@@ -27,6 +27,7 @@ from stages.models import (
     noms_proches,
     normaliser,
 )
+from stages.templatetags.affichage import compte
 
 APERCU_LIGNES = 50
 APERCU_ERREURS = 500
@@ -104,6 +105,8 @@ class LigneImport:
     meme_personne_que: int | None = None  # an earlier line of the file names the same person
     personne_existante: bool = False  # known to the antenne before the import
     differences: list[Difference] = field(default_factory=list)
+    # What the line says that is not imported (the line is, without it).
+    avertissements: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -139,12 +142,31 @@ class Analyse:
         return sum(ligne.issue == Issue.DEJA_IMPORTEE for ligne in self.lignes)
 
     @property
+    def nb_lignes_en_erreur(self) -> int:
+        """Lines refused (one may have several errors; an unknown prescripteur is one error
+        for all its lines): with the created, present and ignored ones, every line read."""
+        lignes = {erreur.ligne for erreur in self.erreurs}
+        lignes.update(n for introuvable in self.prescripteurs_introuvables for n in introuvable.lignes)
+        return len(lignes)
+
+    @property
     def nb_ignorees(self) -> int:
         return sum(ligne.issue == Issue.IGNOREE for ligne in self.lignes)
 
     @property
     def differences(self) -> list[Difference]:
         return [difference for ligne in self.lignes for difference in ligne.differences]
+
+    @property
+    def avertissements(self) -> list[tuple[int, str]]:
+        return [(ligne.numero, avertissement) for ligne in self.lignes
+                for avertissement in ligne.avertissements]
+
+    @property
+    def colonnes_ignorees_texte(self) -> str:
+        return (compte(len(self.colonnes_ignorees), "colonne du fichier non reconnue, ignorée "
+                       "(non importée)", "colonnes du fichier non reconnues, ignorées (non importées)")
+                + " : " + ", ".join(f"« {titre} »" for titre in self.colonnes_ignorees))
 
     @property
     def apercu(self) -> list[LigneImport]:
@@ -157,10 +179,11 @@ class Analyse:
     def rapport(self) -> list[str]:
         """The same report as the preview page, as lines of text (the command prints it)."""
         texte = [
-            f"Fichier « {self.nom_fichier} » : {self.nb_lignes} ligne(s) lue(s).",
-            f"À créer : {len(self.a_creer)} orientation(s) ({self.nb_personnes_nouvelles} "
-            f"nouvelle(s) personne(s), {self.nb_personnes_reprises} personne(s) déjà connue(s) "
-            "reprise(s)).",
+            f"Fichier « {self.nom_fichier} » : {compte(self.nb_lignes, 'ligne lue', 'lignes lues')}.",
+            f"À créer : {compte(len(self.a_creer), 'orientation')} "
+            f"({compte(self.nb_personnes_nouvelles, 'nouvelle personne', 'nouvelles personnes')}, "
+            f"{compte(self.nb_personnes_reprises, 'personne déjà connue reprise',
+                      'personnes déjà connues reprises')}).",
             f"Déjà présentes (non réimportées) : {self.nb_deja_importees}. "
             f"Ignorées : {self.nb_ignorees}.",
         ]
@@ -170,11 +193,13 @@ class Analyse:
             for d in self.differences
         ]
         if self.colonnes_ignorees:
-            texte.append("Colonnes ignorées : " + ", ".join(self.colonnes_ignorees) + ".")
+            texte.append(f"Attention : {self.colonnes_ignorees_texte}.")
         texte += [f"Ligne {ligne.numero} : {ligne.issue.label.lower()} — {ligne.motif}"
                   for ligne in self.lignes if ligne.motif]
+        texte += [f"Ligne {numero} : {avertissement}" for numero, avertissement in self.avertissements]
         if self.erreurs:
-            texte.append(f"{len(self.erreurs)} erreur(s) : rien ne sera enregistré.")
+            texte.append(f"{compte(len(self.erreurs), 'erreur')} sur "
+                         f"{compte(self.nb_lignes_en_erreur, 'ligne')} : rien ne sera enregistré.")
             texte += [f"Ligne {e.ligne}, {e.colonne} : {e.message}" for e in self.erreurs]
         return texte
 
@@ -330,10 +355,30 @@ def _lire_ligne(
         try:
             objet.full_clean(exclude=a_exclure[modele] | illisibles[modele])
         except ValidationError as erreur:
-            for champ, messages in erreur.message_dict.items():
+            for champ, liste in erreur.error_dict.items():
                 if champ not in illisibles[modele]:
-                    erreurs += [ErreurLigne(numero, _titre(modele, champ), m) for m in messages]
+                    erreurs += [ErreurLigne(numero, _titre(modele, champ), _message(modele, champ, e))
+                                for e in liste]
     return personne, orientation, erreurs
+
+
+def _message(modele: type[models.Model], champ: str, erreur: ValidationError) -> str:
+    """The model's message, but for an empty cell the line needs: « Date de naissance
+    manquante » rather than Django's « Ce champ ne peut pas être nul »."""
+    if erreur.code in ("null", "blank", "required") and (colonne := PAR_CHAMP.get((modele, champ))):
+        return colonne.manquante
+    return " ".join(erreur.messages)
+
+
+def _avertissements(ligne: "LigneImport") -> None:
+    """What the file says that is not imported, without refusing the line."""
+    orientation = ligne.orientation
+    if orientation.motif_urgence and not orientation.urgent:
+        ligne.avertissements.append(
+            f"motif de l'urgence « {orientation.motif_urgence} » ignoré : la ligne n'est pas "
+            "urgente (colonne « Urgent »)."
+        )
+        orientation.motif_urgence = ""
 
 
 def import_analyser(
@@ -350,9 +395,9 @@ def import_analyser(
         personne, orientation, erreurs = _lire_ligne(numero, rangee, colonnes, contexte)
         analyse.erreurs += erreurs
         if not erreurs:
-            analyse.lignes.append(LigneImport(
-                numero, personne, orientation, cle_import(antenne, personne, orientation)
-            ))
+            ligne = LigneImport(numero, personne, orientation, cle_import(antenne, personne, orientation))
+            _avertissements(ligne)
+            analyse.lignes.append(ligne)
     contexte.regrouper(analyse)
     _rapprocher(antenne, analyse)
     return analyse

@@ -9,10 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from stages import exports
-from stages.dates import DATE_MAX, DATE_MIN
+from stages.dates import annee_sur_deux_chiffres, date_plausible
 from stages.models import Cadre, Orientation, Personne, Sexe, Statut, TypeStage, normaliser
 
 FORMAT_DATE = "jj/mm/aaaa"
@@ -58,11 +60,15 @@ def lire_nom(valeur) -> str:
 
 
 _JJ_MM_AAAA = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
+# LibreOffice saves the dates of a CSV it opened with two-digit years: 05/10/91.
+_JJ_MM_AA = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2})")
 # ISO, possibly with the time of a spreadsheet's date-time.
 _AAAA_MM_JJ = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T][0-9:.]*)?")
 
 
-def lire_date(valeur) -> date | None:
+def lire_date(valeur, age_minimum: int | None = None) -> date | None:
+    """`age_minimum`: of a birth date, for the century of a two-digit year
+    (`dates.annee_sur_deux_chiffres`)."""
     if isinstance(valeur, datetime):  # a real date of an .xlsx cell
         return valeur.date()
     if isinstance(valeur, date):
@@ -70,6 +76,13 @@ def lire_date(valeur) -> date | None:
     texte = lire_texte(valeur)
     if not texte:
         return None
+    if trouve := _JJ_MM_AA.fullmatch(texte):
+        jour, mois, annee = map(int, trouve.groups())
+        try:
+            return annee_sur_deux_chiffres(annee, mois, jour, aujourd_hui=timezone.localdate(),
+                                           age_minimum=age_minimum)
+        except ValueError:
+            raise ValeurInvalide(f"Cette date n'existe pas : « {texte} ».") from None
     if trouve := _JJ_MM_AAAA.fullmatch(texte):
         jour, mois, annee = trouve.groups()
     elif trouve := _AAAA_MM_JJ.fullmatch(texte):
@@ -83,9 +96,15 @@ def lire_date(valeur) -> date | None:
     except ValueError:
         raise ValeurInvalide(f"Cette date n'existe pas : « {texte} ».") from None
     # A typo such as 9999 would also overflow the six months added to it.
-    if not DATE_MIN <= lue <= DATE_MAX:
-        raise ValeurInvalide(f"Année invraisemblable : « {texte} ».")
+    try:
+        date_plausible(lue)
+    except ValidationError:
+        raise ValeurInvalide(f"Année invraisemblable : « {texte} ».") from None
     return lue
+
+
+def lire_date_naissance(valeur) -> date | None:
+    return lire_date(valeur, age_minimum=Personne.AGE_MINIMUM)
 
 
 def lecteur_choix(choix: type[models.TextChoices], **alias: str) -> Callable[[object], str]:
@@ -150,6 +169,17 @@ def lire_entier(valeur) -> int:
 
 # --- The columns -----------------------------------------------------------------------
 
+# Small words a title may have or not: "Date naissance" is "Date de naissance".
+_MOTS_VIDES = {"de", "du", "des", "d", "la", "le", "l", "e", "en"}
+
+
+def cle_de_titre(titre: str) -> str:
+    """A column title as compared: case, accents, punctuation and small words ignored
+    ('Né(e) le' -> 'ne', 'N° de dossier' -> 'n dossier', 'Réf.' -> 'ref')."""
+    mots = normaliser(titre).split()
+    return " ".join(mot for mot in mots if mot not in _MOTS_VIDES) or " ".join(mots)
+
+
 
 @dataclass(frozen=True)
 class Colonne:
@@ -163,55 +193,71 @@ class Colonne:
     alias: tuple[str, ...] = ()
 
     def noms(self) -> set[str]:
-        """Every header accepted for this column: its title, the field's name and label."""
+        """Every header accepted for this column (`cle_de_titre`): its title, the field's
+        name and label, and the usual ways a spreadsheet names it (`alias`)."""
         libelle = self.modele._meta.get_field(self.champ).verbose_name
-        return {normaliser(nom) for nom in (self.titre, self.champ, libelle, *self.alias)}
+        return {cle_de_titre(nom) for nom in (self.titre, self.champ, libelle, *self.alias)}
 
     @property
     def requise(self) -> bool:
         return self.obligatoire == OUI
 
+    @property
+    def manquante(self) -> str:
+        """The message of an empty cell the line needs: 'Date de naissance manquante'."""
+        feminin = normaliser(self.titre).split()[0] in _NOMS_FEMININS
+        return f"{self.titre} {'manquante' if feminin else 'manquant'}."
+
+
+_NOMS_FEMININS = {"date", "echeance", "reference", "adresse"}
+
 
 OUI = "Oui"
 _SI_JUDICIAIRE = "Sauf démarche volontaire"
-_FORMAT_DATE = f"Date {FORMAT_DATE} (ou vraie date Excel)"
+_FORMAT_DATE = f"Date {FORMAT_DATE} ou jj/mm/aa (ou vraie date du tableur)"
 COLONNES = (
-    Colonne("Nom", Personne, "nom", lire_nom, OUI, "Texte", "MARTIN"),
-    Colonne("Prénom", Personne, "prenom", lire_nom, OUI, "Texte", "Léo"),
+    Colonne("Nom", Personne, "nom", lire_nom, OUI, "Texte", "MARTIN",
+            alias=("Nom de famille", "Nom de naissance")),
+    Colonne("Prénom", Personne, "prenom", lire_nom, OUI, "Texte", "Léo", alias=("Prénoms",)),
     Colonne("Sexe", Personne, "sexe", lecteur_choix(Sexe, H=Sexe.HOMME, masculin=Sexe.HOMME,
                                                      feminin=Sexe.FEMME),
             OUI, "Homme ou Femme (H, M, F)", "Homme"),
-    Colonne("Date de naissance", Personne, "date_naissance", lire_date, OUI, _FORMAT_DATE,
-            "14/07/1985"),
+    Colonne("Date de naissance", Personne, "date_naissance", lire_date_naissance, OUI, _FORMAT_DATE,
+            "14/07/1985", alias=("Né(e) le", "Née le", "Né le", "Naissance", "Date de naiss", "DDN")),
     Colonne("Téléphone", Personne, "telephone", lire_texte, "",
             "Numéro français ou d'outre-mer écrit librement ; étranger avec son indicatif",
-            "06 12 34 56 78"),
+            "06 12 34 56 78", alias=("Tél", "Téléphone portable", "Tél portable", "Portable",
+                                     "Téléphone mobile", "Mobile", "Numéro de téléphone", "N° de téléphone")),
     Colonne("E-mail", Personne, "email", lire_texte, "", "Adresse e-mail", "leo.martin@exemple.fr",
-            alias=("email", "courriel")),
+            alias=("email", "courriel", "mail", "Adresse e-mail", "Adresse mail")),
     Colonne("Prescripteur", Orientation, "prescripteur", lire_texte, _SI_JUDICIAIRE,
             "Nom d'un prescripteur de l'antenne, déjà créé", "Parquet de Perpignan"),
     Colonne("Cadre", Orientation, "cadre", lire_cadre, OUI,
             "Code ou libellé : " + ", ".join(Cadre.values), "Alternative aux poursuites (CPP 41-1)"),
     Colonne("Référence", Orientation, "reference", lire_texte, "",
             f"Texte, {Orientation._meta.get_field('reference').max_length} caractères au plus",
-            "PQ-2026-00123"),
+            "PQ-2026-00123", alias=("Ref", "N° de dossier", "Numéro de dossier", "Dossier",
+                                    "Référence du dossier", "N° parquet", "Numéro parquet")),
     Colonne("Date d'orientation", Orientation, "date_orientation", lire_date, OUI,
-            f"{_FORMAT_DATE} ; donne le rang dans la liste d'attente", "02/03/2026"),
+            f"{_FORMAT_DATE} ; donne le rang dans la liste d'attente", "02/03/2026",
+            alias=("Orientée le", "Orienté le", "Date de l'orientation")),
     Colonne("Date de décision", Orientation, "date_decision", lire_date, _SI_JUDICIAIRE,
             _FORMAT_DATE, "20/02/2026"),
     Colonne("Date définitive", Orientation, "date_definitive", lire_date,
             "Pour une peine de stage (131-5-1)",
             f"{_FORMAT_DATE} : jour où la condamnation est devenue définitive", "05/03/2026"),
     Colonne("Échéance", Orientation, "echeance", lire_date, "",
-            f"{_FORMAT_DATE} ; vide : calculée avec le délai de l'antenne", "20/08/2026"),
+            f"{_FORMAT_DATE} ; vide : calculée avec le délai de l'antenne", "20/08/2026",
+            alias=("Date d'échéance", "Date limite")),
     Colonne("Échéance initiale", Orientation, "echeance_initiale", lire_date, "",
             f"{_FORMAT_DATE} ; celle d'avant une prolongation (vide : l'échéance)", "20/08/2026"),
     Colonne("Accord de prolongation", Orientation, "accord_prolongation", lire_texte,
             "Si l'échéance a été prolongée", "Texte : qui l'a accordée, et quand",
             "Mme Martin, parquet, courriel du 12/11/2026"),
-    Colonne("Urgent", Orientation, "urgent", lire_oui_non, "", "oui ou non (vide : non)", "non"),
+    Colonne("Urgent", Orientation, "urgent", lire_oui_non, "", "oui ou non (vide : non)", "non",
+            alias=("Urgence",)),
     Colonne("Motif de l'urgence", Orientation, "motif_urgence", lire_texte, "Si urgent", "Texte",
-            "Réorientation"),
+            "Réorientation", alias=("Motif d'urgence", "Motif urgence", "Raison de l'urgence")),
     Colonne("Type de stage", Orientation, "type_stage", lecteur_choix(TypeStage, femme=TypeStage.FEMMES),
             "", "Mixte ou Non mixte (femmes) ; vide : mixte", "Mixte"),
     Colonne("Statut", Orientation, "statut", lecteur_choix(Statut), "",
@@ -219,7 +265,8 @@ COLONNES = (
     Colonne("Reports", Orientation, "nb_reports", lire_entier, "", "Nombre (vide : 0)", "0"),
     Colonne("Absences", Orientation, "nb_absences", lire_entier, "", "Nombre (vide : 0)", "0"),
     Colonne("Adresse", Personne, "adresse", lire_texte, "", "Adresse postale", "2 rue des Lilas"),
-    Colonne("Observations", Orientation, "observations", lire_texte, "", "Texte", ""),
+    Colonne("Observations", Orientation, "observations", lire_texte, "", "Texte", "",
+            alias=("Observation", "Remarques", "Remarque", "Commentaires", "Commentaire")),
 )
 # The export's columns that the application computes: read, never imported.
 COLONNES_CALCULEES = ("Rang", "État de l'échéance")

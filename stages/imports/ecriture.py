@@ -33,6 +33,7 @@ from stages.imports.analyse import (
 from stages.maintenance import rafraichir_statistiques
 from stages.models import EN_IMPORT, Antenne, ImportLot, MotDuNom, Orientation, Personne, Statut
 from stages.services import personne_corriger
+from stages.templatetags.affichage import compte
 
 # Lines per write transaction: 300 lines write in well under a second here (bulk inserts).
 TAILLE_LOT = 300
@@ -58,24 +59,19 @@ MESSAGE_INATTENDU = (f"L'import a échoué sur une erreur inattendue : {RIEN_IMP
                      "Réessayez ; si l'erreur revient, signalez-la.")
 
 
-def _pluriel(nombre: int, singulier: str, pluriel: str) -> str:
-    return singulier if nombre <= 1 else pluriel
-
-
 def message_import(*, creees: int, deja_presentes: int, nom_fichier: str) -> str:
     """« 4 orientations importées depuis « f.csv » ; 1 déjà présente, non réimportée. »"""
-    texte = (f"{creees or 'Aucune'} {_pluriel(creees, 'orientation importée', 'orientations importées')} "
-             f"depuis « {nom_fichier} »")
+    importees = (compte(creees, "orientation importée", "orientations importées") if creees
+                 else "Aucune orientation importée")
+    texte = f"{importees} depuis « {nom_fichier} »"
     if deja_presentes:
-        deja = _pluriel(deja_presentes, "déjà présente, non réimportée",
-                        "déjà présentes, non réimportées")
-        texte += f" ; {deja_presentes} {deja}"
+        texte += " ; " + compte(deja_presentes, "déjà présente, non réimportée",
+                                "déjà présentes, non réimportées")
     return texte + "."
 
 
 def message_refus(analyse: Analyse) -> str:
-    nombre = len(analyse.erreurs)
-    return (f"{nombre} {_pluriel(nombre, 'erreur', 'erreurs')} dans « {analyse.nom_fichier} » "
+    return (f"{compte(len(analyse.erreurs), 'erreur')} dans « {analyse.nom_fichier} » "
             f"(les données de l'antenne ont changé depuis l'aperçu ?) : {RIEN_IMPORTE}.")
 
 

@@ -1,11 +1,10 @@
-"""Reading an imported file (CSV or XLSX) into a header row and numbered rows, within bounds
+"""Reading an imported file (CSV, .xlsx, .ods or .xls) into a header row and numbered rows, within bounds
 that no upload can exceed (size, rows, columns, unpacked size)."""
 
 import codecs
 import csv
 import io
 import re
-import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -19,16 +18,16 @@ from stages.imports.cellules import (
     PAR_NOM,
     Colonne,
     FichierIllisible,
+    cle_de_titre,
     lire_texte,
 )
-from stages.models import normaliser
 
 TAILLE_MAX = 5 * 1024 * 1024
 LIGNES_MAX = 20_000
 # Blank lines are skipped, but not endlessly: a sheet may claim a million empty rows.
 LIGNES_LUES_MAX = 2 * LIGNES_MAX
 COLONNES_LUES_MAX = 60
-# An .xlsx is a zip: the declared size of its unpacked parts bounds what openpyxl reads
+# An .xlsx or .ods is a zip: the declared size of its unpacked parts bounds what is read
 # (Python's zipfile never inflates a member past its declared size).
 DECOMPRESSE_MAX = 20 * TAILLE_MAX
 # No part of a 20 000-row list comes near this: an export of 20 000 rows with long
@@ -47,13 +46,13 @@ TROP_DE_LIGNES = f"Le fichier dépasse {LIGNES_MAX_TEXTE} lignes : découpez-le 
 
 
 _BINAIRE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CSV_INVITE = "Enregistrez-le en CSV (UTF-8) ou en classeur Excel (.xlsx)."
+_CSV_INVITE = "Enregistrez-le en CSV (UTF-8), en classeur Excel (.xlsx) ou OpenDocument (.ods)."
 
 
 def _texte_csv(contenu: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 (Excel's 'texte Unicode'), or cp1252 (old Excel)."""
     binaire = FichierIllisible(
-        f"Ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) : il contient des données "
+        f"Ce fichier n'est ni un CSV ni un classeur Excel ou OpenDocument : il contient des données "
         f"binaires. {_CSV_INVITE}"
     )
     if contenu.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -273,34 +272,47 @@ def verifier_archive(archive: zipfile.ZipFile) -> None:
             _Comptage().lire(lambda membre=membre: archive.open(membre))
 
 
-def _lignes_xlsx(contenu: bytes) -> list[tuple]:
-    from openpyxl import load_workbook
+def _lignes_classeur(contenu: bytes, format_: str) -> list[list]:
+    """The rows of the first sheet of an .xlsx, .ods or .xls (calamine: 10 times faster than
+    openpyxl on 20 000 rows), the zipped ones checked first (`verifier_archive`)."""
+    from python_calamine import CalamineWorkbook
 
     illisible = FichierIllisible(
-        "Ce fichier n'est pas un classeur Excel (.xlsx) lisible (les formats .xls et .ods ne "
-        f"sont pas pris en charge). {_CSV_INVITE}"
+        f"Ce fichier n'est pas un classeur {_FORMATS[format_]} lisible. {_CSV_INVITE}"
     )
+    if format_ != ".xls":
+        try:
+            with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+                verifier_archive(archive)
+        except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError):
+            raise illisible from None
+    # calamine reads untrusted bytes and may fail in many ways on a forged file (a Rust
+    # panic is a BaseException): any failure is an unreadable file.
     try:
-        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
-            verifier_archive(archive)
-    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError):
+        classeur = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
+        try:
+            rangees = classeur.get_sheet_by_index(0).iter_rows()
+            # One more than read at most, so that the caller sees the file is too long.
+            return [rangee[:COLONNES_LUES_MAX] for rangee in islice(rangees, LIGNES_LUES_MAX + 1)]
+        finally:
+            classeur.close()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 (see above)
         raise illisible from None
-    # openpyxl reads untrusted XML and may fail in many ways on a forged file: any failure
-    # is an unreadable file (expat itself refuses entity expansion bombs). Its warnings on
-    # unsupported Excel features say nothing to the user.
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            classeur = load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
-            try:
-                feuille = classeur.worksheets[0]
-                rangees = feuille.iter_rows(max_col=COLONNES_LUES_MAX, values_only=True)
-                # One more than read at most, so that the caller sees the file is too long.
-                return list(islice(rangees, LIGNES_LUES_MAX + 1))
-            finally:
-                classeur.close()
-    except Exception:  # noqa: BLE001 (see above)
-        raise illisible from None
+
+
+_FORMATS = {".xlsx": "Excel (.xlsx)", ".xls": "Excel 97-2003 (.xls)", ".ods": "OpenDocument (.ods)"}
+_ODS = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+
+
+def _format_du_classeur(contenu: bytes, nom_fichier: str) -> str | None:
+    """.xlsx, .ods or .xls by the file's first bytes (its name may lie), None for a text."""
+    if contenu.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE2 container: Excel 97-2003
+        return ".xls"
+    if contenu.startswith(b"PK\x03\x04"):
+        return ".ods" if _ODS in contenu[:200] or nom_fichier.lower().endswith(".ods") else ".xlsx"
+    return None
 
 
 def lire_tableau(contenu: bytes, nom_fichier: str) -> tuple[list[str], list[tuple[int, list]]]:
@@ -310,13 +322,11 @@ def lire_tableau(contenu: bytes, nom_fichier: str) -> tuple[list[str], list[tupl
         raise FichierIllisible(TROP_GROS)
     if not contenu.strip(b" \t\r\n" + codecs.BOM_UTF8):
         raise FichierIllisible("Le fichier est vide.")
-    if contenu.startswith(b"PK\x03\x04"):
-        rangees = _lignes_xlsx(contenu)
-    elif contenu.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FichierIllisible(f"Le format Excel 97-2003 (.xls) n'est pas pris en charge. {_CSV_INVITE}")
-    elif nom_fichier.lower().endswith(".xlsx"):
+    if format_ := _format_du_classeur(contenu, nom_fichier):
+        rangees = _lignes_classeur(contenu, format_)
+    elif (extension := "." + nom_fichier.lower().rpartition(".")[2]) in _FORMATS:
         raise FichierIllisible(
-            f"« {nom_fichier} » n'est pas un vrai classeur Excel (.xlsx). {_CSV_INVITE}"
+            f"« {nom_fichier} » n'est pas un vrai classeur {_FORMATS[extension]}. {_CSV_INVITE}"
         )
     else:
         rangees = _lignes_csv(contenu)
@@ -342,11 +352,11 @@ def lire_tableau(contenu: bytes, nom_fichier: str) -> tuple[list[str], list[tupl
 def colonnes_du_fichier(entetes: list[str]) -> tuple[dict[int, Colonne], list[str]]:
     """Column index -> Colonne, and the titles that are neither imported nor computed."""
     trouvees, ignorees = {}, []
-    calculees = {normaliser(titre) for titre in COLONNES_CALCULEES}
+    calculees = {cle_de_titre(titre) for titre in COLONNES_CALCULEES}
     for index, titre in enumerate(entetes):
-        colonne = PAR_NOM.get(normaliser(titre))
+        colonne = PAR_NOM.get(cle_de_titre(titre))
         if colonne is None:
-            if titre and normaliser(titre) not in calculees:
+            if titre and cle_de_titre(titre) not in calculees:
                 ignorees.append(titre)
         elif colonne in trouvees.values():
             raise FichierIllisible(f"La colonne « {colonne.titre} » apparaît deux fois.")

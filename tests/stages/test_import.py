@@ -299,7 +299,7 @@ def _dans(annees: int) -> str:
     ({"Sexe": "X"}, "Sexe", "Valeur inconnue : « X »."),
     ({"Urgent": "peut-être"}, "Urgent", "Valeur non comprise : « peut-être »"),
     ({"E-mail": "leo@"}, "E-mail", "Saisissez une adresse de courriel valide."),
-    ({"Nom": "  "}, "Nom", "Ce champ ne peut pas être vide."),
+    ({"Nom": "  "}, "Nom", "Nom manquant."),
     ({"Statut": "Perdue"}, "Statut", "Valeur inconnue : « Perdue »."),
 ])
 def test_ligne_fausse_refusee_avec_son_message_et_rien_n_est_enregistre(
@@ -398,9 +398,11 @@ def _trop_de_lignes() -> bytes:
     (";".join(LIGNE).encode(), "titres.csv", "aucune orientation sous la ligne des titres"),
     (b"Nom;Sexe;NOM\nA;H;B\n", "double.csv", "La colonne « Nom » apparaît deux fois."),
     (en_csv(LIGNE), "liste.xlsx", "« liste.xlsx » n'est pas un vrai classeur Excel (.xlsx)."),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "ancien.xls", "Excel 97-2003 (.xls)"),
+    (en_csv(LIGNE), "liste.ODS", "« liste.ODS » n'est pas un vrai classeur OpenDocument (.ods)."),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "ancien.xls",
+     "n'est pas un classeur Excel 97-2003 (.xls) lisible"),
     (_zip(**{"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}), "l.ods",
-     "n'est pas un classeur Excel (.xlsx) lisible"),
+     "n'est pas un classeur OpenDocument (.ods) lisible"),
     (b"PK\x03\x04" + bytes(100), "tronque.xlsx", "n'est pas un classeur Excel (.xlsx) lisible"),
     (_bombe(), "bombe.xlsx", "trop volumineux une fois décompressé"),
     (b"x" * (imports.TAILLE_MAX + 1), "gros.csv", "Le fichier dépasse 5 Mo"),
@@ -721,7 +723,8 @@ def test_commande_importe(antenne, parquet, tmp_path):
     fichier.write_bytes(en_csv(LIGNE, ligne(Nom="Petit")))
     sortie = io.StringIO()
     call_command("importer_orientations", "--antenne", antenne.code, str(fichier), stdout=sortie)
-    assert "À créer : 2 orientation(s)" in sortie.getvalue()
+    assert "À créer : 2 orientations (2 nouvelles personnes, 0 personne déjà connue reprise)." in (
+        sortie.getvalue())
     assert "2 orientations importées depuis « liste.csv »." in sortie.getvalue()
     assert comptes() == (2, 2)
 

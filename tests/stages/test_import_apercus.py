@@ -193,9 +193,11 @@ def test_un_vrai_migrate_planifie_la_purge_une_fois(tmp_path):
     """On a fresh database, as at deployment, twice: one schedule, never a duplicate."""
     env = processus.environnement(DJANGO_SETTINGS_MODULE="config.settings.dev",
                                   DATABASE_URL=f"sqlite:///{tmp_path / 'planification.sqlite3'}")
-    lire = ("from django_q.models import Schedule; print(list(Schedule.objects.values_list("
-            "'name', 'func', 'minutes')))")
-    attendu = str([(PLANIFICATIONS[0].nom, "stages.imports.apercus.purger_apercus", 15)])
+    lire = ("from django_q.models import Schedule; print(list(Schedule.objects.order_by('name')"
+            ".values_list('name', 'func', 'minutes')))")
+    planifiees = sorted((p.nom, p.fonction, p.minutes) for p in PLANIFICATIONS)
+    assert (PLANIFICATIONS[0].nom, "stages.imports.apercus.purger_apercus", 15) in planifiees
+    attendu = str(planifiees)
     for _ in range(2):
         processus.manage(env, "migrate", "--noinput", check=True)
         assert processus.derniere_ligne(processus.manage(env, "shell", "-c", lire, check=True)) == attendu

@@ -3,10 +3,14 @@
 import io
 import tracemalloc
 import zipfile
+from datetime import date
+from pathlib import Path
 
 import pytest
 
-from stages.imports import FichierIllisible, fichiers, import_analyser
+from stages.imports import FichierIllisible, fichiers, import_analyser, import_executer
+from stages.models import Orientation
+from tests.factories import creer_prescripteur
 
 # The parts of an .xlsx that a reader needs to find its first sheet.
 _TYPES = (
@@ -173,3 +177,94 @@ def test_analyse_refuse_la_bombe_avec_son_message(antenne):
     contenu = _xlsx(_rangees_pleines(fichiers.LIGNES_LUES_MAX, fichiers.COLONNES_LUES_MAX, False))
     with pytest.raises(FichierIllisible, match="cellules remplies"):
         import_analyser(antenne=antenne, contenu=contenu, nom_fichier="bombe.xlsx")
+
+
+# --- .xlsx, .ods and .xls --------------------------------------------------------------------
+
+FICHIERS = Path(__file__).parent / "fichiers"  # made by fichiers/fabriquer.py
+
+
+@pytest.mark.parametrize("nom", ["liste.xlsx", "liste.ods", "liste.xls"])
+def test_classeurs_xlsx_ods_xls_importes(antenne, nom):
+    creer_prescripteur(antenne, nom="Parquet de Perpignan")
+    contenu = (FICHIERS / nom).read_bytes()
+
+    analyse = import_executer(antenne=antenne, contenu=contenu, nom_fichier=nom)
+
+    assert analyse.erreurs == []
+    martin, durand = Orientation.objects.order_by("id").select_related("personne")
+    # A real date cell is a date; a number cell is read without ".0".
+    assert martin.personne.date_naissance == date(1985, 7, 14)
+    assert (martin.reference, martin.personne.telephone) == ("123", "+33612345678")
+    assert (martin.date_orientation, martin.date_decision) == (date(2026, 3, 2), date(2026, 2, 20))
+    assert (durand.personne.date_naissance, durand.date_orientation) == (date(1990, 5, 6),
+                                                                         date(2026, 3, 3))
+    assert (durand.reference, durand.prescripteur, durand.personne.telephone) == (
+        "PQ-7", None, "+590590123456")
+
+
+def test_ods_nomme_xlsx_lu_comme_ods(antenne):
+    """The first bytes tell the format, not the name."""
+    creer_prescripteur(antenne, nom="Parquet de Perpignan")
+    analyse = import_analyser(antenne=antenne, contenu=(FICHIERS / "liste.ods").read_bytes(),
+                              nom_fichier="liste.xlsx")
+    assert (analyse.erreurs, len(analyse.a_creer)) == ([], 2)
+
+
+_MANIFESTE = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+    'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:'
+    'full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def _ods(lignes: str) -> bytes:
+    """An .ods made by hand: its mimetype first, stored, its manifest, then its table."""
+    contenu = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:'
+        'names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:'
+        'xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        f'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="F">'
+        f"{lignes}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    sortie = io.BytesIO()
+    with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", _MANIFESTE)
+        archive.writestr("content.xml", contenu)
+    return sortie.getvalue()
+
+
+_TEXTE_ODS = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+
+
+@pytest.mark.parametrize(("lignes", "message"), [
+    # One row of 60 filled cells, repeated 40 000 times: 2.4 million cells in 1 Ko.
+    ('<table:table-row table:number-rows-repeated="40000">'
+     '<table:table-cell table:number-columns-repeated="60" office:value-type="string">'
+     "<text:p>x</text:p></table:table-cell></table:table-row>", "cellules remplies"),
+    # Empty rows repeated down to a last filled one.
+    (f"<table:table-row>{_TEXTE_ODS}</table:table-row>"
+     '<table:table-row table:number-rows-repeated="1048574"><table:table-cell/></table:table-row>'
+     f"<table:table-row>{_TEXTE_ODS}</table:table-row>", "Le fichier dépasse 20\u202f000 lignes"),
+])
+def test_bombe_ods_refusee_avant_lecture(lignes, message):
+    message_lu, pic = _refus(_ods(lignes), "bombe.ods")
+    assert message in message_lu
+    assert pic < 5 * MO
+
+
+def test_ods_vide_en_fin_de_feuille_accepte():
+    """LibreOffice ends every sheet with empty rows and cells repeated to its last row."""
+    lignes = (
+        f"<table:table-row>{_TEXTE_ODS.replace('>x<', '>Nom<')}"
+        '<table:table-cell table:number-columns-repeated="16383"/></table:table-row>'
+        f"<table:table-row>{_TEXTE_ODS}"
+        '<table:table-cell table:number-columns-repeated="16383"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    entetes, lignes_lues = fichiers.lire_tableau(_ods(lignes), "l.ods")
+    assert (entetes[0], lignes_lues[0][0], lignes_lues[0][1][0]) == ("Nom", 2, "x")

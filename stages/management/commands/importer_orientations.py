@@ -11,12 +11,12 @@ from stages.models import Antenne
 
 class Command(BaseCommand):
     help = (
-        "Importe un fichier CSV ou XLSX d'orientations dans une antenne : tout ou rien, "
+        "Importe un fichier CSV, XLSX, ODS ou XLS d'orientations dans une antenne : tout ou rien, "
         "sans doublon si le même fichier est importé deux fois."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("fichier", type=Path, help="Fichier .csv ou .xlsx à importer.")
+        parser.add_argument("fichier", type=Path, help="Fichier .csv, .xlsx, .ods ou .xls à importer.")
         parser.add_argument("--antenne", required=True, help="Code de l'antenne (ex. perpignan).")
         parser.add_argument(
             "--simulation", action="store_true",
