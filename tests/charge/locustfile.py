@@ -44,7 +44,7 @@ MARQUE = os.environ.get("CHARGE_MARQUE", "essai")
 # gunicorn's --timeout: a request still unanswered then is a timeout.
 DELAI_S = 30
 # How long the import may take to show its rows (the worker's job included).
-ATTENTE_IMPORT_S = 600
+ATTENTE_IMPORT_S = 180
 
 # What the runner reads: every request, every save the application confirmed, the import.
 JOURNAL = {"requetes": [], "enregistrements": [], "import": {}}
@@ -98,6 +98,8 @@ class Session(HttpUser):
         self.client.cookies = JarreLoopback()
         self.client.headers.update({
             "X-Forwarded-Proto": "https", "Origin": f"https://{self.host.split('://', 1)[1]}",
+            # nginx as configured (no upstream keepalive) opens one connection per request.
+            "Connection": "close",
         })
         self.hasard = random.Random()
         self.compte, self.antenne, session = self.choisir_compte()
@@ -215,6 +217,7 @@ class Importeur(Session):
             if limite:  # too large for the page: in pieces, as the page itself advises
                 morceaux = [(p, min(limite, premiere + nombre - p))
                             for p in range(premiere, premiere + nombre, limite)] + morceaux
+        JOURNAL["import"]["fin"] = time.time()  # the deposits; the wait may be cut
         self.attendre_les_lignes()
 
     def deposer(self, premiere: int, nombre: int) -> int | None:
@@ -244,11 +247,14 @@ class Importeur(Session):
             JOURNAL["import"]["refus"] = f"aperçu sans confirmation ({apercu.status_code})"
             return None
         reponse = self.poster("/orientations/import/confirmer/", "import : confirmation", confirmation)
-        if reponse.status_code == 302:
+        # Imported: to the waiting list. Back to the import page: refused ("plus en attente").
+        if reponse.status_code == 302 and reponse.headers.get("Location") == "/orientations/":
             JOURNAL["import"]["confirmees"] += nombre
             self.noter("import", premiere=premiere, lignes=nombre)
         else:
-            JOURNAL["import"]["refus"] = f"confirmation : réponse {reponse.status_code}"
+            JOURNAL["import"].setdefault("incidents", []).append(
+                f"confirmation de {nombre} lignes : réponse {reponse.status_code or 'absente'} "
+                f"{reponse.headers.get('Location', '')}".rstrip())
         return None
 
     def attendre_les_lignes(self):

@@ -188,7 +188,7 @@ class Command(BaseCommand):
             "--headless", "--only-summary", "-u", str(utilisateurs + en_plus),
             "-r", "10", "--run-time", f"{duree}s", "--host", f"http://127.0.0.1:{port}",
             # The import's task ends by itself (rows seen or its own limit).
-            "--stop-timeout", "600" if lignes_import else "30", "--loglevel", "WARNING",
+            "--stop-timeout", "240" if lignes_import else "30", "--loglevel", "WARNING",
         ]
         self.stdout.write(f"Lancement : {shlex.join(commande)}")
         subprocess.run(commande, env=environnement, cwd=settings.BASE_DIR, check=False)  # noqa: S603
@@ -290,6 +290,7 @@ class Command(BaseCommand):
                 f"{imp.get('vues_dans_la_liste', 0)} vues dans la liste, en "
                 f"{n(imp.get('fin', imp['debut']) - imp['debut'])} s"
                 + (f" (refus : {imp['refus']})" if imp.get("refus") else "")
+                + (f" ; incidents : {'; '.join(imp['incidents'])}" if imp.get("incidents") else "")
                 + f" ; pendant l'import, p95 des autres utilisateurs : {n(p95_import)} ms sur "
                 f"{len(r['pendant_import'])} requêtes (objectif ≤ {OBJECTIF_P95_IMPORT_MS} ms : "
                 f"{'tenu' if r['pendant_import'] and p95_import <= OBJECTIF_P95_IMPORT_MS else 'MANQUÉ'})")
