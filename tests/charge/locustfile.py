@@ -33,6 +33,7 @@ from tests.charge.pages import (
     champs_nouvelle,
     fichier_import,
     ids_orientations,
+    nom_import,
     nombre_dans_la_liste,
 )
 
@@ -261,7 +262,7 @@ class Importeur(Session):
         fin = time.time() + ATTENTE_IMPORT_S
         vues = 0
         while time.time() < fin:
-            page = self.get(f"/orientations/?q=import{MARQUE}", "import : attente des lignes")
+            page = self.get(f"/orientations/?q={nom_import(MARQUE)}", "import : attente des lignes")
             vues = nombre_dans_la_liste(page.text)
             if vues >= JOURNAL["import"]["confirmees"]:
                 break
