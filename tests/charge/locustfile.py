@@ -8,9 +8,9 @@ secure-only cookies are sent back over it. No Django here: the runner
 database.
 
 Environment (set by the runner): CHARGE_JOURNAL (JSON file written at the end),
-CHARGE_COMPTES (JSON list of [username, antenne id], the staff sessions' accounts),
-CHARGE_ADMIN (the superuser of the admin peer), CHARGE_MOT_DE_PASSE, CHARGE_IMPORT
-(number of rows of the import, 0: none), CHARGE_IMPORT_APRES (seconds before it starts),
+CHARGE_COMPTES (JSON list of [username, antenne id, open session key]: the importer's,
+the list peer's, the admin peer's, then the staff's), CHARGE_IMPORT (number of rows of the
+import, 0: none), CHARGE_IMPORT_APRES (seconds before it starts),
 CHARGE_IMPORT_PRESCRIPTEUR, CHARGE_MARQUE (this run's mark in saved values).
 """
 
@@ -33,12 +33,11 @@ from tests.charge.pages import (
     champs_nouvelle,
     fichier_import,
     ids_orientations,
+    nom_import,
     nombre_dans_la_liste,
 )
 
-MOT_DE_PASSE = os.environ.get("CHARGE_MOT_DE_PASSE", "")
 COMPTES = json.loads(os.environ.get("CHARGE_COMPTES", "[]"))
-ADMIN = os.environ.get("CHARGE_ADMIN", "")
 LIGNES_IMPORT = int(os.environ.get("CHARGE_IMPORT", "0"))
 IMPORT_APRES = float(os.environ.get("CHARGE_IMPORT_APRES", "15"))
 PRESCRIPTEUR_IMPORT = os.environ.get("CHARGE_IMPORT_PRESCRIPTEUR", "")
@@ -46,7 +45,7 @@ MARQUE = os.environ.get("CHARGE_MARQUE", "essai")
 # gunicorn's --timeout: a request still unanswered then is a timeout.
 DELAI_S = 30
 # How long the import may take to show its rows (the worker's job included).
-ATTENTE_IMPORT_S = 600
+ATTENTE_IMPORT_S = 180
 
 # What the runner reads: every request, every save the application confirmed, the import.
 JOURNAL = {"requetes": [], "enregistrements": [], "import": {}}
@@ -95,26 +94,27 @@ class JarreLoopback(RequestsCookieJar):
 class Session(HttpUser):
     abstract = True
     host = "http://127.0.0.1:8765"
-    page_connexion = "/connexion/"
 
     def on_start(self):
         self.client.cookies = JarreLoopback()
         self.client.headers.update({
             "X-Forwarded-Proto": "https", "Origin": f"https://{self.host.split('://', 1)[1]}",
+            # nginx as configured (no upstream keepalive) opens one connection per request.
+            "Connection": "close",
         })
         self.hasard = random.Random()
-        self.compte, self.antenne = self.choisir_compte()
-        page = self.client.get(self.page_connexion, name="connexion", timeout=DELAI_S)
-        champs = Formulaires(page.text).avec("username") | {
-            "username": self.compte, "password": MOT_DE_PASSE,
-        }
-        with self.client.post(self.page_connexion, data=champs, name="connexion",
-                              allow_redirects=False, timeout=DELAI_S, catch_response=True) as r:
-            if r.status_code != 302:
-                r.failure(f"connexion refusée ({r.status_code})")
+        self.compte, self.antenne, session = self.choisir_compte()
+        # A session opened in the morning (the runner's): the day's work, not 50 logins at once.
+        self.client.cookies.set("sessionid", session, domain=self.host.split("://", 1)[1].split(":")[0])
+        page = self.client.get("/", name="accueil", timeout=DELAI_S)
+        # The CSS and scripts once, served by whitenoise; the browser keeps them afterwards.
+        for statique in sorted(set(re.findall(r'(?:href|src)="(/static/[^"]+)"', page.text))):
+            self.client.get(statique, name="statique (whitenoise)", timeout=DELAI_S)
 
-    def choisir_compte(self) -> tuple[str, str]:
-        return tuple(COMPTES[next(_comptes) % len(COMPTES)])
+    def choisir_compte(self) -> tuple[str, int, str]:
+        """COMPTES: the importer's, the list peer's, the admin peer's, then the staff's."""
+        personnel = COMPTES[3:]
+        return tuple(personnel[next(_comptes) % len(personnel)])
 
     def get(self, url, nom, **kwargs):
         return self.client.get(url, name=nom, timeout=DELAI_S, **kwargs)
@@ -218,6 +218,7 @@ class Importeur(Session):
             if limite:  # too large for the page: in pieces, as the page itself advises
                 morceaux = [(p, min(limite, premiere + nombre - p))
                             for p in range(premiere, premiere + nombre, limite)] + morceaux
+        JOURNAL["import"]["fin"] = time.time()  # the deposits; the wait may be cut
         self.attendre_les_lignes()
 
     def deposer(self, premiere: int, nombre: int) -> int | None:
@@ -247,18 +248,21 @@ class Importeur(Session):
             JOURNAL["import"]["refus"] = f"aperçu sans confirmation ({apercu.status_code})"
             return None
         reponse = self.poster("/orientations/import/confirmer/", "import : confirmation", confirmation)
-        if reponse.status_code == 302:
+        # Imported: to the waiting list. Back to the import page: refused ("plus en attente").
+        if reponse.status_code == 302 and reponse.headers.get("Location") == "/orientations/":
             JOURNAL["import"]["confirmees"] += nombre
             self.noter("import", premiere=premiere, lignes=nombre)
         else:
-            JOURNAL["import"]["refus"] = f"confirmation : réponse {reponse.status_code}"
+            JOURNAL["import"].setdefault("incidents", []).append(
+                f"confirmation de {nombre} lignes : réponse {reponse.status_code or 'absente'} "
+                f"{reponse.headers.get('Location', '')}".rstrip())
         return None
 
     def attendre_les_lignes(self):
         fin = time.time() + ATTENTE_IMPORT_S
         vues = 0
         while time.time() < fin:
-            page = self.get(f"/orientations/?q=import{MARQUE}", "import : attente des lignes")
+            page = self.get(f"/orientations/?q={nom_import(MARQUE)}", "import : attente des lignes")
             vues = nombre_dans_la_liste(page.text)
             if vues >= JOURNAL["import"]["confirmees"]:
                 break
@@ -272,6 +276,9 @@ class PairListe(Session):
     fixed_count = 1
     wait_time = constant(0.5)
 
+    def choisir_compte(self):
+        return tuple(COMPTES[1])
+
     @task
     def liste(self):
         self.get("/orientations/", "pair : liste d'attente")
@@ -282,10 +289,9 @@ class PairAdmin(Session):
 
     fixed_count = 1
     wait_time = constant(0.5)
-    page_connexion = "/admin-pair/login/"
 
     def choisir_compte(self):
-        return ADMIN, COMPTES[0][1]
+        return tuple(COMPTES[2])
 
     @task
     def liste(self):

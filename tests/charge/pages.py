@@ -122,6 +122,12 @@ def telephone(hasard: random.Random) -> str:
         return saisie
 
 
+def nom_import(marque: str) -> str:
+    """The imported persons' name: letters only, since a search with digits in it looks for
+    a reference, not a name."""
+    return "Import" + marque.translate(str.maketrans("0123456789", "ghijklmnop"))
+
+
 def fichier_import(nombre: int, *, premiere: int = 0, marque: str, prescripteur: str) -> bytes:
     """`nombre` waiting orientations of new persons, as a spreadsheet exported elsewhere."""
     hasard = random.Random(premiere)
@@ -133,7 +139,7 @@ def fichier_import(nombre: int, *, premiere: int = 0, marque: str, prescripteur:
     for i in range(premiere, premiere + nombre):
         orientation = aujourd_hui - timedelta(days=hasard.randrange(1, 200))
         ecrivain.writerow([
-            f"Import{marque}", hasard.choice(["Paul", "Anne", "Yanis", "Lina", "Marc", "Rose"]),
+            nom_import(marque), hasard.choice(["Paul", "Anne", "Yanis", "Lina", "Marc", "Rose"]),
             hasard.choice(["H", "F"]),
             (date(1960, 1, 1) + timedelta(hasard.randrange(40 * 365))).strftime("%d/%m/%Y"),
             telephone(hasard),

@@ -89,7 +89,7 @@ def test_la_creation_envoyee_par_le_scenario_est_enregistree(client_csrf, antenn
 def test_le_fichier_d_import_du_scenario_est_confirme_depuis_la_page(client_csrf, antenne):
     prescripteur = creer_prescripteur(antenne)
     page = client_csrf.get("/orientations/import/").content.decode()
-    fichier = pages.fichier_import(3, premiere=7, marque="essai", prescripteur=prescripteur.nom)
+    fichier = pages.fichier_import(3, premiere=7, marque="e55a1", prescripteur=prescripteur.nom)
 
     apercu = client_csrf.post("/orientations/import/", pages.Formulaires(page).avec(
         "csrfmiddlewaretoken") | {"fichier": SimpleUploadedFile("f.csv", fichier, "text/csv")})
@@ -99,8 +99,8 @@ def test_le_fichier_d_import_du_scenario_est_confirme_depuis_la_page(client_csrf
 
     assert reponse.status_code == 302
     assert sorted(Orientation.objects.values_list("reference", flat=True)) == [
-        "IMP-essai-00007", "IMP-essai-00008", "IMP-essai-00009"]
-    liste = client_csrf.get("/orientations/?q=importessai").content.decode()
+        "IMP-e55a1-00007", "IMP-e55a1-00008", "IMP-e55a1-00009"]
+    liste = client_csrf.get(f"/orientations/?q={pages.nom_import('e55a1')}").content.decode()
     assert pages.nombre_dans_la_liste(liste) == 3
     assert len(set(pages.ids_orientations(liste))) == 3
 
