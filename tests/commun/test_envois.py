@@ -27,7 +27,8 @@ def pieces() -> list[Fichier]:
     pdf = construire_document([paragraphe("Lettre à Élodie Œuvray : 180 €")], entete=EnTete(nom="Antenne"))
     debut = datetime(2027, 4, 5, 9, tzinfo=PARIS)
     ics = construire_calendrier([Evenement(uid="c1-s1@exemple.invalid", debut=debut,
-                                           fin=debut + timedelta(hours=3), titre="Séance", rappel="Demain")])
+                                           fin=debut + timedelta(hours=3), titre="Séance", rappel="Demain")],
+                                horodatage=datetime(2027, 3, 1, 8, tzinfo=PARIS))  # same bytes each call
     return [Fichier("lettre.pdf", pdf, "application/pdf"), Fichier("seances.ics", ics, "text/calendar")]
 
 
