@@ -81,8 +81,8 @@ def enregistrer_polices() -> str:
 def echapper(texte: object, *, sauts_de_ligne: bool = False) -> str:
     """User text made safe for reportlab's Paragraph mini-markup: "<b>Dupont & fils" prints
     as typed. Control characters (which reportlab rejects) are dropped; with
-    `sauts_de_ligne`, line breaks are kept."""
-    texte = _CARACTERES_DE_CONTROLE.sub("", str(texte))
+    `sauts_de_ligne`, line breaks are kept. None prints nothing."""
+    texte = _CARACTERES_DE_CONTROLE.sub("", "" if texte is None else str(texte))
     texte = escape(texte)
     if sauts_de_ligne:
         texte = "<br/>".join(texte.replace("\r\n", "\n").replace("\r", "\n").split("\n"))

@@ -60,6 +60,8 @@ MAILERS = {
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": os.environ.get("EMAIL_USE_TLS", "1") == "1",
+            # A hung server never holds an outbox row (commun.envois) for long.
+            "timeout": 30,
         },
     }
 }

@@ -76,6 +76,7 @@ def test_echapper():
     assert echapper("ligne 1\nligne 2 & 3", sauts_de_ligne=True) == "ligne 1<br/>ligne 2 &amp; 3"
     assert echapper("ligne 1\r\nligne 2") == "ligne 1\r\nligne 2"
     assert echapper(180) == "180"
+    assert echapper(None) == ""
 
 
 def test_l_adresse_est_dans_la_fenetre_de_l_enveloppe_et_rien_d_autre():

@@ -1,0 +1,1 @@
+from tests.smtp import serveur_smtp  # noqa: F401 (fixture)
