@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from stages import maintenance
-from stages.imports.analyse import import_executer
+from stages.imports.ecriture import import_executer
 from tests.factories import creer_orientation, creer_prescripteur
 from tests.stages.test_import import en_csv, ligne
 
@@ -48,7 +48,7 @@ def test_apres_les_migrations(monkeypatch):
 def test_apres_un_import_une_fois_valide(antenne, monkeypatch, django_capture_on_commit_callbacks):
     creer_prescripteur(antenne, nom="Parquet de Perpignan")
     appels = []
-    monkeypatch.setattr("stages.imports.analyse.rafraichir_statistiques", lambda: appels.append(1))
+    monkeypatch.setattr("stages.imports.ecriture.rafraichir_statistiques", lambda: appels.append(1))
 
     with django_capture_on_commit_callbacks(execute=True):
         import_executer(antenne=antenne, contenu=en_csv(ligne()), nom_fichier="liste.csv")
