@@ -53,7 +53,9 @@ lint: install
 # Debian's packages the tests need (never `playwright install`): pdftotext reads the PDFs
 # back, chromium runs the browser tests. Installed here when we are root, otherwise the one
 # command to run is given.
-PAQUETS := /usr/bin/pdftotext:poppler-utils $(if $(filter 1,$(SANS_NAVIGATEUR)),,/usr/bin/chromium:chromium)
+PDFTOTEXT ?= /usr/bin/pdftotext
+CHROMIUM ?= /usr/bin/chromium
+PAQUETS := $(PDFTOTEXT):poppler-utils $(if $(filter 1,$(SANS_NAVIGATEUR)),,$(CHROMIUM):chromium)
 paquets:
 	@manquants=""; for couple in $(PAQUETS); do \
 		[ -x "$${couple%%:*}" ] || manquants="$$manquants $${couple#*:}"; done; \

@@ -27,14 +27,17 @@ def make(*arguments: str, utilisateur: str | None = None) -> subprocess.Complete
 def test_sans_chromium_un_test_navigateur_echoue_au_lieu_d_etre_saute(monkeypatch, tmp_path):
     monkeypatch.setattr(e2e, "CHROMIUM", tmp_path / "chromium")
 
-    with pytest.raises(Failed, match=r"chromium absent .* make chromium .* SANS_NAVIGATEUR=1"):
+    with pytest.raises(Failed, match=r"chromium absent .* make paquets .* SANS_NAVIGATEUR=1"):
         e2e.chromium_present()
 
 
-def test_sans_droits_root_make_chromium_donne_la_commande_a_lancer(tmp_path):
+def test_sans_droits_root_make_paquets_donne_la_commande_a_lancer(tmp_path):
     absent = tmp_path / "chromium"
     # As root, another account: the branch that does not install.
-    resultat = make("chromium", f"CHROMIUM={absent}", utilisateur="nobody" if os.getuid() == 0 else None)
+    resultat = make(
+        "paquets", f"CHROMIUM={absent}", "PDFTOTEXT=/bin/sh",
+        utilisateur="nobody" if os.getuid() == 0 else None,
+    )
 
     assert resultat.returncode != 0
     assert "sudo apt-get install -y chromium" in resultat.stderr
@@ -44,14 +47,14 @@ def test_sans_droits_root_make_chromium_donne_la_commande_a_lancer(tmp_path):
 def test_make_test_passe_par_chromium_et_les_tests_navigateur():
     prevu = make("-n", "test").stdout
 
-    assert "apt-get install -y -qq chromium" in prevu
+    assert "/usr/bin/chromium:chromium" in prevu
     assert "pytest -m browser" in prevu
-    assert prevu.index("chromium") < prevu.index('pytest -m "not browser"')
+    assert prevu.index("/usr/bin/chromium:chromium") < prevu.index('pytest -m "not browser"')
 
 
 def test_sans_navigateur_le_dit_et_compte_les_tests_laisses_de_cote():
     prevu = make("-n", "test", "SANS_NAVIGATEUR=1").stdout
-    assert "apt-get" not in prevu and "pytest -m browser\n" not in prevu
+    assert ":chromium" not in prevu and "pytest -m browser\n" not in prevu
 
     resultat = make("test-browser", "SANS_NAVIGATEUR=1")
 

@@ -23,7 +23,7 @@ def chromium_present() -> None:
     Leaving them out is said out loud: `SANS_NAVIGATEUR=1 make test` (see the Makefile)."""
     if not CHROMIUM.exists():
         pytest.fail(
-            f"chromium absent ({CHROMIUM}) : installez-le avec « make chromium » "
+            f"chromium absent ({CHROMIUM}) : installez-le avec « make paquets » "
             "(apt-get install -y chromium), ou lancez « SANS_NAVIGATEUR=1 make test » pour "
             "laisser les tests navigateur de côté.",
             pytrace=False,
