@@ -144,7 +144,7 @@ def meme_antenne(vue):
             f"maintenant dans l'antenne « {antenne.nom} » (changée dans un autre onglet ?) : "
             f"rien n'a été enregistré. Revenez à l'antenne « {autre.nom} » pour le renvoyer."
         ))
-        adresse = reverse("liste_attente")
+        adresse = reverse("stages:liste_attente")
         return HttpResponseClientRedirect(adresse) if request.htmx else redirect(adresse)
 
     return verifiee

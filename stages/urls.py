@@ -2,6 +2,8 @@ from django.urls import path
 
 from stages.views import accueil, imports, liste, orientations, prescripteurs
 
+app_name = "stages"
+
 urlpatterns = [
     path("", accueil.accueil, name="accueil"),
     path("antenne/changer/", accueil.changer_antenne, name="changer_antenne"),

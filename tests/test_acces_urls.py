@@ -116,7 +116,7 @@ def requete_forcee(temoin: Orientation) -> dict:
         "q": personne.nom[:3], "prescripteur": temoin.prescripteur_id, "statut": "tous",
         "nom": personne.nom, "prenom": personne.prenom,
         "date_naissance": personne.date_naissance.isoformat(), "personne_existante": personne.pk,
-        "suivant": reverse("orientation", args=[temoin.pk]), "antenne": temoin.antenne_id,
+        "suivant": reverse("stages:orientation", args=[temoin.pk]), "antenne": temoin.antenne_id,
     }
 
 
@@ -180,7 +180,7 @@ def test_le_parcours_suit_les_inclusions_et_leurs_parametres():
 
 def test_le_parcours_voit_les_urls_du_projet():
     noms = {motif.nom for motif in MOTIFS}
-    assert {"accueil", "changer_antenne"} <= noms
+    assert {"stages:accueil", "stages:changer_antenne"} <= noms
     assert not NOMS_EXCLUS & noms
     assert not [nom for nom in noms if nom and nom.startswith("admin:")]
 

@@ -82,7 +82,7 @@ def test_le_verrou_se_leve_apres_quinze_minutes(client, sophie):
     reculer_les_tentatives(16)
     reponse = connexion(client, "sophie", MOT_DE_PASSE)
     assert reponse.status_code == 302
-    assert reponse["Location"] == reverse("accueil")
+    assert reponse["Location"] == reverse("stages:accueil")
     assert est_connecte(client)
 
 
@@ -92,12 +92,12 @@ def session_en_base(client) -> Session:
 
 def test_une_session_expiree_renvoie_a_la_connexion(client, sophie):
     connexion(client, "sophie", MOT_DE_PASSE)
-    assert client.get(reverse("accueil")).status_code == 200
+    assert client.get(reverse("stages:accueil")).status_code == 200
     Session.objects.filter(pk=session_en_base(client).pk).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
 
-    reponse = client.get(reverse("accueil"))
+    reponse = client.get(reverse("stages:accueil"))
 
     assert reponse.status_code == 302
     assert reponse["Location"] == f"{reverse('connexion')}?next=/"
@@ -112,7 +112,7 @@ def test_une_requete_repousse_l_expiration_a_trente_minutes(client, sophie):
     bientot = timezone.now() + timedelta(minutes=1)
     Session.objects.filter(pk=session_en_base(client).pk).update(expire_date=bientot)
 
-    assert client.get(reverse("accueil")).status_code == 200
+    assert client.get(reverse("stages:accueil")).status_code == 200
 
     expiration = session_en_base(client).expire_date
     assert timedelta(minutes=29) < expiration - timezone.now() <= timedelta(minutes=30)

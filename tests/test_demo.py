@@ -75,7 +75,7 @@ def test_chaque_compte_se_connecte_avec_le_mot_de_passe_du_readme(demo, client):
             reverse("connexion"), {"username": username, "password": MOT_DE_PASSE_DU_README}
         )
         assert reponse.status_code == 302, username
-        assert client.get(reverse("accueil")).status_code == 200, username
+        assert client.get(reverse("stages:accueil")).status_code == 200, username
         client.logout()
 
 
@@ -85,7 +85,7 @@ def test_les_personnes_de_la_demo_se_trouvent_par_leur_nom(demo, client):
     client.force_login(get_user_model().objects.get(username="responsable"))
 
     recherche = f"{personne.prenom[:3]} {personne.nom}"
-    reponse = client.get(reverse("liste_attente"), {"q": recherche, "statut": "tous"})
+    reponse = client.get(reverse("stages:liste_attente"), {"q": recherche, "statut": "tous"})
 
     assert personne.nom_normalise and personne.prenom_normalise
     assert personne.pk in {ligne.orientation.personne_id for ligne in reponse.context["lignes"]}

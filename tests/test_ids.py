@@ -48,16 +48,16 @@ def orientation(antenne):
 def pages(orientation):
     prescripteur = orientation.prescripteur
     return {
-        "liste": reverse("liste_attente"),
-        "orientation": reverse("orientation", args=[orientation.pk]),
-        "nouvelle orientation": reverse("orientation_nouvelle"),
-        "modifier l'orientation": reverse("orientation_modifier", args=[orientation.pk]),
-        "import": reverse("import_orientations"),
-        "prescripteurs": reverse("prescripteurs"),
-        "prescripteur": reverse("prescripteur", args=[prescripteur.pk]),
-        "ajouter un prescripteur": reverse("prescripteur_ajouter"),
-        "fusionner": reverse("prescripteur_fusionner", args=[prescripteur.pk]),
-        "accueil": reverse("accueil"),
+        "liste": reverse("stages:liste_attente"),
+        "orientation": reverse("stages:orientation", args=[orientation.pk]),
+        "nouvelle orientation": reverse("stages:orientation_nouvelle"),
+        "modifier l'orientation": reverse("stages:orientation_modifier", args=[orientation.pk]),
+        "import": reverse("stages:import_orientations"),
+        "prescripteurs": reverse("stages:prescripteurs"),
+        "prescripteur": reverse("stages:prescripteur", args=[prescripteur.pk]),
+        "ajouter un prescripteur": reverse("stages:prescripteur_ajouter"),
+        "fusionner": reverse("stages:prescripteur_fusionner", args=[prescripteur.pk]),
+        "accueil": reverse("stages:accueil"),
     }
 
 
@@ -70,9 +70,9 @@ def test_chaque_id_une_seule_fois_sur_chaque_page(client_secretariat, pages):
 def test_chaque_id_une_seule_fois_avec_les_erreurs(client_secretariat, antenne, orientation):
     """Refused forms show more (errors, every action form): still no id twice."""
     envois = {
-        "nouvelle orientation": (reverse("orientation_nouvelle"), {}),
-        "prolongation": (reverse("orientation_prolonger", args=[orientation.pk]), {}),
-        "sortie": (reverse("orientation_sortir", args=[orientation.pk]), {}),
+        "nouvelle orientation": (reverse("stages:orientation_nouvelle"), {}),
+        "prolongation": (reverse("stages:orientation_prolonger", args=[orientation.pk]), {}),
+        "sortie": (reverse("stages:orientation_sortir", args=[orientation.pk]), {}),
     }
     trouves = {
         nom: doublons(client_secretariat.post(adresse, donnees | dans_l_antenne(antenne)))
@@ -83,9 +83,9 @@ def test_chaque_id_une_seule_fois_avec_les_erreurs(client_secretariat, antenne, 
 
 
 def test_la_description_d_un_champ_en_erreur_est_son_message(client_secretariat, antenne, orientation):
-    for adresse in (reverse("orientation_nouvelle"),
-                    reverse("orientation_prolonger", args=[orientation.pk]),
-                    reverse("prescripteur_ajouter")):
+    for adresse in (reverse("stages:orientation_nouvelle"),
+                    reverse("stages:orientation_prolonger", args=[orientation.pk]),
+                    reverse("stages:prescripteur_ajouter")):
         reponse = client_secretariat.post(adresse, dans_l_antenne(antenne))
         lecteur = ids_de(reponse)
 

@@ -31,7 +31,7 @@ def test_page_404(client_secretariat):
 def test_page_403(client, antenne):
     client.force_login(creer_utilisateur(Role.ANIMATEUR, antenne))
 
-    reponse = client.get(reverse("liste_attente"))
+    reponse = client.get(reverse("stages:liste_attente"))
 
     _francais_dans_la_mise_en_page(reponse, 403, "Accès refusé", "rien n'a été enregistré")
 
@@ -46,7 +46,7 @@ def test_echec_csrf_session_expiree(secretariat):
     client = Client(enforce_csrf_checks=True)
     client.force_login(secretariat)
 
-    reponse = client.post(reverse("orientation_nouvelle"), {"nom": "Martin"})
+    reponse = client.post(reverse("stages:orientation_nouvelle"), {"nom": "Martin"})
 
     _francais_dans_la_mise_en_page(
         reponse, 403, "Votre session a expiré", "rien n'a été enregistré", "Reconnectez-vous"
@@ -72,6 +72,6 @@ def test_une_erreur_dans_une_vue_donne_la_page_500(client_secretariat, monkeypat
     monkeypatch.setattr(liste.selectors, "page_liste_attente", panne)
     client_secretariat.raise_request_exception = False
 
-    reponse = client_secretariat.get(reverse("liste_attente"))
+    reponse = client_secretariat.get(reverse("stages:liste_attente"))
 
     _francais_dans_la_mise_en_page(reponse, 500, "Une erreur est survenue")

@@ -27,7 +27,7 @@ def test_ni_animateur_ni_coordination_n_ouvrent_l_administration(sans_donnees_pe
 
 
 def test_ni_animateur_ni_coordination_n_ouvrent_la_liste_d_attente(sans_donnees_personnelles):
-    reponse = sans_donnees_personnelles.get(reverse("liste_attente"))
+    reponse = sans_donnees_personnelles.get(reverse("stages:liste_attente"))
 
     assert reponse.status_code == 403
     assert "Votre rôle ne permet pas d'ouvrir cette page." in reponse.content.decode()
@@ -45,7 +45,7 @@ def test_la_coordination_voit_les_chiffres_de_chaque_antenne_sans_donnees_person
     client.force_login(creer_utilisateur(Role.COORDINATION))
 
     with django_assert_max_num_queries(8):  # whatever the number of antennes
-        reponse = client.get(reverse("accueil"))
+        reponse = client.get(reverse("stages:accueil"))
 
     chiffres = {
         ligne.antenne.nom: (ligne.nb_en_attente, ligne.nb_urgentes, ligne.nb_depassees)
@@ -63,7 +63,7 @@ def test_le_secretariat_ne_voit_que_les_chiffres_de_son_antenne(
 ):
     creer_orientation(autre_antenne)
 
-    reponse = client_secretariat.get(reverse("accueil"))
+    reponse = client_secretariat.get(reverse("stages:accueil"))
 
     assert [ligne.antenne.nom for ligne in reponse.context["indicateurs"]] == [antenne.nom]
 
@@ -81,7 +81,7 @@ def secretariat_deux_antennes(client, antenne, autre_antenne):
 def test_changer_pour_une_antenne_dont_on_est_membre(secretariat_deux_antennes):
     client, troisieme = secretariat_deux_antennes
 
-    reponse = client.post(reverse("changer_antenne"), {"antenne": troisieme.pk}, follow=True)
+    reponse = client.post(reverse("stages:changer_antenne"), {"antenne": troisieme.pk}, follow=True)
 
     assert client.session[CLE_SESSION] == troisieme.pk
     assert reponse.wsgi_request.acces.antenne == troisieme
@@ -90,12 +90,12 @@ def test_changer_pour_une_antenne_dont_on_est_membre(secretariat_deux_antennes):
 
 def test_l_antenne_choisie_est_retrouvee_a_la_connexion_suivante(secretariat_deux_antennes):
     client, troisieme = secretariat_deux_antennes
-    user = client.get(reverse("accueil")).wsgi_request.user
-    client.post(reverse("changer_antenne"), {"antenne": troisieme.pk})
+    user = client.get(reverse("stages:accueil")).wsgi_request.user
+    client.post(reverse("stages:changer_antenne"), {"antenne": troisieme.pk})
 
     client.post(reverse("deconnexion"))
     client.post(reverse("connexion"), {"username": user.username, "password": "mot-de-passe-long-1"})
-    reponse = client.get(reverse("accueil"))
+    reponse = client.get(reverse("stages:accueil"))
 
     assert reponse.wsgi_request.user == user
     assert reponse.wsgi_request.acces.antenne == troisieme
@@ -105,14 +105,14 @@ def test_la_derniere_antenne_oubliee_si_on_n_en_est_plus_membre(
     secretariat_deux_antennes, antenne
 ):
     client, troisieme = secretariat_deux_antennes
-    client.post(reverse("changer_antenne"), {"antenne": troisieme.pk})
-    user = client.get(reverse("accueil")).wsgi_request.user
+    client.post(reverse("stages:changer_antenne"), {"antenne": troisieme.pk})
+    user = client.get(reverse("stages:accueil")).wsgi_request.user
     Membre.objects.filter(user=user, antenne=troisieme).delete()
 
     client.logout()
     client.force_login(user)
 
-    assert client.get(reverse("accueil")).wsgi_request.acces.antenne == antenne
+    assert client.get(reverse("stages:accueil")).wsgi_request.acces.antenne == antenne
 
 
 @pytest.mark.parametrize("valeur", ["autre", "", "abc", "-1"])
@@ -120,10 +120,10 @@ def test_changer_pour_une_antenne_etrangere_est_refuse(
     secretariat_deux_antennes, autre_antenne, valeur
 ):
     client, troisieme = secretariat_deux_antennes
-    client.post(reverse("changer_antenne"), {"antenne": troisieme.pk})
+    client.post(reverse("stages:changer_antenne"), {"antenne": troisieme.pk})
     voulue = autre_antenne.pk if valeur == "autre" else valeur
 
-    reponse = client.post(reverse("changer_antenne"), {"antenne": voulue}, follow=True)
+    reponse = client.post(reverse("stages:changer_antenne"), {"antenne": voulue}, follow=True)
 
     assert client.session[CLE_SESSION] == troisieme.pk
     assert reponse.wsgi_request.acces.antenne == troisieme
@@ -133,7 +133,7 @@ def test_changer_pour_une_antenne_etrangere_est_refuse(
 def test_la_coordination_ne_peut_choisir_aucune_antenne(client, antenne):
     client.force_login(creer_utilisateur(Role.COORDINATION))
 
-    client.post(reverse("changer_antenne"), {"antenne": antenne.pk})
+    client.post(reverse("stages:changer_antenne"), {"antenne": antenne.pk})
 
     assert CLE_SESSION not in client.session
 

@@ -17,7 +17,7 @@ def test_requetes_simultanees_au_serveur_des_tests_navigateur(
         creer_orientation(antenne)
     client.force_login(secretariat)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    adresse = f"{live_server.url}{reverse('liste_attente')}?statut=tous"
+    adresse = f"{live_server.url}{reverse('stages:liste_attente')}?statut=tous"
 
     def lire_la_liste():
         with urlopen(Request(adresse, headers={"Cookie": cookie}), timeout=30) as reponse:  # noqa: S310

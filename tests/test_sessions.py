@@ -22,10 +22,10 @@ def ecritures_de_session(client, adresse: str) -> list[str]:
 
 
 def test_la_session_n_est_pas_ecrite_a_chaque_requete(client_secretariat):
-    ecritures_de_session(client_secretariat, reverse("accueil"))  # the first one may renew
+    ecritures_de_session(client_secretariat, reverse("stages:accueil"))  # the first one may renew
 
-    assert ecritures_de_session(client_secretariat, reverse("accueil")) == []
-    assert ecritures_de_session(client_secretariat, reverse("liste_attente")) == []
+    assert ecritures_de_session(client_secretariat, reverse("stages:accueil")) == []
+    assert ecritures_de_session(client_secretariat, reverse("stages:liste_attente")) == []
 
 
 @pytest.fixture
@@ -45,12 +45,12 @@ def test_un_echec_d_enregistrement_de_la_session_garde_la_reponse(
     monkeypatch.setattr(SessionStore, "save", echoue)
 
     reponse = client_secretariat.post(
-        reverse("orientation_urgence", args=[orientation.pk]),
+        reverse("stages:orientation_urgence", args=[orientation.pk]),
         {"urgent": "on", "motif_urgence": "Réorientation"} | dans_l_antenne(orientation.antenne),
     )
 
     assert reponse.status_code == 302
-    assert reponse["Location"] == reverse("orientation", args=[orientation.pk])
+    assert reponse["Location"] == reverse("stages:orientation", args=[orientation.pk])
     assert Orientation.objects.get(pk=orientation.pk).urgent
 
 
@@ -62,7 +62,7 @@ def test_un_echec_d_enregistrement_de_la_session_garde_la_reponse(
 def test_les_pages_des_utilisateurs_connectes_ne_sont_jamais_gardees_en_cache(
     client_secretariat, orientation, nom, args, en_tetes
 ):
-    adresse = reverse(nom, args=[orientation.pk for _ in args])
+    adresse = reverse(f"stages:{nom}", args=[orientation.pk for _ in args])
 
     reponse = client_secretariat.get(adresse, headers=en_tetes)
 
@@ -85,7 +85,7 @@ def test_une_page_s_affiche_pendant_qu_une_autre_connexion_tient_le_verrou_d_ecr
     from tests.factories import creer_utilisateur
 
     client.force_login(creer_utilisateur(antenne=antenne))
-    assert client.get(reverse("accueil")).status_code == 200  # the session's renewal
+    assert client.get(reverse("stages:accueil")).status_code == 200  # the session's renewal
     with connection.cursor() as curseur:
         curseur.execute("PRAGMA busy_timeout = 100")
     autre = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
@@ -93,7 +93,7 @@ def test_une_page_s_affiche_pendant_qu_une_autre_connexion_tient_le_verrou_d_ecr
         autre.execute("BEGIN IMMEDIATE")
         autre.execute("UPDATE stages_antenne SET nom = nom")
 
-        reponse = client.get(reverse("accueil"))
+        reponse = client.get(reverse("stages:accueil"))
     finally:
         autre.execute("ROLLBACK")
         autre.close()

@@ -101,7 +101,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "connexion"
-LOGIN_REDIRECT_URL = "accueil"
+LOGIN_REDIRECT_URL = "stages:accueil"
 LOGOUT_REDIRECT_URL = "connexion"
 
 # Sessions end after 30 minutes without a request: stages.middleware.SessionMiddleware

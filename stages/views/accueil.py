@@ -37,7 +37,7 @@ def changer_antenne(request):
         if url_has_allowed_host_and_scheme(suivant, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
             return redirect(suivant)  # where the switch was asked from (same site only)
-    return redirect("accueil")
+    return redirect("stages:accueil")
 
 
 class Deconnexion(LogoutView):

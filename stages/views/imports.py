@@ -146,7 +146,7 @@ def import_correspondances(request):
     if contenu is None:
         if en_attente:
             messages.error(request, FICHIER_DISPARU)
-        return redirect("import_orientations")
+        return redirect("stages:import_orientations")
     correspondances = {
         cle.removeprefix(PREFIXE_CORRESPONDANCE): int(valeur)
         for cle, valeur in request.POST.items()
@@ -167,12 +167,12 @@ def import_correspondances(request):
 def import_confirmer(request):
     en_attente, contenu = _fichier_en_attente(request)
     if en_attente is None:
-        return redirect("import_orientations")
+        return redirect("stages:import_orientations")
     # Whatever happens now, this preview is used up: a second click finds nothing to confirm.
     _oublier(request)
     if contenu is None:
         messages.error(request, FICHIER_DISPARU)
-        return redirect("import_orientations")
+        return redirect("stages:import_orientations")
     lot = imports.import_lot_creer(
         antenne=request.acces.antenne, user=request.user, contenu=contenu,
         nom_fichier=en_attente["nom"], correspondances=en_attente.get("correspondances"),
@@ -181,7 +181,7 @@ def import_confirmer(request):
                               if nom.startswith("reprendre-") and choix == "fichier"),
     )
     tasks.import_lancer(lot.pk)
-    adresse = reverse("import_suivi", args=[lot.pk])
+    adresse = reverse("stages:import_suivi", args=[lot.pk])
     return HttpResponseClientRedirect(adresse) if request.htmx else redirect(adresse)
 
 

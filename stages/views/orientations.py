@@ -54,7 +54,7 @@ def _rediriger(request, url: str):
 
 
 def _vers_fiche(request, orientation: Orientation):
-    return _rediriger(request, reverse("orientation", args=[orientation.pk]))
+    return _rediriger(request, reverse("stages:orientation", args=[orientation.pk]))
 
 
 def _tous_valides(*formulaires) -> bool:
@@ -318,7 +318,7 @@ def _suivant(request) -> str:
         suivant, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return suivant
-    return reverse("orientation_nouvelle")
+    return reverse("stages:orientation_nouvelle")
 
 
 def _prescripteur_choisi(request) -> dict:

@@ -24,7 +24,7 @@ def _prescripteur(request, prescripteur_id: int) -> Prescripteur:
 
 
 def _vers_fiche(request, prescripteur: Prescripteur):
-    url = reverse("prescripteur", args=[prescripteur.pk])
+    url = reverse("stages:prescripteur", args=[prescripteur.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 

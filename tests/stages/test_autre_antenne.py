@@ -32,12 +32,12 @@ def membre_de_sete(client, antenne, sete):
     user = creer_utilisateur(Role.SECRETARIAT, antenne)
     Membre.objects.create(user=user, antenne=sete, role=Role.SECRETARIAT)
     client.force_login(user)
-    client.post(reverse("changer_antenne"), {"antenne": antenne.pk})
+    client.post(reverse("stages:changer_antenne"), {"antenne": antenne.pk})
     return client
 
 
 def test_propose_de_passer_a_l_antenne_de_l_orientation(membre_de_sete, antenne, de_sete):
-    adresse = reverse("orientation", args=[de_sete.pk])
+    adresse = reverse("stages:orientation", args=[de_sete.pk])
 
     reponse = membre_de_sete.get(adresse)
 
@@ -54,10 +54,10 @@ def test_propose_de_passer_a_l_antenne_de_l_orientation(membre_de_sete, antenne,
 
 
 def test_passer_a_l_antenne_ouvre_l_orientation_et_trace_la_lecture(membre_de_sete, de_sete):
-    adresse = reverse("orientation", args=[de_sete.pk])
+    adresse = reverse("stages:orientation", args=[de_sete.pk])
 
     reponse = membre_de_sete.post(
-        reverse("changer_antenne"), {"antenne": de_sete.antenne_id, "suivant": adresse},
+        reverse("stages:changer_antenne"), {"antenne": de_sete.antenne_id, "suivant": adresse},
         follow=True,
     )
 
@@ -69,10 +69,10 @@ def test_passer_a_l_antenne_ouvre_l_orientation_et_trace_la_lecture(membre_de_se
 
 def test_suivant_hors_du_site_est_ignore(membre_de_sete, sete):
     reponse = membre_de_sete.post(
-        reverse("changer_antenne"), {"antenne": sete.pk, "suivant": "https://ailleurs.example/"}
+        reverse("stages:changer_antenne"), {"antenne": sete.pk, "suivant": "https://ailleurs.example/"}
     )
 
-    assert reponse["Location"] == reverse("accueil")
+    assert reponse["Location"] == reverse("stages:accueil")
 
 
 @pytest.mark.parametrize("role_a_sete", [None, Role.ANIMATEUR])
@@ -84,8 +84,8 @@ def test_sans_droit_dans_l_autre_antenne_la_meme_404(client, antenne, sete, de_s
         Membre.objects.create(user=user, antenne=sete, role=role_a_sete)
     client.force_login(user)
 
-    autre = client.get(reverse("orientation", args=[de_sete.pk]))
-    inexistante = client.get(reverse("orientation", args=[de_sete.pk + 1000]))
+    autre = client.get(reverse("stages:orientation", args=[de_sete.pk]))
+    inexistante = client.get(reverse("stages:orientation", args=[de_sete.pk + 1000]))
 
     assert autre.status_code == inexistante.status_code == 404
     assert _sans_jeton(autre) == _sans_jeton(inexistante)

@@ -32,10 +32,10 @@ def traces():
 def test_ouvrir_la_fiche_et_le_formulaire_de_modification_est_trace(
     client_secretariat, orientation
 ):
-    client_secretariat.get(reverse("orientation", args=[orientation.pk]))
-    client_secretariat.get(reverse("orientation_modifier", args=[orientation.pk]))
+    client_secretariat.get(reverse("stages:orientation", args=[orientation.pk]))
+    client_secretariat.get(reverse("stages:orientation_modifier", args=[orientation.pk]))
     # An action's form alone (htmx) shows nothing more of the person: not traced again.
-    client_secretariat.get(reverse("orientation_prolonger", args=[orientation.pk]),
+    client_secretariat.get(reverse("stages:orientation_prolonger", args=[orientation.pk]),
                            headers={"HX-Request": "true"})
 
     assert traces() == [
@@ -47,7 +47,7 @@ def test_ouvrir_la_fiche_et_le_formulaire_de_modification_est_trace(
 
 @pytest.mark.parametrize(("vue", "format_"), [("export_liste_csv", "CSV"), ("export_liste_xlsx", "XLSX")])
 def test_un_export_est_trace_avec_ses_filtres(client_secretariat, orientation, vue, format_):
-    client_secretariat.get(reverse(vue), {"statut": "tous", "q": "nom"})
+    client_secretariat.get(reverse(f"stages:{vue}"), {"statut": "tous", "q": "nom"})
 
     assert traces() == [
         ("sophie", "perpignan", None, Consultation.Objet.EXPORT,
@@ -57,14 +57,14 @@ def test_un_export_est_trace_avec_ses_filtres(client_secretariat, orientation, v
 
 def test_un_export_rembourre_ne_cache_pas_ses_filtres(client_secretariat, orientation):
     """Unknown parameters are left out of the trace: they cannot push the filters out."""
-    client_secretariat.get(f"{reverse('export_liste_csv')}?{'x=' + 'a' * 400}&q=Martin&statut=tous")
+    client_secretariat.get(f"{reverse('stages:export_liste_csv')}?{'x=' + 'a' * 400}&q=Martin&statut=tous")
 
     assert traces()[0][4] == "CSV ; filtres : q=Martin&statut=tous"
 
 
 def test_la_liste_et_la_recherche_sont_tracees_une_fois_par_requete(client_secretariat, orientation):
-    client_secretariat.get(reverse("liste_attente"))
-    client_secretariat.get(reverse("liste_attente"), {"q": "Dur", "cadre": "41-1", "page": "2",
+    client_secretariat.get(reverse("stages:liste_attente"))
+    client_secretariat.get(reverse("stages:liste_attente"), {"q": "Dur", "cadre": "41-1", "page": "2",
                                                       "rembourrage": "z" * 500},
                            headers={"HX-Request": "true"})
 
@@ -79,7 +79,7 @@ def test_le_fragment_des_doublons_est_trace_quand_il_montre_des_personnes(
     client_secretariat, antenne
 ):
     creer_personne(antenne, nom="Durand", prenom="Éloïse", date_naissance=date(1980, 1, 1))
-    adresse = reverse("doublons")
+    adresse = reverse("stages:doublons")
 
     client_secretariat.get(adresse, {"nom": "durand", "prenom": "eloise",
                                      "date_naissance": "1980-01-01"}, headers={"HX-Request": "true"})
@@ -96,7 +96,7 @@ def test_le_formulaire_de_modification_reaffiche_par_un_post_est_trace(
     client_secretariat, orientation
 ):
     """Refused (a required field emptied), the form comes back with every saved value."""
-    reponse = client_secretariat.post(reverse("orientation_modifier", args=[orientation.pk]),
+    reponse = client_secretariat.post(reverse("stages:orientation_modifier", args=[orientation.pk]),
                                       {"nom": ""} | dans_l_antenne(orientation.antenne))
 
     assert reponse.status_code == 200
@@ -109,14 +109,14 @@ def test_le_formulaire_de_modification_reaffiche_par_un_post_est_trace(
 def test_rien_n_est_trace_pour_qui_n_a_pas_acces(client, orientation, autre_antenne):
     client.force_login(creer_utilisateur(antenne=autre_antenne))
 
-    assert client.get(reverse("orientation", args=[orientation.pk])).status_code == 404
+    assert client.get(reverse("stages:orientation", args=[orientation.pk])).status_code == 404
     assert traces() == []
 
 
 def test_la_trace_se_lit_dans_l_administration_sans_pouvoir_la_changer(
     client, client_secretariat, orientation
 ):
-    client_secretariat.get(reverse("orientation", args=[orientation.pk]))
+    client_secretariat.get(reverse("stages:orientation", args=[orientation.pk]))
     trace = Consultation.objects.get()
     client.force_login(get_user_model().objects.create_superuser("dpo", "dpo@cpca.invalid", "x" * 12))
 
@@ -137,7 +137,7 @@ def test_le_formulaire_de_creation_qui_propose_des_personnes_connues_est_trace(
 
     creer_personne(antenne, nom="Martin", prenom="Léo", date_naissance=date(1985, 6, 1))
 
-    reponse = client_secretariat.post(reverse("orientation_nouvelle"),
+    reponse = client_secretariat.post(reverse("stages:orientation_nouvelle"),
                                       saisie_creation(creer_prescripteur(antenne)))
 
     assert reponse.status_code == 200 and reponse.context["doublons"]

@@ -33,12 +33,12 @@ def orientation(antenne):
 
 def test_creation_echeance_a_plus_de_24_mois_refusee_sauf_justifiee(client_secretariat, antenne):
     prescripteur = creer_prescripteur(antenne)
-    refus = client_secretariat.post(reverse("orientation_nouvelle"),
+    refus = client_secretariat.post(reverse("stages:orientation_nouvelle"),
                                     saisie_creation(prescripteur, echeance="2072-05-20"))
     assert "à plus de 24 mois du 01/09/2026" in erreur_affichee(refus, "echeance")
     assert Orientation.objects.count() == 0
 
-    client_secretariat.post(reverse("orientation_nouvelle"), saisie_creation(
+    client_secretariat.post(reverse("stages:orientation_nouvelle"), saisie_creation(
         prescripteur, echeance="2029-05-20", justification_echeance="Délai fixé par le JAP",
     ))
     assert Orientation.objects.get().echeance == date(2029, 5, 20)
@@ -143,7 +143,7 @@ def test_transfert_vers_une_antenne_du_reseau(client, client_secretariat, antenn
         f"Transférée depuis {antenne.nom} : Déménagement")
 
     client.force_login(creer_utilisateur(Role.SECRETARIAT, autre_antenne))
-    liste = client.get(reverse("liste_attente")).content.decode()
+    liste = client.get(reverse("stages:liste_attente")).content.decode()
     assert "DURAND Eloise" in liste and f"transférée depuis {antenne.nom}" in liste
     fiche = client.get(url("orientation", recue)).content.decode()
     assert f"Transférée depuis l'antenne {antenne.nom}" in fiche
@@ -172,7 +172,7 @@ def deux_antennes(client, antenne, autre_antenne):
 
     Membre.objects.create(user=user, antenne=autre_antenne, role=Role.SECRETARIAT)
     client.force_login(user)
-    client.post(reverse("changer_antenne"), {"antenne": autre_antenne.pk})  # the other tab
+    client.post(reverse("stages:changer_antenne"), {"antenne": autre_antenne.pk})  # the other tab
     return client
 
 
@@ -182,9 +182,9 @@ def test_formulaire_ouvert_dans_a_envoye_apres_passage_a_b_refuse(
 ):
     prescripteur_b = creer_prescripteur(autre_antenne)
     saisie = saisie_creation(prescripteur_b) | dans_l_antenne(antenne)  # opened in A
-    reponse = deux_antennes.post(reverse("orientation_nouvelle"), saisie,
+    reponse = deux_antennes.post(reverse("stages:orientation_nouvelle"), saisie,
                                  headers={"HX-Request": "true"} if htmx else {})
-    ajout = deux_antennes.post(reverse("prescripteur_nouveau"), {
+    ajout = deux_antennes.post(reverse("stages:prescripteur_nouveau"), {
         "prescripteur-nom": "SPIP", "prescripteur-type": "spip", **dans_l_antenne(antenne)})
 
     assert reponse.status_code in (200, 302) and ajout.status_code == 302
@@ -196,14 +196,14 @@ def test_formulaire_ouvert_dans_a_envoye_apres_passage_a_b_refuse(
 def test_formulaire_sans_antenne_refuse(client_secretariat, antenne):
     saisie = saisie_creation(creer_prescripteur(antenne))
     del saisie["antenne_formulaire"]
-    assert client_secretariat.post(reverse("orientation_nouvelle"), saisie).status_code == 403
+    assert client_secretariat.post(reverse("stages:orientation_nouvelle"), saisie).status_code == 403
     assert Orientation.objects.count() == 0
 
 
 def test_chaque_formulaire_porte_son_antenne(client_secretariat, antenne, orientation):
     champ = f'name="antenne_formulaire" value="{antenne.pk}"'
     assert page(client_secretariat, orientation).count(champ) == 4
-    assert champ in client_secretariat.get(reverse("orientation_nouvelle")).content.decode()
+    assert champ in client_secretariat.get(reverse("stages:orientation_nouvelle")).content.decode()
 
 
 # --- 6. The top of the page ----------------------------------------------------------------------

@@ -18,8 +18,8 @@ from tests.factories import (
     creer_utilisateur,
 )
 
-URL_CSV = reverse("export_liste_csv")
-URL_XLSX = reverse("export_liste_xlsx")
+URL_CSV = reverse("stages:export_liste_csv")
+URL_XLSX = reverse("stages:export_liste_xlsx")
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from tests.factories import creer_orientation, creer_personne, creer_prescripteu
 from tests.stages.test_import import LIGNE, dossier_prive, en_csv, en_xlsx, ligne  # noqa: F401 (fixture)
 from tests.stages.test_orientation_formulaires import saisie_creation
 
-URL_NOUVELLE = reverse("orientation_nouvelle")
-URL_IMPORT, URL_CONFIRMER = reverse("import_orientations"), reverse("import_confirmer")
+URL_NOUVELLE = reverse("stages:orientation_nouvelle")
+URL_IMPORT, URL_CONFIRMER = reverse("stages:import_orientations"), reverse("stages:import_confirmer")
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_fiche_saisie_une_seconde_fois_refusee_avec_un_lien(client_secretariat, 
     assert ("Cette personne a déjà cette orientation (Alternative aux poursuites (CPP 41-1), "
             "orientée le 10/09/2026, référence « PV-2026-001 ») : elle n'a pas été créée une "
             "seconde fois.") in contenu
-    assert f'href="{reverse("orientation", args=[premiere.pk])}"' in contenu
+    assert f'href="{reverse("stages:orientation", args=[premiere.pk])}"' in contenu
     assert Orientation.objects.count() == 1
 
 

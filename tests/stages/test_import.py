@@ -32,8 +32,8 @@ from tests.factories import (
     creer_utilisateur,
 )
 
-URL = reverse("import_orientations")
-URL_CONFIRMER = reverse("import_confirmer")
+URL = reverse("stages:import_orientations")
+URL_CONFIRMER = reverse("stages:import_confirmer")
 HTMX = {"HX-Request": "true"}
 PARQUET = "Parquet de Perpignan"
 LIGNE = {
@@ -535,14 +535,14 @@ def test_apercu_puis_confirmation(client_secretariat, antenne, parquet, dossier_
 
     reponse = client_secretariat.post(URL_CONFIRMER, {"jeton": jeton})
     lot = ImportLot.objects.get()
-    assert reponse.status_code == 302 and reponse.url == reverse("import_suivi", args=[lot.pk])
+    assert reponse.status_code == 302 and reponse.url == reverse("stages:import_suivi", args=[lot.pk])
     assert comptes() == (2, 2)  # the worker ran it (Q_CLUSTER sync in the tests)
     assert list(dossier_prive.iterdir()) == []
     assert CLE_SESSION not in client_secretariat.session
 
     suivante = client_secretariat.get(reponse.url).content.decode()
     assert "2 orientations importées depuis « liste.csv »." in suivante
-    assert f'href="{reverse("liste_attente")}"' in suivante
+    assert f'href="{reverse("stages:liste_attente")}"' in suivante
     assert 'hx-trigger="every 1s"' not in suivante  # finished: the page stops polling
 
 
@@ -589,7 +589,7 @@ def test_confirmation_htmx_redirige(client_secretariat, parquet):
     assert "Aperçu de « liste.csv »" in reponse.content.decode()
     jeton = client_secretariat.session[CLE_SESSION]["jeton"]
     reponse = client_secretariat.post(URL_CONFIRMER, {"jeton": jeton}, headers=HTMX)
-    assert reponse["HX-Redirect"] == reverse("import_suivi", args=[ImportLot.objects.get().pk])
+    assert reponse["HX-Redirect"] == reverse("stages:import_suivi", args=[ImportLot.objects.get().pk])
     assert comptes() == (1, 1)
 
 
@@ -655,10 +655,10 @@ def test_jeton_d_une_autre_antenne_refuse(client, antenne, autre_antenne, parque
     utilisateur = creer_utilisateur(Role.SECRETARIAT, antenne)
     Membre.objects.create(user=utilisateur, antenne=autre_antenne, role=Role.SECRETARIAT)
     client.force_login(utilisateur)
-    client.post(reverse("changer_antenne"), {"antenne": antenne.pk})
+    client.post(reverse("stages:changer_antenne"), {"antenne": antenne.pk})
     _deposer(client, en_csv(LIGNE))
     jeton = client.session[CLE_SESSION]["jeton"]
-    client.post(reverse("changer_antenne"), {"antenne": autre_antenne.pk})
+    client.post(reverse("stages:changer_antenne"), {"antenne": autre_antenne.pk})
     reponse = client.post(URL_CONFIRMER, {"jeton": jeton})
     assert reponse.status_code == 302 and reponse.url == URL
     assert comptes() == (0, 0)

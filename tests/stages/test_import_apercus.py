@@ -22,9 +22,9 @@ from tests.stages import test_import
 from tests.stages.test_import import LIGNE, en_csv, ligne
 from tests.stages.test_orientation_formulaires import erreur_affichee
 
-URL = reverse("import_orientations")
-URL_CONFIRMER = reverse("import_confirmer")
-URL_CORRESPONDANCES = reverse("import_correspondances")
+URL = reverse("stages:import_orientations")
+URL_CONFIRMER = reverse("stages:import_confirmer")
+URL_CORRESPONDANCES = reverse("stages:import_correspondances")
 
 
 # The import tests' fixtures: its prescripteur, and a temporary IMPORTS_DIR (autouse).

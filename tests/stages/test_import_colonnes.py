@@ -16,7 +16,7 @@ from stages.models import Orientation
 from tests.factories import creer_prescripteur
 from tests.stages.test_import import LIGNE, PARQUET, en_csv, ligne
 
-URL = reverse("import_orientations")
+URL = reverse("stages:import_orientations")
 
 
 # As in test_import.py: a prescripteur of the file, and the private directory of previews.
@@ -179,7 +179,7 @@ def test_motif_d_urgence_d_une_ligne_non_urgente_ignore_et_signale(client_secret
     assert f"Non importé : {message}" in page
 
     jeton = client_secretariat.session["import_orientations"]["jeton"]
-    client_secretariat.post(reverse("import_confirmer"), {"jeton": jeton})
+    client_secretariat.post(reverse("stages:import_confirmer"), {"jeton": jeton})
     assert list(Orientation.objects.values_list("motif_urgence", flat=True)) == ["", ""]
 
 

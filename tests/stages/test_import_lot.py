@@ -149,7 +149,7 @@ def test_echec_au_milieu_rien_de_visible_et_le_lot_echoue_sur_la_page(
     assert Orientation.history.count() == Personne.history.count() == 0
     lot = ImportLot.objects.get()
     assert lot.etat == Etat.ECHOUE and lot.fini_le is not None
-    page = client_secretariat.get(reverse("import_suivi", args=[lot.pk])).content.decode()
+    page = client_secretariat.get(reverse("stages:import_suivi", args=[lot.pk])).content.decode()
     assert ("Import échoué : L&#x27;import a échoué sur une erreur inattendue : rien "
             "n&#x27;a été importé.") in page
     # The import page keeps it in view for the staff who started it.
@@ -167,7 +167,7 @@ def test_lot_mort_nettoye_et_montre_echoue(client_secretariat, antenne, parquet,
     assert comptes() == (2, 2) and visibles(antenne)["liste"] == 0
     ImportLot.objects.filter(pk=lot.pk).update(maj_le=timezone.now() - ecriture.ABANDON * 2)
 
-    page = client_secretariat.get(reverse("import_suivi", args=[lot.pk])).content.decode()
+    page = client_secretariat.get(reverse("stages:import_suivi", args=[lot.pk])).content.decode()
 
     assert "interrompu" in page and "rien n&#x27;a été importé" in page
     assert comptes() == (0, 0)
@@ -251,10 +251,10 @@ def test_progression_qui_interroge_le_serveur(client_secretariat, antenne):
     lot = lot_de(antenne, b"x")
     ImportLot.objects.filter(pk=lot.pk).update(etat=Etat.EN_COURS, lignes_total=20_000,
                                                lignes_faites=12_400)
-    reponse = client_secretariat.get(reverse("import_suivi", args=[lot.pk]), headers=HTMX)
+    reponse = client_secretariat.get(reverse("stages:import_suivi", args=[lot.pk]), headers=HTMX)
     fragment = reponse.content.decode()
     assert b"<html" not in reponse.content
-    assert f'hx-get="{reverse("import_suivi", args=[lot.pk])}" hx-trigger="every 1s"' in fragment
+    assert f'hx-get="{reverse("stages:import_suivi", args=[lot.pk])}" hx-trigger="every 1s"' in fragment
     assert '<progress id="progression-import" max="20000" value="12400">' in fragment
     assert "12\u202f400 / 20\u202f000 lignes" in fragment
     assert 'aria-live="polite"' in fragment
@@ -263,19 +263,19 @@ def test_progression_qui_interroge_le_serveur(client_secretariat, antenne):
 def test_suivi_d_une_autre_antenne_introuvable(client, antenne, autre_antenne):
     lot = lot_de(antenne, b"x")
     client.force_login(creer_utilisateur(Role.SECRETARIAT, autre_antenne))
-    assert client.get(reverse("import_suivi", args=[lot.pk])).status_code == 404
-    assert client.get(reverse("import_suivi", args=[lot.pk]), headers=HTMX).status_code == 404
+    assert client.get(reverse("stages:import_suivi", args=[lot.pk])).status_code == 404
+    assert client.get(reverse("stages:import_suivi", args=[lot.pk]), headers=HTMX).status_code == 404
 
 
 def test_suivi_vu_par_l_equipe_de_l_antenne(client, antenne, secretariat):
     lot = lot_de(antenne, b"x", user=secretariat)
     client.force_login(creer_utilisateur(Role.RESPONSABLE, antenne))
     assert "En attente du travail de fond" in client.get(
-        reverse("import_suivi", args=[lot.pk])).content.decode()
+        reverse("stages:import_suivi", args=[lot.pk])).content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATION, Role.ANIMATEUR])
 def test_suivi_sans_droit_interdit(client, antenne, role):
     lot = lot_de(antenne, b"x")
     client.force_login(creer_utilisateur(role, antenne))
-    assert client.get(reverse("import_suivi", args=[lot.pk])).status_code == 403
+    assert client.get(reverse("stages:import_suivi", args=[lot.pk])).status_code == 403

@@ -19,7 +19,7 @@ from tests.factories import (
     creer_utilisateur,
 )
 
-URL = reverse("liste_attente")
+URL = reverse("stages:liste_attente")
 HTMX = {"HX-Request": "true"}
 
 
@@ -76,10 +76,10 @@ def test_page_dans_l_ordre_avec_rangs_et_lien_vers_la_fiche(client_secretariat, 
     assert reponse.status_code == 200
     assert affichees(reponse) == [(1, "Urgente"), (2, "Ancienne")]
     contenu = reponse.content.decode()
-    assert f'href="{reverse("orientation", args=[ancienne.pk])}"' in contenu
+    assert f'href="{reverse("stages:orientation", args=[ancienne.pk])}"' in contenu
     assert "Urgence du parquet" in contenu
     assert 'data-libelle="Attente (jours)" class="nombre liste-attente__detail">120</td>' in contenu
-    assert f'href="{reverse("import_orientations")}"' in contenu
+    assert f'href="{reverse("stages:import_orientations")}"' in contenu
 
 
 def test_rang_garde_quand_la_recherche_filtre(client_secretariat, antenne, parquet, aujourd_hui):
@@ -419,7 +419,7 @@ def test_la_page_dit_l_ordre_et_les_en_tetes_le_tri(client_secretariat, trois):
             in contenu)
     # The filters' form sends the sort along, and the exports keep it.
     assert '<input type="hidden" name="tri" value="echeance" form="filtres-liste">' in contenu
-    assert f'href="{reverse("export_liste_csv")}?tri=echeance&amp;urgent=on"' in contenu
+    assert f'href="{reverse("stages:export_liste_csv")}?tri=echeance&amp;urgent=on"' in contenu
 
     contenu = client_secretariat.get(URL, {"tri": "-echeance"}).content.decode()
     assert 'aria-sort="descending"><a class="liste-attente__tri" href="?tri=echeance"' in contenu

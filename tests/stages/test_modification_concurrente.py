@@ -64,7 +64,7 @@ def formulaire_ouvert(client, orientation) -> dict:
 
 
 def url_modifier(orientation):
-    return reverse("orientation_modifier", kwargs={"orientation_id": orientation.pk})
+    return reverse("stages:orientation_modifier", kwargs={"orientation_id": orientation.pk})
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def prescripteur(antenne):
 def test_un_nom_qui_grandit_a_la_normalisation_est_enregistre_et_retrouve(
     client_secretariat, prescripteur, nom, prenom
 ):
-    reponse = client_secretariat.post(reverse("orientation_nouvelle"),
+    reponse = client_secretariat.post(reverse("stages:orientation_nouvelle"),
                                       saisie_creation(prescripteur, nom=nom, prenom=prenom))
 
     assert reponse.status_code == 302, reponse.content.decode()[:2000]
@@ -30,10 +30,10 @@ def test_un_nom_qui_grandit_a_la_normalisation_est_enregistre_et_retrouve(
     assert all(len(mot.mot) <= 100 for mot in MotDuNom.objects.all())
 
     # The same identity again: the known person is offered, never silently duplicated.
-    encore = client_secretariat.post(reverse("orientation_nouvelle"),
+    encore = client_secretariat.post(reverse("stages:orientation_nouvelle"),
                                      saisie_creation(prescripteur, nom=nom, prenom=prenom))
     assert encore.status_code == 200
     assert encore.context["doublons"] == [personne]
 
-    liste = client_secretariat.get(reverse("liste_attente"), {"q": f"{nom[:100]}"})
+    liste = client_secretariat.get(reverse("stages:liste_attente"), {"q": f"{nom[:100]}"})
     assert [ligne.orientation for ligne in liste.context["lignes"]] == list(Orientation.objects.all())

@@ -24,7 +24,7 @@ from stages.models import Cadre, Orientation, Personne, Prescripteur, Statut
 from stages.services import MOTIF_PROLONGATION_MAX
 from tests.factories import creer_orientation, creer_personne, creer_prescripteur, dans_l_antenne
 
-URL_NOUVELLE = reverse("orientation_nouvelle")
+URL_NOUVELLE = reverse("stages:orientation_nouvelle")
 
 
 def saisie_creation(prescripteur, /, **champs) -> dict:
@@ -318,7 +318,7 @@ def test_saisie_aleatoire_jamais_de_500_ni_d_enregistrement_partiel(
 def test_doublons_saisie_aleatoire_jamais_de_500(
     client_secretariat, nom, prenom, date_naissance, choisie
 ):
-    reponse = client_secretariat.get(reverse("doublons"), {
+    reponse = client_secretariat.get(reverse("stages:doublons"), {
         "nom": nom, "prenom": prenom, "date_naissance": date_naissance,
         "personne_existante": choisie,
     }, headers={"HX-Request": "true"})
@@ -338,7 +338,7 @@ def test_doublons_saisie_aleatoire_jamais_de_500(
 def test_actions_saisie_aleatoire_jamais_de_500(client_secretariat, antenne, action, donnees):
     orientation = creer_orientation(antenne)
     reponse = client_secretariat.post(
-        reverse(action, args=[orientation.pk]), donnees | dans_l_antenne(antenne)
+        reverse(f"stages:{action}", args=[orientation.pk]), donnees | dans_l_antenne(antenne)
     )
     assert reponse.status_code in (200, 302)
 
@@ -369,7 +369,7 @@ def test_modification_aleatoire_jamais_de_500_ni_d_enregistrement_partiel(
         saisie = saisie | {"prescripteur": prescripteur.pk}
     avant = _etat(orientation)
 
-    reponse = client_secretariat.post(reverse("orientation_modifier", args=[orientation.pk]),
+    reponse = client_secretariat.post(reverse("stages:orientation_modifier", args=[orientation.pk]),
                                       saisie | dans_l_antenne(antenne))
 
     assert reponse.status_code in (200, 302)
@@ -385,7 +385,7 @@ def test_modification_aleatoire_jamais_de_500_ni_d_enregistrement_partiel(
 ), htmx=st.booleans())
 def test_filtres_de_la_liste_aleatoires_jamais_de_500(client_secretariat, parametres, htmx):
     reponse = client_secretariat.get(
-        reverse("liste_attente"), parametres, headers={"HX-Request": "true"} if htmx else {}
+        reverse("stages:liste_attente"), parametres, headers={"HX-Request": "true"} if htmx else {}
     )
     assert reponse.status_code == 200
 
@@ -400,6 +400,8 @@ def test_filtres_de_la_liste_aleatoires_jamais_de_500(client_secretariat, parame
                   "suivant": "<Ò({"})  # a bare word: redirect() took it for a view name
 def test_prescripteur_rapide_saisie_aleatoire_jamais_de_500(client_secretariat, antenne, donnees):
     avant = Prescripteur.objects.count()
-    reponse = client_secretariat.post(reverse("prescripteur_nouveau"), donnees | dans_l_antenne(antenne))
+    reponse = client_secretariat.post(
+        reverse("stages:prescripteur_nouveau"), donnees | dans_l_antenne(antenne)
+    )
     assert reponse.status_code in (200, 302)
     assert Prescripteur.objects.count() == avant + (reponse.status_code == 302)

@@ -23,7 +23,7 @@ from tests.factories import (
 from tests.stages.test_orientation_formulaires import erreur_affichee, saisie_creation
 
 HTMX = {"HX-Request": "true"}
-URL_NOUVELLE = reverse("orientation_nouvelle")
+URL_NOUVELLE = reverse("stages:orientation_nouvelle")
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def orientation(antenne, prescripteur):
 
 
 def url(nom: str, orientation: Orientation) -> str:
-    return reverse(nom, kwargs={"orientation_id": orientation.pk})
+    return reverse(f"stages:{nom}", kwargs={"orientation_id": orientation.pk})
 
 
 def messages_de(reponse) -> list[str]:
@@ -121,7 +121,7 @@ def eloise(antenne):
 
 
 def test_fragment_doublons_accents_et_casse_ignores(client_secretariat, eloise):
-    reponse = client_secretariat.get(reverse("doublons"), {
+    reponse = client_secretariat.get(reverse("stages:doublons"), {
         "nom": "durand", "prenom": "eloise", "date_naissance": "1990-02-03",
     }, headers=HTMX)
 
@@ -136,7 +136,7 @@ def test_fragment_doublons_accents_et_casse_ignores(client_secretariat, eloise):
 def test_fragment_doublons_vide_si_identite_incomplete_ou_differente(client_secretariat, eloise):
     for identite in ({"nom": "durand", "prenom": "eloise"},
                      {"nom": "durand", "prenom": "eloise", "date_naissance": "1990-02-04"}):
-        reponse = client_secretariat.get(reverse("doublons"), identite, headers=HTMX)
+        reponse = client_secretariat.get(reverse("stages:doublons"), identite, headers=HTMX)
         assert "Reprendre cette personne" not in reponse.content.decode()
 
 
@@ -150,7 +150,7 @@ def test_doublons_lettres_liees_apostrophes_et_autres_ecritures(
     client_secretariat, antenne, connue, saisie, doublon
 ):
     creer_personne(antenne, prenom=connue[0], nom=connue[1], date_naissance=date(1990, 2, 3))
-    reponse = client_secretariat.get(reverse("doublons"), {
+    reponse = client_secretariat.get(reverse("stages:doublons"), {
         "prenom": saisie[0], "nom": saisie[1], "date_naissance": "1990-02-03",
     }, headers=HTMX)
     assert ("Reprendre cette personne" in reponse.content.decode()) is doublon
@@ -202,7 +202,7 @@ def test_personne_d_une_autre_antenne_jamais_proposee_ni_reprise(
                               date_naissance=date(1990, 2, 3))
     identite = {"nom": "Durand", "prenom": "Éloïse", "date_naissance": "1990-02-03"}
 
-    fragment = client_secretariat.get(reverse("doublons"), identite, headers=HTMX)
+    fragment = client_secretariat.get(reverse("stages:doublons"), identite, headers=HTMX)
     reprise = client_secretariat.post(URL_NOUVELLE, saisie_creation(
         prescripteur, personne_existante=ailleurs.pk, **identite,
     ))
@@ -498,7 +498,7 @@ def test_sortie_exige_motif_confirmation_et_destination(
 def test_sortie_quitte_la_liste_mais_la_fiche_reste(
     client_secretariat, orientation, donnees, statut, sortie
 ):
-    liste = reverse("liste_attente")
+    liste = reverse("stages:liste_attente")
     assert "DURAND Éloïse" in client_secretariat.get(liste).content.decode()
 
     reponse = client_secretariat.post(url("orientation_sortir", orientation),
@@ -569,10 +569,10 @@ def test_orientation_sortie_refuse_la_modification_et_n_affiche_plus_d_action(
 def test_prescripteur_rapide_en_htmx_revient_selectionne_dans_la_liste(
     client_secretariat, secretariat, antenne
 ):
-    fragment = client_secretariat.get(reverse("prescripteur_nouveau"), headers=HTMX)
+    fragment = client_secretariat.get(reverse("stages:prescripteur_nouveau"), headers=HTMX)
     assert 'form="form-prescripteur"' in fragment.content.decode()
 
-    reponse = client_secretariat.post(reverse("prescripteur_nouveau"), {
+    reponse = client_secretariat.post(reverse("stages:prescripteur_nouveau"), {
         **dans_l_antenne(antenne),
         "prescripteur-nom": "SPIP de Perpignan", "prescripteur-type": "spip",
     }, headers=HTMX)
@@ -590,7 +590,7 @@ def test_prescripteur_rapide_en_htmx_revient_selectionne_dans_la_liste(
 
 
 def test_prescripteur_rapide_sans_js_revient_au_formulaire_preselectionne(client_secretariat, antenne):
-    reponse = client_secretariat.post(reverse("prescripteur_nouveau"), {
+    reponse = client_secretariat.post(reverse("stages:prescripteur_nouveau"), {
         **dans_l_antenne(antenne),
         "prescripteur-nom": "JAP de Perpignan", "prescripteur-type": "jap",
         "suivant": URL_NOUVELLE,
@@ -606,7 +606,7 @@ def test_prescripteur_rapide_sans_js_revient_au_formulaire_preselectionne(client
 def test_prescripteur_rapide_refuse_un_doublon_et_une_adresse_de_retour_externe(
     client_secretariat, prescripteur, antenne
 ):
-    doublon = client_secretariat.post(reverse("prescripteur_nouveau"), {
+    doublon = client_secretariat.post(reverse("stages:prescripteur_nouveau"), {
         **dans_l_antenne(antenne),
         "prescripteur-nom": prescripteur.nom, "prescripteur-type": "parquet",
         "suivant": "https://exemple.invalid/",
@@ -615,7 +615,7 @@ def test_prescripteur_rapide_refuse_un_doublon_et_une_adresse_de_retour_externe(
     assert "existe déjà" in doublon.content.decode()
     assert Prescripteur.objects.count() == 1
 
-    ailleurs = client_secretariat.post(reverse("prescripteur_nouveau"), {
+    ailleurs = client_secretariat.post(reverse("stages:prescripteur_nouveau"), {
         **dans_l_antenne(antenne),
         "prescripteur-nom": "Autre", "prescripteur-type": "jaf",
         "suivant": "https://exemple.invalid/",
@@ -646,7 +646,7 @@ def test_autre_antenne_recoit_404_partout(client, autre_antenne, orientation, no
                                  "prescripteur_nouveau"])
 def test_animateur_sans_droit_sur_la_liste_recoit_403(client, antenne, orientation, nom):
     client.force_login(creer_utilisateur(Role.ANIMATEUR, antenne))
-    chemin = reverse(nom, kwargs={"orientation_id": orientation.pk}
+    chemin = reverse(f"stages:{nom}", kwargs={"orientation_id": orientation.pk}
                      if nom in VUES_D_UNE_ORIENTATION else {})
     assert client.get(chemin).status_code == 403
 
@@ -702,7 +702,7 @@ def test_formulaires_et_fragments_nombre_de_requetes_borne(
         creer_prescripteur(antenne, nom=f"Prescripteur {n:03}")
         creer_personne(antenne, nom="Durand", prenom="Éloïse", sexe="F",
                        date_naissance=orientation.personne.date_naissance)
-    adresse = reverse(nom, args=[orientation.pk] if de_l_orientation else [])
+    adresse = reverse(f"stages:{nom}", args=[orientation.pk] if de_l_orientation else [])
     identite = {"nom": "durand", "prenom": "eloise",
                 "date_naissance": orientation.personne.date_naissance.isoformat()}
 

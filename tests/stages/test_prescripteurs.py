@@ -10,8 +10,8 @@ from stages.forms import OrientationForm
 from stages.models import Orientation, Prescripteur, Role, TypePrescripteur, noms_proches
 from tests.factories import creer_orientation, creer_prescripteur, creer_utilisateur, dans_l_antenne
 
-URL_LISTE = reverse("prescripteurs")
-URL_AJOUTER = reverse("prescripteur_ajouter")
+URL_LISTE = reverse("stages:prescripteurs")
+URL_AJOUTER = reverse("stages:prescripteur_ajouter")
 HTMX = {"HX-Request": "true"}
 
 
@@ -53,7 +53,8 @@ def test_un_tribunal_judiciaire_s_ajoute_depuis_l_ecran(client_secretariat, ante
         "nom": "Tribunal judiciaire de Perpignan", "type": "tribunal_judiciaire",
     })
     prescripteur = Prescripteur.objects.get()
-    assert reponse.status_code == 302 and reponse.url == reverse("prescripteur", args=[prescripteur.pk])
+    assert reponse.status_code == 302
+    assert reponse.url == reverse("stages:prescripteur", args=[prescripteur.pk])
     assert (prescripteur.antenne, prescripteur.type) == (antenne, TypePrescripteur.TRIBUNAL_JUDICIAIRE)
     assert prescripteur.get_type_display() == "Tribunal judiciaire"
 
@@ -93,7 +94,7 @@ def test_ajout_d_un_nom_proche_demande_de_confirmer(client_secretariat, delegues
 def test_ajout_rapide_depuis_l_orientation_signale_aussi_le_nom_proche(
     client_secretariat, antenne, delegues,
 ):
-    reponse = client_secretariat.post(reverse("prescripteur_nouveau"), {
+    reponse = client_secretariat.post(reverse("stages:prescripteur_nouveau"), {
         "prescripteur-nom": "Délégué du procureur Perpignan", "prescripteur-type": "delegue",
     } | dans_l_antenne(antenne), headers=HTMX)
     assert "Un prescripteur au nom proche existe déjà" in reponse.content.decode()
@@ -101,7 +102,7 @@ def test_ajout_rapide_depuis_l_orientation_signale_aussi_le_nom_proche(
 
 
 def test_modifier_sans_changer_le_nom_ne_signale_rien(client_secretariat, delegues, parquet):
-    reponse = client_secretariat.post(reverse("prescripteur_modifier", args=[parquet.pk]), {
+    reponse = client_secretariat.post(reverse("stages:prescripteur_modifier", args=[parquet.pk]), {
         "nom": parquet.nom, "type": "parquet", "email": "parquet@justice.invalid",
     })
     assert reponse.status_code == 302
@@ -146,7 +147,8 @@ def test_liste_en_requetes_constantes(client_secretariat, antenne, django_assert
 
 
 def test_lien_depuis_la_navigation_l_import_et_le_formulaire_d_orientation(client_secretariat):
-    for url in (reverse("accueil"), reverse("import_orientations"), reverse("orientation_nouvelle")):
+    for url in (reverse("stages:accueil"), reverse("stages:import_orientations"),
+                reverse("stages:orientation_nouvelle")):
         assert f'href="{URL_LISTE}"' in client_secretariat.get(url).content.decode(), url
 
 
@@ -169,7 +171,7 @@ def test_desactive_plus_propose_mais_garde_par_ses_orientations_puis_reactive(
     client_secretariat, secretariat, antenne, parquet
 ):
     orientation = creer_orientation(antenne, prescripteur=parquet)
-    reponse = client_secretariat.post(reverse("prescripteur_desactiver", args=[parquet.pk]),
+    reponse = client_secretariat.post(reverse("stages:prescripteur_desactiver", args=[parquet.pk]),
                                       {"motif": "Service fermé"})
 
     assert reponse.status_code == 302
@@ -186,7 +188,7 @@ def test_desactive_plus_propose_mais_garde_par_ses_orientations_puis_reactive(
     orientation.refresh_from_db()
     assert orientation.prescripteur == parquet
 
-    reponse = client_secretariat.post(reverse("prescripteur_reactiver", args=[parquet.pk]))
+    reponse = client_secretariat.post(reverse("stages:prescripteur_reactiver", args=[parquet.pk]))
     parquet.refresh_from_db()
     assert parquet.actif and parquet.motif_desactivation == ""
     assert parquet in OrientationForm(antenne=antenne).fields["prescripteur"].queryset
@@ -194,7 +196,7 @@ def test_desactive_plus_propose_mais_garde_par_ses_orientations_puis_reactive(
 
 
 def test_desactiver_sans_motif_refuse_en_francais(client_secretariat, parquet):
-    reponse = client_secretariat.post(reverse("prescripteur_desactiver", args=[parquet.pk]), {})
+    reponse = client_secretariat.post(reverse("stages:prescripteur_desactiver", args=[parquet.pk]), {})
     assert reponse.status_code == 200
     assert "Ce champ est obligatoire." in reponse.content.decode()
     parquet.refresh_from_db()
@@ -210,7 +212,7 @@ def test_fusion_demande_confirmation_puis_deplace_les_orientations(
     doublon = creer_prescripteur(antenne, nom="Délégué du procureur - Perpignan", type="delegue")
     orientations = [creer_orientation(antenne, prescripteur=doublon) for _ in range(3)]
     autre = creer_orientation(antenne, prescripteur=parquet)
-    url = reverse("prescripteur_fusionner", args=[doublon.pk])
+    url = reverse("stages:prescripteur_fusionner", args=[doublon.pk])
     saisie = {"autre": delegues.pk, "conserve": "autre", "motif": "Même service, deux fiches"}
 
     confirmation = client_secretariat.post(url, saisie)
@@ -221,7 +223,7 @@ def test_fusion_demande_confirmation_puis_deplace_les_orientations(
     assert Orientation.objects.filter(prescripteur=doublon).count() == 3  # nothing yet
 
     reponse = client_secretariat.post(url, saisie | {"confirmer": "1"})
-    assert reponse.status_code == 302 and reponse.url == reverse("prescripteur", args=[delegues.pk])
+    assert reponse.status_code == 302 and reponse.url == reverse("stages:prescripteur", args=[delegues.pk])
     assert "3 orientation(s) déplacée(s)" in messages_de(reponse)[0]
     doublon.refresh_from_db()
     assert (doublon.actif, doublon.fusionne_dans, doublon.motif_desactivation) == (
@@ -244,14 +246,14 @@ def test_fusion_demande_confirmation_puis_deplace_les_orientations(
     assert autre.prescripteur == parquet
     assert Prescripteur.objects.filter(pk=doublon.pk).exists()  # never deleted
 
-    fiche = client_secretariat.get(reverse("prescripteur", args=[doublon.pk])).content.decode()
+    fiche = client_secretariat.get(reverse("stages:prescripteur", args=[doublon.pk])).content.decode()
     assert "fusionné dans" in fiche and raison in fiche
     assert "Délégués du procureur de Perpignan" in fiche  # the change of « Fusionné dans »
 
 
 def test_fusion_refuse_un_prescripteur_conserve_desactive(client_secretariat, antenne, parquet):
     ferme = creer_prescripteur(antenne, nom="Parquet fermé", actif=False)
-    reponse = client_secretariat.post(reverse("prescripteur_fusionner", args=[parquet.pk]), {
+    reponse = client_secretariat.post(reverse("stages:prescripteur_fusionner", args=[parquet.pk]), {
         "autre": ferme.pk, "conserve": "autre", "motif": "doublon", "confirmer": "1",
     })
     assert reponse.status_code == 200
@@ -263,7 +265,7 @@ def test_fusion_refuse_un_prescripteur_conserve_desactive(client_secretariat, an
 def test_fusion_refuse_un_prescripteur_d_une_autre_antenne(client_secretariat, autre_antenne,
                                                           parquet):
     ailleurs = creer_prescripteur(autre_antenne, nom="Parquet de Mende")
-    reponse = client_secretariat.post(reverse("prescripteur_fusionner", args=[parquet.pk]), {
+    reponse = client_secretariat.post(reverse("stages:prescripteur_fusionner", args=[parquet.pk]), {
         "autre": ailleurs.pk, "conserve": "celui_ci", "motif": "doublon", "confirmer": "1",
     })
     assert "Ce prescripteur n&#x27;est pas dans votre antenne." in reponse.content.decode()
@@ -285,8 +287,8 @@ def test_fiche_et_fusion_en_requetes_constantes(client_secretariat, antenne, par
     for n in range(nombre):
         parquet.email = f"p{n}@justice.invalid"
         parquet.save()
-    urls = [reverse("prescripteur", args=[parquet.pk]),
-            reverse("prescripteur_fusionner", args=[parquet.pk])]
+    urls = [reverse("stages:prescripteur", args=[parquet.pk]),
+            reverse("stages:prescripteur_fusionner", args=[parquet.pk])]
     for url in urls:
         with django_assert_max_num_queries(12):
             assert client_secretariat.get(url).status_code == 200
@@ -299,8 +301,8 @@ def test_fiche_et_fusion_en_requetes_constantes(client_secretariat, antenne, par
 
 # --- Import: unknown prescripteurs reported once, created or mapped ---------------------------
 
-URL_IMPORT = reverse("import_orientations")
-URL_CORRESPONDANCES = reverse("import_correspondances")
+URL_IMPORT = reverse("stages:import_orientations")
+URL_CORRESPONDANCES = reverse("stages:import_correspondances")
 
 
 def _fichier(*prescripteurs: str) -> bytes:
@@ -410,7 +412,9 @@ def test_correspondance_choisie_dans_l_apercu_vaut_pour_la_confirmation(
     assert reponse.context["analyse"].valide
     assert "Confirmer l'import de 3 orientations" in reponse.content.decode()
 
-    confirmation = client_secretariat.post(reverse("import_confirmer"), {"jeton": reponse.context["jeton"]})
+    confirmation = client_secretariat.post(
+        reverse("stages:import_confirmer"), {"jeton": reponse.context["jeton"]}
+    )
     assert confirmation.status_code == 302
     assert sorted(Orientation.objects.values_list("prescripteur__nom", flat=True)) == [
         delegues.nom, delegues.nom, parquet.nom,
