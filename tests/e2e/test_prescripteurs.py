@@ -59,6 +59,6 @@ def test_import_nom_inconnu_choisi_parmi_les_prescripteurs(demo, connecter, live
     )
     page.get_by_role("button", name="Appliquer ces choix et vérifier à nouveau").click()
     page.get_by_role("button", name="Confirmer l'import de 1 orientation").click()
-    expect(page.get_by_role("status")).to_contain_text("1 orientation(s) importée(s)")
+    expect(page.locator("#suivi-import")).to_contain_text("1 orientation importée")
     importee = Orientation.objects.get(personne__nom="Zéphyr")
     assert importee.prescripteur.nom == "Délégués du procureur de Perpignan"
