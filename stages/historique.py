@@ -7,48 +7,17 @@ names, so the names shown before and after a change come with them), the diffs c
 memory.
 """
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.db.models import Field
 
+from commun.chronologie import Changement, Evenement, auteur, evenements_ajoutes
 from stages.dates import date_courte
 from stages.models import Orientation, Personne, Prescripteur
 from stages.telephones import numero_ecrit
 
-AUTEUR_INCONNU = "système / import"
-# The reason of a plain creation, which the timeline does not repeat ("… : création").
-MOTIF_CREATION = "Création"
 # Links that never change through the application: not worth a line in the timeline.
 NON_AFFICHES = {Orientation: ["antenne", "personne"], Personne: ["antenne"], Prescripteur: ["antenne"]}
-
-
-@dataclass(frozen=True)
-class Changement:
-    champ: str
-    avant: str
-    apres: str
-
-
-@dataclass
-class Evenement:
-    quand: datetime
-    qui: str
-    sujet: str  # "Orientation" or "Personne"
-    creation: bool
-    motif: str
-    changements: list[Changement] = field(default_factory=list)
-
-    @property
-    def motif_a_montrer(self) -> str:
-        return "" if self.motif == MOTIF_CREATION else self.motif
-
-
-def _auteur(enregistrement) -> str:
-    user = enregistrement.history_user
-    if user is None:
-        return AUTEUR_INCONNU
-    return user.get_full_name() or user.get_username()
 
 
 def valeur_affichee(champ: Field, valeur, prescripteurs: dict[int, Prescripteur]) -> str:
@@ -83,7 +52,7 @@ def _evenements(modele, historique, prescripteurs: dict) -> list[tuple[Evenement
                 precedent, excluded_fields=NON_AFFICHES[modele]
             ).changes
         resultat.append((Evenement(
-            quand=enregistrement.history_date, qui=_auteur(enregistrement),
+            quand=enregistrement.history_date, qui=auteur(enregistrement),
             sujet=modele._meta.verbose_name.capitalize(),
             creation=enregistrement.history_type == "+",
             motif=enregistrement.history_change_reason or "",
@@ -105,7 +74,8 @@ def _decrire(bruts: list[tuple[type, Evenement, list]], prescripteurs: dict[int,
 
 
 def chronologie(orientation: Orientation) -> list[Evenement]:
-    """Every recorded change of the orientation and of its person, most recent first."""
+    """Every recorded change of the orientation and of its person, and what the other apps
+    add (`commun.chronologie.ajouter_source`: its convocations…), most recent first."""
     prescripteurs: dict[int, Prescripteur] = {}
     bruts = [
         (modele, evenement, changes)
@@ -115,7 +85,8 @@ def chronologie(orientation: Orientation) -> list[Evenement]:
         for evenement, changes in _evenements(modele, historique, prescripteurs)
     ]
     _decrire(bruts, prescripteurs)
-    return sorted((evenement for _m, evenement, _c in bruts), key=lambda e: e.quand, reverse=True)
+    evenements = [evenement for _m, evenement, _c in bruts] + evenements_ajoutes(orientation)
+    return sorted(evenements, key=lambda e: e.quand, reverse=True)
 
 
 def historique_prescripteur(prescripteur: Prescripteur) -> list[Evenement]:

@@ -746,3 +746,116 @@ class ImportLot(models.Model):
             return f"{nombre:,}".replace(",", "\u202f")
 
         return f"{milliers(self.lignes_faites)} / {milliers(self.lignes_total)} lignes"
+
+
+class StatutStage(models.TextChoices):
+    PLANIFIE = "planifie", "Planifié"
+    CONVOCATIONS_ENVOYEES = "convocations_envoyees", "Convocations envoyées"
+    EN_COURS = "en_cours", "En cours"
+    CLOS = "clos", "Clos"
+    ANNULE = "annule", "Annulé"
+
+
+# A cancelled or closed stage takes no more convocations.
+STATUTS_STAGE_CONVOCABLES = [StatutStage.PLANIFIE, StatutStage.CONVOCATIONS_ENVOYEES]
+
+
+class Stage(models.Model):
+    """A stage of an antenne: its séances (`Seance`), its places and who runs it. Its
+    convocations live in the `convocations` app, which imports this one."""
+
+    antenne = models.ForeignKey(Antenne, on_delete=models.PROTECT, related_name="stages")
+    type_stage = models.CharField(
+        "type de stage", max_length=10, choices=TypeStage.choices, default=TypeStage.MIXTE
+    )
+    lieu = models.CharField("lieu", max_length=120)
+    adresse_lieu = models.TextField("adresse du lieu", blank=True)
+    acces_lieu = models.TextField(
+        "accès au lieu", blank=True, help_text="Transports, stationnement, étage, code d'entrée…"
+    )
+    places = models.PositiveSmallIntegerField(
+        "places", validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    surreservation = models.PositiveSmallIntegerField(
+        "sur-réservation", default=0, validators=[MaxValueValidator(15)],
+        help_text="Convocations au-delà des places, pour compenser les absences habituelles.",
+    )
+    animateurs = models.ManyToManyField(
+        Membre, blank=True, related_name="stages_animes", verbose_name="animateur·rices",
+        limit_choices_to={"role": Role.ANIMATEUR},
+    )
+    # Empty: the antenne's fee (`tarif_applique`).
+    tarif = models.DecimalField(
+        "tarif (€)", max_digits=6, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(450)],
+        help_text="Laisser vide pour le tarif de l'antenne.",
+    )
+    statut = models.CharField(
+        "statut", max_length=30, choices=StatutStage.choices, default=StatutStage.PLANIFIE
+    )
+    motif_annulation = models.CharField("motif de l'annulation", max_length=300, blank=True)
+    # Why a day holds more than 6 hours of training (R131-36): warned, recorded, not blocked.
+    justification_duree = models.CharField(
+        "justification d'une journée de plus de 6 heures", max_length=300, blank=True
+    )
+    # Kept in step with the séances by `stages.planning` (lists sort and filter on them).
+    premier_jour = models.DateField("premier jour", null=True, blank=True, editable=False)
+    dernier_jour = models.DateField("dernier jour", null=True, blank=True, editable=False)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["premier_jour", "dernier_jour"])
+
+    class Meta:
+        verbose_name = "stage"
+        ordering = ["premier_jour", "id"]
+        indexes = [models.Index(fields=["antenne", "premier_jour"], name="stage_calendrier_idx")]
+
+    def __str__(self):
+        debut = date_courte(self.premier_jour) if self.premier_jour else "sans séance"
+        return f"Stage {self.get_type_stage_display().lower()} du {debut} — {self.lieu}"
+
+    @property
+    def capacite(self) -> int:
+        """The most people that may be convoked at once: places plus over-booking."""
+        return self.places + self.surreservation
+
+    @property
+    def tarif_applique(self):
+        return self.antenne.tarif_defaut if self.tarif is None else self.tarif
+
+    @property
+    def est_convocable(self) -> bool:
+        return self.statut in STATUTS_STAGE_CONVOCABLES
+
+
+class Seance(models.Model):
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="seances")
+    date = models.DateField("date", validators=[date_plausible])
+    debut = models.TimeField("début")
+    fin = models.TimeField("fin")
+    pauses_minutes = models.PositiveSmallIntegerField(
+        "pauses (minutes)", default=0, validators=[MaxValueValidator(240)],
+        help_text="Temps de pause compris entre le début et la fin, hors formation.",
+    )
+    module = models.CharField("module", max_length=120, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "séance"
+        ordering = ["date", "debut", "id"]
+        indexes = [models.Index(fields=["date", "stage"], name="seance_jour_idx")]
+
+    def __str__(self):
+        return f"{date_courte(self.date)} {self.debut:%H:%M}–{self.fin:%H:%M}"
+
+    @property
+    def minutes_de_formation(self) -> int:
+        """Effective training: the séance's span less its breaks."""
+        debut, fin = (t.hour * 60 + t.minute for t in (self.debut, self.fin))
+        return max(fin - debut - self.pauses_minutes, 0)
+
+    def clean(self):
+        if self.debut is not None and self.fin is not None:
+            if self.fin <= self.debut:
+                raise ValidationError({"fin": "La fin de la séance doit être après son début."})
+            if self.minutes_de_formation <= 0:
+                raise ValidationError({"pauses_minutes": "Les pauses dépassent la durée de la séance."})

@@ -14,8 +14,9 @@ from django.db.models import Field, Model
 from django.utils.text import Truncator
 from simple_history.utils import bulk_update_with_history
 
+from commun.chronologie import MOTIF_CREATION
 from stages.dates import date_courte
-from stages.historique import MOTIF_CREATION, valeur_affichee
+from stages.historique import valeur_affichee
 from stages.identite import meme_orientation, memes_personnes
 from stages.models import (
     STATUTS_OUVERTS,
@@ -53,7 +54,8 @@ class OrientationEnDouble(ValidationError):
         self.orientation = orientation
 
 
-def _enregistrer(objet, motif: str = "") -> None:
+def enregistrer_avec_motif(objet, motif: str = "") -> None:
+    """Validate and save `objet`, its history record carrying `motif` (cut to the column)."""
     objet._change_reason = Truncator(motif).chars(RAISON_MAX)
     objet.full_clean()
     objet.save()
@@ -78,7 +80,7 @@ def orientation_creer(
     try:
         with transaction.atomic():
             if personne.pk is None:
-                _enregistrer(personne, MOTIF_CREATION)
+                enregistrer_avec_motif(personne, MOTIF_CREATION)
             else:
                 # Her row locked: two entries of the same fiche at once are checked in turn.
                 Personne.objects.select_for_update().filter(pk=personne.pk).first()
@@ -88,7 +90,7 @@ def orientation_creer(
             orientation.antenne = personne.antenne
             # Its clean() computes a blank échéance and, unless an import of a list where it
             # had been prolonged gives it, the initial échéance.
-            _enregistrer(orientation, MOTIF_CREATION)
+            enregistrer_avec_motif(orientation, MOTIF_CREATION)
     except (IntegrityError, ValidationError):
         # Two identical submits raced past the check above: the other one won (seen by the
         # unique index, or by full_clean's unique check when it committed just before), and
@@ -177,7 +179,7 @@ def orientation_modifier(
         if saisies:
             for nom, saisie in saisies.items():
                 setattr(objet, nom, saisie.nouvelle)
-            _enregistrer(objet, "Modification")
+            enregistrer_avec_motif(objet, "Modification")
     return orientation
 
 
@@ -189,7 +191,7 @@ def _enregistrer_echeance(
     orientation.echeance = echeance
     orientation.justification_echeance = justification
     try:
-        _enregistrer(orientation, motif)
+        enregistrer_avec_motif(orientation, motif)
     except ValidationError as erreur:
         champs = getattr(erreur, "error_dict", {})
         if "echeance" in champs:
@@ -203,7 +205,7 @@ def personne_corriger(*, personne: Personne, valeurs: dict, motif: str) -> Perso
     personne = Personne.objects.select_for_update().get(pk=personne.pk)
     for nom, valeur in valeurs.items():
         setattr(personne, nom, valeur)
-    _enregistrer(personne, motif)
+    enregistrer_avec_motif(personne, motif)
     return personne
 
 
@@ -254,7 +256,7 @@ def orientation_marquer_urgente(
     orientation = _verrouiller_ouverte(orientation)
     orientation.urgent = urgent
     orientation.motif_urgence = motif if urgent else ""
-    _enregistrer(orientation, f"Urgence : {motif}" if urgent else "Urgence levée")
+    enregistrer_avec_motif(orientation, f"Urgence : {motif}" if urgent else "Urgence levée")
     return orientation
 
 
@@ -275,7 +277,7 @@ def orientation_sortir(
     orientation.destination = destination
     vers = f" vers {antenne_destination.nom}" if antenne_destination else (
         f" vers {destination}" if destination else "")
-    _enregistrer(orientation, f"{statut.label}{vers} : {motif}")
+    enregistrer_avec_motif(orientation, f"{statut.label}{vers} : {motif}")
     if antenne_destination:
         _transferer(orientation, antenne_destination, motif)
     return orientation
@@ -293,7 +295,7 @@ def _transferer(origine: Orientation, antenne: Antenne, motif: str) -> Orientati
     if personne is None:
         # Names normalised anew by save(), which then indexes the copy's words.
         personne = _copie(source, antenne=antenne, nom_normalise="", prenom_normalise="")
-        _enregistrer(personne, raison)
+        enregistrer_avec_motif(personne, raison)
     prescripteur = None
     if origine.prescripteur:
         prescripteur = (
@@ -301,13 +303,13 @@ def _transferer(origine: Orientation, antenne: Antenne, motif: str) -> Orientati
             or _copie(origine.prescripteur, antenne=antenne)
         )
         if prescripteur.pk is None:
-            _enregistrer(prescripteur, raison)
+            enregistrer_avec_motif(prescripteur, raison)
     recue = _copie(
         origine, antenne=antenne, personne=personne, prescripteur=prescripteur,
         statut=Statut.EN_ATTENTE, motif_sortie="", antenne_destination=None, destination="",
         origine=origine, cle_creation=None,
     )
-    _enregistrer(recue, raison)
+    enregistrer_avec_motif(recue, raison)
     return recue
 
 
@@ -348,25 +350,25 @@ def orientation_rouvrir(*, orientation: Orientation, motif: str) -> Orientation:
         if recue:
             recue.statut = Statut.ANNULEE
             recue.motif_sortie = f"Transfert annulé par {orientation.antenne.nom} : {motif}"
-            _enregistrer(recue, recue.motif_sortie)
+            enregistrer_avec_motif(recue, recue.motif_sortie)
     orientation.statut = Statut.EN_ATTENTE
     orientation.motif_sortie = orientation.destination = ""
     orientation.antenne_destination = None
-    _enregistrer(orientation, raison)
+    enregistrer_avec_motif(orientation, raison)
     return orientation
 
 
 @transaction.atomic
 def prescripteur_creer(*, antenne: Antenne, prescripteur: Prescripteur) -> Prescripteur:
     prescripteur.antenne = antenne
-    _enregistrer(prescripteur, MOTIF_CREATION)
+    enregistrer_avec_motif(prescripteur, MOTIF_CREATION)
     return prescripteur
 
 
 @transaction.atomic
 def prescripteur_modifier(*, prescripteur: Prescripteur) -> Prescripteur:
     """Name, kind, e-mail, address as corrected in the form."""
-    _enregistrer(prescripteur, "Modification")
+    enregistrer_avec_motif(prescripteur, "Modification")
     return prescripteur
 
 
@@ -377,7 +379,7 @@ def prescripteur_desactiver(*, prescripteur: Prescripteur, motif: str) -> Prescr
     if not prescripteur.actif:
         raise ValidationError("Ce prescripteur est déjà désactivé.")
     prescripteur.actif, prescripteur.motif_desactivation = False, motif
-    _enregistrer(prescripteur, f"Désactivation : {motif}")
+    enregistrer_avec_motif(prescripteur, f"Désactivation : {motif}")
     return prescripteur
 
 
@@ -389,7 +391,7 @@ def prescripteur_reactiver(*, prescripteur: Prescripteur) -> Prescripteur:
         raise ValidationError("Ce prescripteur est déjà actif.")
     prescripteur.actif, prescripteur.motif_desactivation = True, ""
     prescripteur.fusionne_dans = None
-    _enregistrer(prescripteur, "Réactivation")
+    enregistrer_avec_motif(prescripteur, "Réactivation")
     return prescripteur
 
 
@@ -425,9 +427,9 @@ def prescripteur_fusionner(
     )
     doublon.actif, doublon.motif_desactivation = False, motif
     doublon.fusionne_dans = conserve
-    _enregistrer(doublon, raison)
+    enregistrer_avec_motif(doublon, raison)
     # A record without change on the kept side, which names the other.
-    _enregistrer(conserve, f"Fusion de « {doublon} » : {motif}")
+    enregistrer_avec_motif(conserve, f"Fusion de « {doublon} » : {motif}")
     return len(orientations)
 
 

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "simple_history",
     "commun",
     "stages",
+    "convocations",
 ]
 
 MIDDLEWARE = [

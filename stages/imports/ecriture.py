@@ -21,7 +21,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from stages.historique import MOTIF_CREATION
+from commun.chronologie import MOTIF_CREATION
 from stages.imports.analyse import (
     LIGNE_ENTIERE,
     Analyse,

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConvocationsConfig(AppConfig):
+    name = "convocations"
+    verbose_name = "Convocations"

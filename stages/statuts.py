@@ -1,0 +1,44 @@
+"""The status changes an orientation goes through as stages are run: the only way the apps
+above `stages` (convocations, later attendance) move an orientation, never by setting
+`statut` themselves. Each locks the row and keeps the history with its reason; the counts of
+reports and absences are kept in step here alone."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from stages.models import Orientation, Statut
+from stages.services import enregistrer_avec_motif
+
+
+def _verrouiller(orientation: Orientation, *, attendu: Statut) -> Orientation:
+    fraiche = Orientation.objects.select_for_update().get(pk=orientation.pk)
+    if fraiche.statut != attendu:
+        raise ValidationError(
+            f"{fraiche.personne} : l'orientation est « {fraiche.get_statut_display().lower()} », "
+            f"pas « {attendu.label.lower()} »."
+        )
+    return fraiche
+
+
+@transaction.atomic
+def orientation_convoquer(*, orientation: Orientation, motif: str) -> Orientation:
+    """En attente -> convoquée (`motif` names the stage, and why out of rank if so)."""
+    orientation = _verrouiller(orientation, attendu=Statut.EN_ATTENTE)
+    orientation.statut = Statut.CONVOQUEE
+    enregistrer_avec_motif(orientation, motif)
+    return orientation
+
+
+@transaction.atomic
+def orientation_remettre_en_attente(
+    *, orientation: Orientation, motif: str, report: bool = False, absence: bool = False,
+) -> Orientation:
+    """Convoquée -> en attente, at its original rank (the date d'orientation is untouched):
+    a postponement counts one report more, a missed stage one absence more; a cancelled
+    convocation counts neither."""
+    orientation = _verrouiller(orientation, attendu=Statut.CONVOQUEE)
+    orientation.statut = Statut.EN_ATTENTE
+    orientation.nb_reports += int(report)
+    orientation.nb_absences += int(absence)
+    enregistrer_avec_motif(orientation, motif)
+    return orientation
