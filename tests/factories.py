@@ -1,6 +1,6 @@
 """Small factory functions: one realistic object per call, every field overridable."""
 
-from datetime import date
+from datetime import date, time
 from itertools import count
 
 from django.contrib.auth import get_user_model
@@ -13,6 +13,9 @@ from stages.models import (
     Personne,
     Prescripteur,
     Role,
+    Seance,
+    Stage,
+    Statut,
     TypePrescripteur,
 )
 
@@ -63,6 +66,26 @@ def creer_orientation(antenne: Antenne, **champs) -> Orientation:
     orientation.echeance_completer()
     orientation.save()
     return orientation
+
+
+def creer_stage(antenne: Antenne, jours=(date(2026, 12, 14), date(2026, 12, 15)), **champs) -> Stage:
+    """A stage of one séance a day, 9 h–17 h with an hour's break (6 hours of training)."""
+    valeurs = {"lieu": "Maison des associations", "adresse_lieu": "2 rue de la Paix\n66000 Perpignan",
+               "places": antenne.places_defaut, "surreservation": antenne.surreservation_defaut}
+    stage = Stage.objects.create(antenne=antenne, premier_jour=min(jours, default=None),
+                                 dernier_jour=max(jours, default=None), **(valeurs | champs))
+    for jour in jours:
+        Seance.objects.create(stage=stage, date=jour, debut=time(9), fin=time(17), pauses_minutes=60)
+    return stage
+
+
+def creer_convocation(orientation: Orientation, stage: Stage, **champs):
+    """An open convocation, its orientation marked convoquée (as `orientation_convoquer` does)."""
+    from convocations.models import Convocation
+
+    Orientation.objects.filter(pk=orientation.pk).update(statut=Statut.CONVOQUEE)
+    orientation.refresh_from_db()
+    return Convocation.objects.create(orientation=orientation, stage=stage, **champs)
 
 
 def dans_l_antenne(antenne) -> dict:
