@@ -145,7 +145,7 @@ class Command(BaseCommand):
                 client_liste = mesure._client(Role.SECRETARIAT, antenne)
                 for libelle, parametres in (("page 1", {}), ("page 50", {"page": "50"})):
                     liste = mesure.mesurer(
-                        client_liste, mesure.Scenario("liste", libelle, "liste_attente",
+                        client_liste, mesure.Scenario("liste", libelle, "stages:liste_attente",
                                                       parametres),
                         antenne=antenne, nb_requetes=requetes, hasard=hasard)
                     admin = mesure.mesurer(client_admin, mesure.Scenario(
