@@ -1,7 +1,9 @@
 """The production settings, loaded in a subprocess as gunicorn would load them."""
 
 import json
+import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -351,4 +353,56 @@ def test_base_coupee_page_en_francais_puis_le_site_reprend(environnement, base_p
             relais.retablir()
             assert page_servie(port)[0] == 302
     finally:
+        relais.fermer()
+
+
+def resultat_attendu(env: dict, identifiant: str, delai: float) -> str:
+    """The result of a queued task, read by another process, waiting up to `delai` seconds."""
+    lire = f"from django_q.tasks import result; print(result('{identifiant}'))"
+    fin = time.monotonic() + delai
+    while (resultat := derniere_ligne(processus.manage(env, "shell", "-c", lire))) == "None":
+        if time.monotonic() > fin:
+            return "None"
+        time.sleep(0.5)
+    return resultat
+
+
+def mettre_en_file(env: dict, appel: str) -> str:
+    return derniere_ligne(processus.manage(env, "shell", "-c", (
+        f"from django_q.tasks import async_task; print(async_task({appel}))"
+    ), check=True))
+
+
+def test_le_worker_survit_a_une_coupure_de_la_base_et_execute_la_tache_mise_en_file(
+    environnement, base_postgres, tmp_path,
+):
+    """The worker running (a first task done) when the database goes away for 30 s: it does
+    not stop, and the task queued meanwhile (by a process that still reaches the database)
+    is run once the database is back, not lost."""
+    from tests.coupure import Relais
+
+    relais = Relais(("127.0.0.1", 5432))
+    direct = environnement | {"DATABASE_URL": base_postgres}
+    par_le_relais = environnement | {
+        "DATABASE_URL": base_postgres.replace(":5432/", f":{relais.port}/")}
+    processus.manage(direct, "migrate", "--noinput", check=True)
+    journal = tmp_path / "qcluster.log"
+    with journal.open("w") as sortie:
+        worker = subprocess.Popen(  # noqa: S603 (our own manage.py)
+            processus.commande("qcluster"), cwd=settings.BASE_DIR, env=par_le_relais,
+            stdout=sortie, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        # Started, not cut in the middle of its start-up (which may fail and exit).
+        assert resultat_attendu(direct, mettre_en_file(direct, "'math.factorial', 5"), 120) == "120"
+        relais.couper()
+        identifiant = mettre_en_file(direct, "'math.factorial', 10")
+        time.sleep(30)  # every poll of the queue fails meanwhile
+        assert worker.poll() is None, f"le worker s'est arrêté pendant la coupure :\n{journal.read_text()}"
+
+        relais.retablir()
+        assert resultat_attendu(direct, identifiant, 90) == "3628800", journal.read_text()
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)  # qcluster and its workers (django-q2 #346)
+        worker.wait()
         relais.fermer()
