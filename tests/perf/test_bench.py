@@ -17,7 +17,7 @@ from stages.models import (
     TypePrescripteur,
     normaliser,
 )
-from tests.perf import donnees, mesure
+from tests.perf import donnees, mesure, mesure_import
 
 
 @pytest.fixture
@@ -130,3 +130,13 @@ def test_changelist_de_l_admin_du_bench(volumes, settings):
     )
 
     assert resultat.probleme == "" and len(resultat.durees_ms) == 2
+
+
+def test_mesurer_import_cree_les_lignes_puis_les_annule(db):
+    avant = Orientation.objects.count(), Antenne.objects.count()
+
+    resultat = mesure_import.mesurer_import(12, repetitions=2)
+
+    assert resultat.lignes == 12 and resultat.apercu_s > 0 and resultat.creation_s > 0
+    assert (Orientation.objects.count(), Antenne.objects.count()) == avant
+    assert "| 12 |" in mesure_import.ligne_markdown(resultat)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from stages.models import Antenne, Orientation, Role, Statut
 from tests.perf import admin as admin_bench
-from tests.perf import donnees, mesure
+from tests.perf import donnees, mesure, mesure_import
 from tests.perf import exports as exports_bench
 
 
@@ -39,11 +39,13 @@ class Command(BaseCommand):
             "--grande-antenne", type=int, default=100_000, metavar="ORIENTATIONS",
             help="Une antenne de plus, de cette taille, mesurée à part (0 : aucune).",
         )
+        parser.add_argument("--lignes-import", type=int, default=5_000,
+                            help="lignes du fichier dont l'import est mesuré (0 : pas de mesure)")
         parser.add_argument("--requetes", type=int, default=200,
                             help="Requêtes chronométrées par scénario (au moins 2).")
 
     def handle(self, *args, reconstruire, antennes, orientations, requetes, grande_antenne,
-               **options):
+               lignes_import, **options):
         nom = Path(connection.settings_dict["NAME"]).name
         if not nom.startswith("bench"):
             raise CommandError(
@@ -95,6 +97,8 @@ class Command(BaseCommand):
             self._mesurer_grande_antenne(grande, volumes, requetes, fichier)
         self._comparer_admin([a for a in (antenne, grande) if a], volumes, requetes, fichier)
         self._mesurer_exports(grande or antenne, volumes, fichier)
+        if lignes_import:
+            self._mesurer_import(lignes_import, volumes, fichier)
         self.stdout.write(self.style.SUCCESS(f"Chiffres écrits dans {fichier}."))
 
     def _mesurer_grande_antenne(self, antenne, volumes, requetes: int, fichier) -> None:
@@ -128,6 +132,22 @@ class Command(BaseCommand):
             "seule, dans la même exécution. Budgets : CSV ≤ 3 fois le module csv seul, XLSX "
             "≤ 1,5 fois l'écrivain seul.",
             exports_bench.tableau_markdown(resultats),
+        ]))
+
+    def _mesurer_import(self, lignes: int, volumes, fichier) -> None:
+        self.stdout.write(f"Import de {donnees.milliers(lignes)} lignes (aperçu puis création)…")
+        resultat = mesure_import.mesurer_import(lignes)
+        ligne = mesure_import.ligne_markdown(resultat)
+        self.stdout.write(ligne)
+        mesure.ecrire_section(fichier, f"import:{connection.vendor}", "\n\n".join([
+            f"## Import : création contre aperçu ({connection.display_name})",
+            f"Mesuré le {mesure.maintenant()} sur : {mesure.machine()}.",
+            f"Données : {volumes} ; un fichier CSV de {donnees.milliers(lignes)} lignes "
+            "importé dans une antenne neuve, puis annulé (la base de bench ne change pas). "
+            "Médiane de 3 exécutions ; l'aperçu lit et vérifie le fichier, la création le "
+            "vérifie à nouveau et écrit les lignes par paquets. Budget : création ≤ 2 fois "
+            "l'aperçu.",
+            "| base | lignes | aperçu | création | rapport |\n|---|---:|---:|---:|---:|\n" + ligne,
         ]))
 
     def _comparer_admin(self, antennes, volumes, requetes: int, fichier) -> None:
