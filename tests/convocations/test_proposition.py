@@ -209,8 +209,8 @@ def test_peine_sur_un_stage_de_plus_d_un_mois_seulement_avec_un_motif(antenne):
 
     with pytest.raises(ValidationError, match="131-5-1"):
         convocations_creer(stage=long_, choix=[Choix(peine.pk)], aujourd_hui=AUJOURD_HUI)
-    creees, _ = convocations_creer(stage=long_, choix=[Choix(peine.pk, "Format hebdomadaire accepté par le JAP")],
-                                   aujourd_hui=AUJOURD_HUI)
+    motif = "Format hebdomadaire accepté par le JAP"
+    creees, _ = convocations_creer(stage=long_, choix=[Choix(peine.pk, motif)], aujourd_hui=AUJOURD_HUI)
     assert creees[0].motif_hors_rang.startswith("Format hebdomadaire")
 
 

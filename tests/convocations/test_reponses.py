@@ -102,7 +102,8 @@ def test_fermer_envoie_le_signal_apres_le_commit(antenne, stage, django_capture_
 def test_entretien_enregistre_et_refuse_sur_une_convocation_fermee(antenne, stage, secretariat):
     convocation = _convoquer(antenne, stage)
     entretien = entretien_enregistrer(convocation=convocation, date_entretien=date(2026, 11, 19),
-                                      mode=ModeEntretien.TELEPHONE, joint=False, note="Messagerie", par=secretariat)
+                                      mode=ModeEntretien.TELEPHONE, joint=False, note="Messagerie",
+                                      par=secretariat)
     assert entretien.fait_par == secretariat and entretien.history.count() == 1
     convocation_annuler(convocation=convocation, motif="Erreur")
     with pytest.raises(ValidationError, match="n'a plus lieu d'être"):

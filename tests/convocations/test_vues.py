@@ -49,7 +49,7 @@ def test_la_page_propose_dans_l_ordre_et_coche_les_proposees(client_secretariat,
     assert "Suivant·es dans la liste" in texte
 
 
-def test_confirmer_cree_et_renvoyer_le_meme_formulaire_ne_cree_rien_de_plus(client_secretariat, antenne, stage):
+def test_confirmer_cree_et_renvoyer_le_meme_formulaire_ne_cree_rien(client_secretariat, antenne, stage):
     a, b = _orientations(antenne, 2)
     reponse = _envoyer(client_secretariat, stage, [a, b])
     assert reponse.status_code == 302
@@ -63,8 +63,8 @@ def test_confirmer_cree_et_renvoyer_le_meme_formulaire_ne_cree_rien_de_plus(clie
 
 def test_htmx_redirige_le_navigateur(client_secretariat, antenne, stage):
     (a,) = _orientations(antenne, 1)
-    reponse = client_secretariat.post(_page(stage), {"cle": "h", "choisies": [a.pk], **dans_l_antenne(antenne)},
-                                      headers={"HX-Request": "true"})
+    donnees = {"cle": "h", "choisies": [a.pk]} | dans_l_antenne(antenne)
+    reponse = client_secretariat.post(_page(stage), donnees, headers={"HX-Request": "true"})
     assert reponse.status_code == 200 and reponse["HX-Redirect"]
 
 
@@ -104,7 +104,8 @@ def test_stage_non_convocable_message_sans_formulaire(client_secretariat, antenn
     _orientations(antenne, 1)
     for reponse in (client_secretariat.get(_page(stage)), _envoyer(client_secretariat, stage, [])):
         assert reponse.status_code == 200
-        assert 'role="alert"' in reponse.content.decode() and "Convoquer les personnes" not in reponse.content.decode()
+        texte = reponse.content.decode()
+        assert 'role="alert"' in texte and "Convoquer les personnes" not in texte
     assert not Convocation.objects.exists()
 
 
@@ -144,7 +145,8 @@ def test_reporter_motif_requis_puis_signale_l_accord(client_secretariat, antenne
     reponse = client_secretariat.post(adresse, {"motif": "", **dans_l_antenne(antenne)})
     assert reponse.status_code == 200 and "Indiquez le motif." in reponse.content.decode()
 
-    reponse = client_secretariat.post(adresse, {"motif": "Hospitalisation", **dans_l_antenne(antenne)}, follow=True)
+    reponse = client_secretariat.post(adresse, {"motif": "Hospitalisation"} | dans_l_antenne(antenne),
+                                      follow=True)
     texte = reponse.content.decode()
     assert "Report enregistré" in texte and "Accord à demander : l&#x27;échéance du 01/02/2027" in texte
     convocation.refresh_from_db()
@@ -164,7 +166,8 @@ def test_entretien_depuis_la_liste_du_stage(client_secretariat, antenne, stage):
     assert "pas encore jointe" in page and reverse("convocations:entretien", args=[convocation.pk]) in page
 
     adresse = reverse("convocations:entretien", args=[convocation.pk])
-    futur = client_secretariat.post(adresse, {"date": "2026-12-01", "mode": "telephone", **dans_l_antenne(antenne)})
+    donnees = {"date": "2026-12-01", "mode": "telephone"} | dans_l_antenne(antenne)
+    futur = client_secretariat.post(adresse, donnees)
     assert "jour à venir" in futur.content.decode() and not Entretien.objects.exists()
 
     reponse = client_secretariat.post(adresse, {"date": "2026-11-19", "mode": "telephone", "joint": "on",
@@ -181,7 +184,9 @@ def test_entretien_non_attendu_pas_de_liste_des_non_joints(client_secretariat, a
 
 
 @pytest.mark.parametrize("n", [1, 50])
-def test_page_de_proposition_requetes_en_nombre_fixe(client_secretariat, antenne, django_assert_max_num_queries, n):
+def test_page_de_proposition_requetes_en_nombre_fixe(
+    client_secretariat, antenne, django_assert_max_num_queries, n
+):
     """Pinned at the same count with 1 and 50 convocations and as many people proposed."""
     stage = creer_stage(antenne, places=2 * n, surreservation=0)
     creer_stage(antenne, jours=(date(2027, 1, 11),))
