@@ -1,5 +1,6 @@
-"""The demo's convocations: on the stages the `stages` demo planned (its `demo_remplie`
-signal, connected at merge), convocations in every state, with entretiens préalables."""
+"""The demo's convocations: on the stages the `stages` demo planned (`charger`, which
+`manage.py donnees_demo` calls after it, or its `demo_remplie` signal, connected at merge),
+convocations in every state, with entretiens préalables."""
 
 from datetime import date, timedelta
 
@@ -11,6 +12,7 @@ from convocations.services.entretiens import entretien_enregistrer
 from convocations.services.proposition import eligibles
 from convocations.services.reponses import convocation_annuler, convocation_confirmer, convocation_reporter
 from stages.models import Stage
+from stages.templatetags.affichage import compte
 from stages.statuts import orientation_convoquer
 
 MOTIFS_REPORT = ["Hospitalisation prévue ces jours-là", "Contrat de travail en déplacement"]
@@ -48,6 +50,13 @@ def convocations_demo(*, stages: list[Stage], aujourd_hui: date) -> int:
             _etat(convocation, rang, jour)
             creees += 1
     return creees
+
+
+def charger() -> str:
+    """Called by `manage.py donnees_demo` after the `stages` demo: every stage it planned."""
+    stages = list(Stage.objects.select_related("antenne").order_by("premier_jour", "id"))
+    nombre = convocations_demo(stages=stages, aujourd_hui=timezone.localdate())
+    return f"{compte(nombre, 'convocation')} sur {compte(len(stages), 'stage')}"
 
 
 def sur_demo_remplie(sender, *, stages, aujourd_hui: date | None = None, **kwargs) -> None:

@@ -2,11 +2,13 @@
 
 from datetime import date
 
+import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from commun.encarts import annoter, encarts
 from convocations.models import ModeEntretien, StatutConvocation
+from convocations.selectors import evenements_des_convocations
 from convocations.services.entretiens import entretien_enregistrer
 from convocations.services.proposition import Choix, convocations_creer
 from convocations.services.reponses import convocation_confirmer, convocation_reporter
@@ -68,3 +70,16 @@ def test_la_chronologie_de_l_orientation_montre_ses_convocations(antenne, stage,
         ("Motif", "—", "Hospitalisation")}
     entretien = next(e for e in evenements if e.sujet == "Entretien préalable")
     assert "personne jointe — Viendra" in entretien.motif
+
+
+@pytest.mark.parametrize("nombre", [1, 20])
+def test_la_chronologie_lit_les_convocations_en_une_requete(antenne, django_assert_num_queries, nombre):
+    orientation = creer_orientation(antenne)
+    for jour in range(nombre):
+        convocation = creer_convocation(orientation, creer_stage(antenne, jours=(date(2026, 10, 1 + jour),)))
+        entretien_enregistrer(convocation=convocation, date_entretien=AUJOURD_HUI,
+                              mode=ModeEntretien.PRESENTIEL, joint=False)
+        convocation_reporter(convocation=convocation, motif="Travail")
+    with django_assert_num_queries(1):
+        evenements = evenements_des_convocations(orientation)
+    assert len(evenements) == 3 * nombre
