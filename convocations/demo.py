@@ -12,8 +12,8 @@ from convocations.services.entretiens import entretien_enregistrer
 from convocations.services.proposition import eligibles
 from convocations.services.reponses import convocation_annuler, convocation_confirmer, convocation_reporter
 from stages.models import Stage
-from stages.templatetags.affichage import compte
 from stages.statuts import orientation_convoquer
+from stages.templatetags.affichage import compte
 
 MOTIFS_REPORT = ["Hospitalisation prévue ces jours-là", "Contrat de travail en déplacement"]
 
