@@ -199,3 +199,12 @@ def test_page_de_proposition_requetes_en_nombre_fixe(
         reponse = client_secretariat.get(_page(stage))
     assert reponse.content.decode().count('name="choisies"') == n
     assert Orientation.objects.filter(statut=Statut.CONVOQUEE).count() == n
+
+
+def test_htmx_erreur_rend_le_fragment_de_la_proposition(client_secretariat, antenne, stage):
+    *_premiers, quatrieme = _orientations(antenne, 4)
+    donnees = {"cle": "f", "choisies": [quatrieme.pk]} | dans_l_antenne(antenne)
+    reponse = client_secretariat.post(_page(stage), donnees, headers={"HX-Request": "true"})
+    texte = reponse.content.decode()
+    assert reponse.status_code == 200 and "<html" not in texte and "indiquez le motif" in texte
+    assert reponse["Vary"] == "HX-Request" or "HX-Request" in reponse["Vary"]
