@@ -12,5 +12,6 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="connexion"),
     path("deconnexion/", Deconnexion.as_view(), name="deconnexion"),
     path("admin/", admin.site.urls),
+    path("convocations/", include("convocations.urls", namespace="convocations")),
     path("", include("stages.urls", namespace="stages")),
 ]

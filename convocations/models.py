@@ -35,9 +35,14 @@ class Convocation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name="créée par",
     )
+    # Set by a report when the échéance passes before the antenne's next stage: the
+    # prescripteur's accord is to be asked, and the orientation stays convocable meanwhile.
+    accord_a_demander = models.BooleanField("accord à demander", default=False)
+    # The form token (or key) of the confirmation that created it: a double submit finds it.
+    cle_lot = models.CharField(max_length=80, blank=True, db_index=True, editable=False)
     # Bumped whenever a séance moves: the calendar file sent then replaces the earlier one.
     sequence_ics = models.PositiveIntegerField(default=0, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["cle_lot"])
 
     class Meta:
         verbose_name = "convocation"
@@ -56,3 +61,37 @@ class Convocation(models.Model):
     @property
     def est_ouverte(self) -> bool:
         return self.statut in STATUTS_OUVERTS
+
+
+class ModeEntretien(models.TextChoices):
+    TELEPHONE = "telephone", "Par téléphone"
+    PRESENTIEL = "presentiel", "En personne"
+
+
+class Entretien(models.Model):
+    """An entretien préalable: staff call (or meet) the person before the stage to present it
+    and check they will come. Several attempts per convocation; reached or not."""
+
+    convocation = models.ForeignKey(Convocation, on_delete=models.CASCADE, related_name="entretiens")
+    date = models.DateField("date")
+    fait_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="fait par",
+    )
+    mode = models.CharField("mode", max_length=12, choices=ModeEntretien.choices,
+                            default=ModeEntretien.TELEPHONE)
+    joint = models.BooleanField("personne jointe", default=False)
+    note = models.CharField(
+        "note", max_length=300, blank=True,
+        help_text="Pratique seulement (disponibilité, besoin d'interprète…) : aucun récit des faits.",
+    )
+    cree_le = models.DateTimeField("enregistré le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "entretien préalable"
+        verbose_name_plural = "entretiens préalables"
+        ordering = ["date", "id"]
+
+    def __str__(self):
+        return f"Entretien du {self.date:%d/%m/%Y} — {self.convocation}"

@@ -26,12 +26,24 @@ from stages.models import (
     Personne,
     Prescripteur,
     Role,
+    Stage,
 )
-from tests.factories import creer_utilisateur
+from tests.factories import creer_convocation, creer_stage, creer_utilisateur
 
 NOMS_EXCLUS = {"connexion", "deconnexion"}
 ESPACES_EXCLUS = {"admin"}  # Django's admin checks is_staff itself (see test_roles.py)
 MODULES_STATIQUES = {"django.views.static", "django.contrib.staticfiles.views"}
+
+def _stage_de(temoin: Orientation) -> Stage:
+    return Stage.objects.filter(antenne=temoin.antenne).first() or creer_stage(temoin.antenne)
+
+
+def _convocation_de(temoin: Orientation):
+    from convocations.models import Convocation
+
+    return (Convocation.objects.filter(orientation=temoin).first()
+            or creer_convocation(temoin, _stage_de(temoin)))
+
 
 # URL parameter name -> its value for an object of antenne A, given A's témoin orientation.
 PARAMETRES: dict[str, Callable[[Orientation], object]] = {
@@ -40,6 +52,8 @@ PARAMETRES: dict[str, Callable[[Orientation], object]] = {
     "prescripteur_id": lambda temoin: temoin.prescripteur_id,
     "lot_id": lambda temoin: ImportLot.objects.get_or_create(
         antenne=temoin.antenne, nom_fichier="temoin.csv")[0].pk,
+    "stage_id": lambda temoin: _stage_de(temoin).pk,
+    "convocation_id": lambda temoin: _convocation_de(temoin).pk,
 }
 
 

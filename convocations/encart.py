@@ -1,0 +1,30 @@
+"""The section the convocations app adds to the stage page (`commun.encarts`), and the
+counts it adds to the stages list."""
+
+from django.http import HttpRequest
+
+from convocations.selectors import convocations_du_stage
+from stages.access import Droit
+from stages.models import Stage
+
+
+def entretien_attendu(stage: Stage) -> bool:
+    # The antenne setting is being added in `stages` (merge: read the field directly).
+    return getattr(stage.antenne, "entretien_prealable_attendu", True)
+
+
+def contexte_encart(request: HttpRequest, stage: Stage) -> dict:
+    """The stage's convocations with their status and entretiens; the actions only for staff
+    who manage the waiting list (an animateur of the stage sees the names, no action)."""
+    lignes = convocations_du_stage(stage)
+    ouvertes = [ligne for ligne in lignes if ligne.convocation.est_ouverte]
+    attendu = entretien_attendu(stage)
+    return {
+        "stage": stage,
+        "lignes": lignes,
+        "nb_ouvertes": len(ouvertes),
+        "nb_confirmees": sum(ligne.convocation.statut == "confirmee" for ligne in ouvertes),
+        "entretien_attendu": attendu,
+        "non_joints": [ligne for ligne in ouvertes if not ligne.joint] if attendu else [],
+        "peut_gerer": request.acces.peut(Droit.LISTE_ATTENTE),
+    }

@@ -1,0 +1,123 @@
+"""Forms of the convocations app: the proposal's confirmation, the responses, the entretien."""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+
+from convocations.models import Convocation, Entretien, ModeEntretien
+from convocations.services.proposition import Choix, Proposition
+
+MOTIF_MAX = Convocation._meta.get_field("motif").max_length
+
+
+PLUS_PROPOSEE = ("Une personne cochée n'est plus proposée (convoquée entre-temps ?) : "
+                 "vérifiez la nouvelle proposition ci-dessous.")
+
+
+def champ_motif(name: int) -> str:
+    return f"motif_{name}"
+
+
+class PropositionForm(forms.Form):
+    """The boxes of the proposal: the proposed people ticked, the others offered (each with
+    its reason field); a token makes a double submit create nothing more."""
+
+    cle = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    choisies = forms.TypedMultipleChoiceField(
+        label="Personnes à convoquer", coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": PLUS_PROPOSEE},
+    )
+
+    def __init__(self, data=None, *, proposition: Proposition):
+        super().__init__(data, initial={
+            "cle": uuid.uuid4().hex,
+            "choisies": [c.orientation.pk for c in proposition.proposees],
+        })
+        self.proposition = proposition
+        self.proposees = {c.orientation.pk for c in proposition.proposees}
+        self.candidats = proposition.candidats
+        self.fields["choisies"].choices = [
+            (pk, str(c.orientation.personne)) for pk, c in self.candidats.items()
+        ]
+        for pk, candidat in self.candidats.items():
+            self.fields[champ_motif(pk)] = forms.CharField(
+                label=f"Motif pour {candidat.orientation.personne}", required=False,
+                max_length=Convocation._meta.get_field("motif_hors_rang").max_length,
+                initial=candidat.motif_propose,
+            )
+
+    def motif_requis(self, pk: int) -> str:
+        """Why a ticked person needs a reason, or ""."""
+        candidat = self.candidats[pk]
+        if pk not in self.proposees:
+            return "Pris·e hors de son rang : indiquez le motif (il reste dans l'historique)."
+        if candidat.peine_trop_longue:
+            return ("Peine de stage (C. pén. 131-5-1, un mois au plus) sur un stage de plus d'un mois : "
+                    "indiquez le motif.")
+        return ""
+
+    def clean(self):
+        donnees = super().clean()
+        for pk in donnees.get("choisies", []):
+            champ = champ_motif(pk)
+            if not donnees.get(champ, "").strip() and (requis := self.motif_requis(pk)):
+                self.add_error(champ, requis)
+        if not self.errors and not donnees.get("choisies"):
+            self.add_error("choisies", "Cochez au moins une personne à convoquer.")
+        return donnees
+
+    def _lignes(self, candidats) -> list[tuple]:
+        """(candidat, its motif field) in the order the page lists them."""
+        return [(c, self[champ_motif(c.orientation.pk)]) for c in candidats]
+
+    @property
+    def lignes_proposees(self):
+        return self._lignes(self.proposition.proposees)
+
+    @property
+    def lignes_derniere_chance(self):
+        return self._lignes(self.proposition.derniere_chance)
+
+    @property
+    def lignes_suivantes(self):
+        return self._lignes(self.proposition.suivantes)
+
+    def coches(self) -> set[int]:
+        valeur = self["choisies"].value() or []
+        return {int(v) for v in valeur if str(v).isdigit()}
+
+    def choix(self) -> list[Choix]:
+        return [Choix(orientation_id=pk, motif=self.cleaned_data.get(champ_motif(pk), ""))
+                for pk in self.cleaned_data["choisies"]]
+
+
+class MotifForm(forms.Form):
+    motif = forms.CharField(label="Motif", max_length=MOTIF_MAX, widget=forms.Textarea(attrs={"rows": 2}),
+                            error_messages={"required": "Indiquez le motif."})
+
+
+class ConfirmationForm(forms.Form):
+    """Nothing to type: the POST itself is the answer."""
+
+
+class EntretienForm(forms.ModelForm):
+    class Meta:
+        model = Entretien
+        fields = ["date", "mode", "joint", "note"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "mode": forms.RadioSelect}
+        error_messages = {"date": {"required": "Indiquez la date de l'entretien.",
+                                   "invalid": "Date invalide (jj/mm/aaaa)."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+        self.fields["mode"].initial = ModeEntretien.TELEPHONE
+
+    def clean_date(self):
+        jour = self.cleaned_data["date"]
+        if jour > timezone.localdate():
+            raise forms.ValidationError("L'entretien ne peut pas être daté d'un jour à venir.")
+        return jour
