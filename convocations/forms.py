@@ -85,7 +85,8 @@ class PropositionForm(forms.Form):
 
     def coches(self) -> set[int]:
         valeur = self["choisies"].value() or []
-        return {int(v) for v in valeur if str(v).isdigit()}
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        return {int(v) for v in valeur if str(v).isascii() and str(v).isdecimal()}
 
     def choix(self) -> list[Choix]:
         return [Choix(orientation_id=pk, motif=self.cleaned_data.get(champ_motif(pk), ""))
