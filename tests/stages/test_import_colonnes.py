@@ -10,8 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from stages.imports import cellules, import_analyser
-from stages.imports.cellules import PAR_NOM, cle_de_titre
-from stages.imports.fichiers import colonnes_du_fichier
+from stages.imports.cellules import PAR_NOM, cle_de_titre, colonnes_du_fichier
 from stages.models import Orientation
 from tests.factories import creer_prescripteur
 from tests.stages.test_import import LIGNE, PARQUET, en_csv, ligne
