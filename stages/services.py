@@ -179,7 +179,7 @@ def orientation_modifier(
 
 def _enregistrer_echeance(
     orientation: Orientation, echeance: date, justification: str, motif: str,
-) -> None:
+) -> Orientation:
     """A new échéance; the model refuses one too far from the date it counts from unless
     justified, and its refusal is shown next to the échéance typed."""
     orientation.echeance = echeance
@@ -191,6 +191,7 @@ def _enregistrer_echeance(
         if "echeance" in champs:
             champs["nouvelle_echeance"] = champs.pop("echeance")
         raise
+    return orientation
 
 
 @transaction.atomic
@@ -216,10 +217,8 @@ def echeance_prolonger(
              f"({date_courte(orientation.echeance)})."}
         )
     orientation.accord_prolongation = accord
-    _enregistrer_echeance(
-        orientation, nouvelle_echeance, justification_echeance, f"{PREFIXE_PROLONGATION}{motif}"
-    )
-    return orientation
+    motif = f"{PREFIXE_PROLONGATION}{motif}"
+    return _enregistrer_echeance(orientation, nouvelle_echeance, justification_echeance, motif)
 
 
 @transaction.atomic
@@ -237,10 +236,8 @@ def echeance_corriger(
         raise ValidationError({"nouvelle_echeance": "C'est déjà l'échéance enregistrée."})
     if not orientation.est_prolongee:
         orientation.echeance_initiale = nouvelle_echeance
-    _enregistrer_echeance(
-        orientation, nouvelle_echeance, justification_echeance, f"{PREFIXE_CORRECTION}{motif}"
-    )
-    return orientation
+    motif = f"{PREFIXE_CORRECTION}{motif}"
+    return _enregistrer_echeance(orientation, nouvelle_echeance, justification_echeance, motif)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from commun.tableurs import FichierIllisible, lire_texte
 from stages import exports
-from stages.dates import annee_sur_deux_chiffres, date_plausible
+from stages.dates import annee_sur_deux_chiffres, date_plausible, jour_mois_annee
 from stages.models import Cadre, Orientation, Personne, Sexe, Statut, TypeStage, normaliser
 
 FORMAT_DATE = "jj/mm/aaaa"
@@ -68,14 +68,9 @@ def lire_date(valeur, age_minimum: int | None = None) -> date | None:
                                            age_minimum=age_minimum)
         except ValueError:
             raise ValeurInvalide(f"Cette date n'existe pas : « {texte} ».") from None
-    if trouve := _JJ_MM_AAAA.fullmatch(texte):
-        jour, mois, annee = trouve.groups()
-    elif trouve := _AAAA_MM_JJ.fullmatch(texte):
-        annee, mois, jour = trouve.groups()
-    else:
-        raise ValeurInvalide(
-            f"Date illisible : « {texte} » (attendu {FORMAT_DATE}, par exemple 03/03/2026)."
-        )
+    if (parties := jour_mois_annee(texte, _JJ_MM_AAAA, _AAAA_MM_JJ)) is None:
+        raise ValeurInvalide(f"Date illisible : « {texte} » (attendu {FORMAT_DATE}, par exemple 03/03/2026).")
+    jour, mois, annee = parties
     try:
         lue = date(int(annee), int(mois), int(jour))
     except ValueError:

@@ -44,18 +44,18 @@ class Scenario:
 
 
 SCENARIOS_LISTE_ATTENTE = [
-    Scenario("accueil", "Accueil", "accueil"),
+    Scenario("accueil", "Accueil", "stages:accueil"),
     Scenario("accueil-coordination", "Accueil de la coordination (toutes les antennes)",
-             "accueil", role=Role.COORDINATION),
-    Scenario("liste", "Liste d'attente", "liste_attente"),
-    Scenario("liste-page-50", "Liste d'attente, page 50", "liste_attente", {"page": "50"}),
+             "stages:accueil", role=Role.COORDINATION),
+    Scenario("liste", "Liste d'attente", "stages:liste_attente"),
+    Scenario("liste-page-50", "Liste d'attente, page 50", "stages:liste_attente", {"page": "50"}),
     Scenario(
-        "filtre", "Fragment filtré (échéance critique, urgentes)", "liste_attente",
+        "filtre", "Fragment filtré (échéance critique, urgentes)", "stages:liste_attente",
         {"echeance": "critique", "urgent": "1"}, htmx=True,
     ),
-    Scenario("recherche", "Recherche « mar »", "liste_attente", {"q": "mar"}, htmx=True),
+    Scenario("recherche", "Recherche « mar »", "stages:liste_attente", {"q": "mar"}, htmx=True),
     Scenario(
-        "orientation", "Fiche d'une orientation", "orientation",
+        "orientation", "Fiche d'une orientation", "stages:orientation",
         objets={"orientation_id": Orientation},
     ),
 ]

@@ -56,7 +56,7 @@ def _mesurer(scenario):
 
 @pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.COORDINATION])
 def test_mesurer_une_page_donne_durees_et_requetes(volumes, role):
-    resultat = _mesurer(mesure.Scenario("accueil", "Accueil", "accueil", role=role))
+    resultat = _mesurer(mesure.Scenario("accueil", "Accueil", "stages:accueil", role=role))
 
     assert (resultat.probleme, resultat.exemple) == ("", "/")
     assert len(resultat.durees_ms) == 3 and resultat.p50 > 0 and resultat.p95 <= resultat.max
@@ -68,7 +68,7 @@ def test_mesurer_une_page_donne_durees_et_requetes(volumes, role):
 
 @pytest.mark.parametrize(("vue", "probleme"), [
     ("page_qui_n_existe_pas", "non disponible"),
-    ("changer_antenne", "réponse HTTP 405"),  # POST only
+    ("stages:changer_antenne", "réponse HTTP 405"),  # POST only
 ])
 def test_mesurer_signale_une_page_absente_ou_en_erreur(volumes, vue, probleme):
     resultat = _mesurer(mesure.Scenario("essai", "Essai", vue))

@@ -31,11 +31,11 @@ from tests.factories import (
     creer_prescripteur,
     creer_utilisateur,
 )
+from tests.stages.conftest import PARQUET
 
 URL = reverse("stages:import_orientations")
 URL_CONFIRMER = reverse("stages:import_confirmer")
 HTMX = {"HX-Request": "true"}
-PARQUET = "Parquet de Perpignan"
 LIGNE = {
     "Nom": "Martin", "Prénom": "Léo", "Sexe": "Homme", "Date de naissance": "14/07/1985",
     "Téléphone": "06 12 34 56 78", "E-mail": "leo.martin@exemple.fr", "Prescripteur": PARQUET,
@@ -76,18 +76,6 @@ def cellule_date(*annee_mois_jour) -> datetime:
 
 def comptes() -> tuple[int, int]:
     return Personne.objects.count(), Orientation.objects.count()
-
-
-@pytest.fixture
-def parquet(antenne):
-    return creer_prescripteur(antenne, nom=PARQUET)
-
-
-@pytest.fixture(autouse=True)
-def dossier_prive(settings, tmp_path):
-    """Uploaded files wait in settings.IMPORTS_DIR: a temporary directory here."""
-    settings.IMPORTS_DIR = tmp_path / "prive" / "imports"
-    return settings.IMPORTS_DIR
 
 
 # --- Reading and creating ------------------------------------------------------------------
