@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from commun.admin import LectureSeule
 from stages.models import Antenne, Consultation, Membre, Prescripteur
 
 
@@ -33,7 +34,7 @@ class PrescripteurAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(LectureSeule, admin.ModelAdmin):
     """The trace of reads, for the data protection officer: read only, never changed."""
 
     list_display = ["quand", "user", "antenne", "objet", "orientation", "detail"]
@@ -41,12 +42,3 @@ class ConsultationAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__last_name"]
     date_hierarchy = "quand"
     list_select_related = ["user", "antenne", "orientation__personne"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -59,6 +59,16 @@ _JJ_MM_AAAA = re.compile(r"([0-9]{1,2})\s*[/.\- ]\s*([0-9]{1,2})\s*[/.\- ]\s*([0
 _AAAA_MM_JJ = re.compile(r"([0-9]{3,6})-([0-9]{1,2})-([0-9]{1,2})")
 
 
+def jour_mois_annee(texte: str, jj_mm_aaaa: re.Pattern, aaaa_mm_jj: re.Pattern) -> tuple[str, ...] | None:
+    """The day, month and year as written, day first or ISO (each reader has its own
+    patterns: a form is more lenient than an import), None when neither matches."""
+    if trouve := jj_mm_aaaa.fullmatch(texte):
+        return trouve.groups()
+    if trouve := aaaa_mm_jj.fullmatch(texte):
+        return trouve.groups()[::-1]
+    return None
+
+
 def lire_date_saisie(valeur) -> date | None:
     """A date typed in a form, with ONE message that names what is wrong: « Le 31 février
     n'existe pas. », « Année 0202 : vérifiez l'année (entre 1900 et 2100). »."""
@@ -69,15 +79,12 @@ def lire_date_saisie(valeur) -> date | None:
     texte = str(valeur or "").strip()
     if not texte:
         return None
-    if trouve := _JJ_MM_AAAA.fullmatch(texte):
-        jour, mois, annee = trouve.groups()
-    elif trouve := _AAAA_MM_JJ.fullmatch(texte):
-        annee, mois, jour = trouve.groups()
-    else:
+    if (parties := jour_mois_annee(texte, _JJ_MM_AAAA, _AAAA_MM_JJ)) is None:
         raise ValidationError(
             f"Date illisible : « {texte} ». Écrivez-la jj/mm/aaaa, par exemple 03/03/2026.",
             code="invalid",
         )
+    jour, mois, annee = parties
     if len(annee) != 4 or not DATE_MIN.year <= int(annee) <= DATE_MAX.year:
         raise _annee_improbable(annee)
     if not 1 <= int(mois) <= 12:

@@ -4,14 +4,11 @@ One row builder for the screen's exports and the `exporter_liste_attente` comman
 import reads the same columns (`COLONNES`): keep their titles and order stable.
 """
 
-import csv
-import re
 from collections.abc import Iterator
 from datetime import date
 from typing import BinaryIO
 
-import xlsxwriter
-
+from commun import tableurs
 from stages.models import Antenne, Cadre, Sexe, Statut, TypeStage, etat_echeance
 from stages.selectors import FiltresListe, liste_attente, rangs_liste_attente
 from stages.telephones import numero_ecrit
@@ -24,11 +21,6 @@ COLONNES = (
     "Statut", "Reports", "Absences",
 )
 OUI, NON = "oui", "non"
-FORMAT_DATE_CSV, FORMAT_DATE_XLSX = "%d/%m/%Y", "DD/MM/YYYY"
-TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A cell starting with one of these is a formula for a spreadsheet (CSV injection).
-DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
-ILLEGAUX_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 # What each row reads from the database, as plain values (no model instance per row).
@@ -82,75 +74,21 @@ def nom_fichier(antenne: Antenne, filtres: FiltresListe, aujourd_hui: date) -> s
     return f"liste-attente-{antenne.code}{filtree}-{aujourd_hui:%Y-%m-%d}"
 
 
-class _Ligne:
-    """What csv.writer writes to: it hands each line back instead of buffering it."""
-
-    def write(self, ligne: str) -> str:
-        return ligne
-
-
 # Typed by staff or imported: may start like a formula. The other texts are our labels.
 COLONNES_LIBRES = tuple(COLONNES.index(titre) for titre in (
     "Nom", "Prénom", "Téléphone", "E-mail", "Prescripteur", "Référence",
     "Accord de prolongation", "Motif de l'urgence",
 ))
-_DATES_CSV: dict[date, str] = {}  # a few hundred distinct days in a list
-
-
-def _textes_csv(valeurs: list) -> list:
-    """Dates as dd/mm/yyyy (None as empty: csv writes it so), a text that a spreadsheet
-    would take for a formula behind a quote (CSV injection)."""
-    for i in COLONNES_DATES:
-        if (jour := valeurs[i]) is not None:
-            if (texte := _DATES_CSV.get(jour)) is None:
-                texte = _DATES_CSV[jour] = jour.strftime(FORMAT_DATE_CSV)
-            valeurs[i] = texte
-    for i in COLONNES_LIBRES:
-        if (texte := valeurs[i]) and texte.startswith(DEBUTS_DE_FORMULE):
-            valeurs[i] = f"'{texte}"
-    return valeurs
-
-
-def morceaux_csv(rangees: Iterator[list]) -> Iterator[str]:
-    """UTF-8 with a BOM and ';' between fields: what French Excel opens without asking."""
-    ecrivain = csv.writer(_Ligne(), delimiter=";")
-    yield "\ufeff"
-    yield ecrivain.writerow(COLONNES)
-    for valeurs in rangees:
-        yield ecrivain.writerow(_textes_csv(valeurs))
-
-
-# Column widths in characters: the title's, at least those of the usual values, wider
-# when a longer value comes, up to this.
-LARGEUR_MAX = 60
 LARGEURS_MIN = {"Rang": 6, "Date de naissance": 11, "Téléphone": 15, "E-mail": 28,
                 "Prescripteur": 24, "Cadre": 30, "Statut": 14}
 
 
+def morceaux_csv(rangees: Iterator[list]) -> Iterator[str]:
+    """The rows of `rangees_liste_attente` as CSV, line by line."""
+    return tableurs.morceaux_csv(COLONNES, rangees, dates=COLONNES_DATES, libres=COLONNES_LIBRES)
+
+
 def ecrire_xlsx(rangees: Iterator[list], sortie: BinaryIO) -> None:
-    """Real dates (shown dd/mm/yyyy), the title row frozen with an autofilter, columns as
-    wide as their content; written row by row (xlsxwriter's constant memory mode)."""
-    classeur = xlsxwriter.Workbook(sortie, {
-        "constant_memory": True,
-        # Text stays text: no formula from '=...', no link or number read into a cell.
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        "default_date_format": FORMAT_DATE_XLSX,
-    })
-    feuille = classeur.add_worksheet("Liste d'attente")
-    feuille.write_row(0, 0, COLONNES, classeur.add_format({"bold": True}))
-    feuille.freeze_panes(1, 0)
-    largeurs = [max(len(titre) + 2, LARGEURS_MIN.get(titre, 10)) for titre in COLONNES]
-    textes = [i for i, titre in enumerate(COLONNES) if i not in COLONNES_DATES]
-    ligne = 0
-    for ligne, valeurs in enumerate(rangees, start=1):
-        for i in textes:
-            if (valeur := valeurs[i]).__class__ is str:
-                if len(valeur) > largeurs[i]:
-                    largeurs[i] = min(len(valeur) + 1, LARGEUR_MAX)
-                if ILLEGAUX_XLSX.search(valeur):  # control characters: refused in XML
-                    valeurs[i] = ILLEGAUX_XLSX.sub("", valeur)
-        feuille.write_row(ligne, 0, valeurs)
-    for i, largeur in enumerate(largeurs):
-        feuille.set_column(i, i, largeur)
-    feuille.autofilter(0, 0, ligne, len(COLONNES) - 1)
-    classeur.close()
+    """The rows of `rangees_liste_attente` as one sheet of an .xlsx."""
+    tableurs.ecrire_xlsx(COLONNES, rangees, sortie, feuille="Liste d'attente",
+                         dates=COLONNES_DATES, largeurs_min=LARGEURS_MIN)

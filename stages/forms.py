@@ -417,17 +417,36 @@ class OrientationForm(ValeursVuesMixin, DatesMixin, FormulaireModele):
 class ActionMixin:
     """The orientation page shows every action form at once: each one's ids start with its
     action (`prolongation_motif`, `sortie_motif`), so none is on the page twice. The names
-    sent stay those of the fields."""
+    sent stay those of the fields. The words around the form (its block's title, button,
+    help, the message on success) are the form's too."""
 
     action = ""
+    titre = bouton = succes = aide = ""
+    danger = False  # its button says the orientation leaves the list
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", f"{self.action}_%s")
         super().__init__(*args, **kwargs)
 
+    @property
+    def cible(self) -> str:
+        """The id of its block on the page, where htmx puts it back."""
+        return f"action-{self.action}"
+
+    def arguments(self) -> dict:
+        """What the action's service takes, by the names of its parameters (the confirmation
+        box is the form's own)."""
+        return {nom: valeur for nom, valeur in self.cleaned_data.items() if nom != "confirmation"}
+
+
+def _confirmation(consequence: str, action: str) -> forms.BooleanField:
+    return forms.BooleanField(label=f"Je confirme : {consequence}",
+                              error_messages={"required": f"Cochez « Je confirme » pour {action}."})
+
 
 class UrgenceForm(ActionMixin, FormulaireModele):
     action = "urgence"
+    bouton, succes = "Enregistrer l'urgence", "Urgence enregistrée."
 
     class Meta:
         model = Orientation
@@ -435,18 +454,31 @@ class UrgenceForm(ActionMixin, FormulaireModele):
         labels = {"urgent": "Traiter en priorité (urgent)"}
         help_texts = {"motif_urgence": "Réorientation, urgence du parquet…"}
 
+    @property
+    def titre(self) -> str:
+        return "Modifier ou lever l'urgence" if self.initial.get("urgent") else "Marquer urgente"
+
+    def arguments(self) -> dict:
+        return {"urgent": self.cleaned_data["urgent"], "motif": self.cleaned_data["motif_urgence"]}
+
 
 def _justification_echeance() -> forms.Field:
     return Orientation._meta.get_field("justification_echeance").formfield()
 
 
+def _motif(label: str, max_length: int, exemple: str) -> forms.CharField:
+    return forms.CharField(label=label, max_length=max_length, help_text=f"Par exemple : {exemple}")
+
+
 class ProlongationForm(ActionMixin, DatesMixin, forms.Form):
     action = "prolongation"
+    titre, bouton = "Prolonger l'échéance (accord du prescripteur)", "Prolonger l'échéance"
+    aide = "Le motif et l'accord restent dans l'historique."
+    succes = "Échéance prolongée avec l'accord du prescripteur."
+
     nouvelle_echeance = forms.DateField(label="Nouvelle échéance")
-    motif = forms.CharField(
-        label="Motif de la prolongation", max_length=MOTIF_PROLONGATION_MAX,
-        help_text="Par exemple : deux reports demandés, réorientation.",
-    )
+    motif = _motif("Motif de la prolongation", MOTIF_PROLONGATION_MAX,
+                   "deux reports demandés, réorientation.")
     accord = forms.CharField(
         label="Accord du prescripteur",
         max_length=Orientation._meta.get_field("accord_prolongation").max_length,
@@ -459,12 +491,14 @@ class CorrectionEcheanceForm(ActionMixin, DatesMixin, forms.Form):
     """A mistyped échéance put right (earlier or later): not a prolongation."""
 
     action = "correction"
+    titre, bouton = "Corriger l'échéance (erreur de saisie)", "Corriger l'échéance"
+    aide = ("Pour une date mal saisie, plus tôt ou plus tard ; l'ancienne date et le motif restent "
+            "dans l'historique. Un report accordé par le prescripteur est une prolongation.")
+    succes = "Échéance corrigée ; l'ancienne date et le motif restent dans l'historique."
 
     nouvelle_echeance = forms.DateField(label="Échéance corrigée")
-    motif = forms.CharField(
-        label="Motif de la correction", max_length=MOTIF_CORRECTION_MAX,
-        help_text="Par exemple : faute de frappe sur l'année à la saisie.",
-    )
+    motif = _motif("Motif de la correction", MOTIF_CORRECTION_MAX,
+                   "faute de frappe sur l'année à la saisie.")
     justification_echeance = _justification_echeance()
 
 
@@ -473,6 +507,11 @@ class SortieForm(ActionMixin, forms.Form):
     the list. What a transfer needs is the model's rule (`Orientation._erreurs_destination`)."""
 
     action = "sortie"
+    titre, bouton, danger = "Transférer ou annuler", "Sortir de la liste d'attente", True
+    aide = ("L'orientation quitte la liste d'attente ; rien n'est supprimé : sa fiche et son "
+            "historique restent consultables (filtre « Statut » de la liste), et elle peut être "
+            "rouverte en cas d'erreur.")
+    succes = "L'orientation a quitté la liste d'attente ; sa fiche reste consultable."
 
     statut = forms.ChoiceField(label="Sortie de la liste d'attente", choices=[
         ("", "Choisissez…"),
@@ -491,29 +530,30 @@ class SortieForm(ActionMixin, forms.Form):
         help_text="Pour un transfert hors des antennes du réseau : département ou service.",
     )
     motif = forms.CharField(label="Motif", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
-    confirmation = forms.BooleanField(
-        label="Je confirme : l'orientation quittera la liste d'attente (elle restera consultable).",
-        error_messages={"required": "Cochez « Je confirme » pour valider la sortie."},
-    )
+    confirmation = _confirmation("l'orientation quittera la liste d'attente (elle restera consultable).",
+                                 "valider la sortie")
 
     def __init__(self, *args, antenne: Antenne, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["antenne_destination"].queryset = Antenne.objects.exclude(pk=antenne.pk)
+
+    def arguments(self) -> dict:
+        return super().arguments() | {"statut": Statut(self.cleaned_data["statut"])}
 
 
 class ReouvertureForm(ActionMixin, forms.Form):
     """A transfer or cancellation made by mistake, undone."""
 
     action = "reouverture"
+    titre, bouton = "Rouvrir (transfert ou annulation par erreur)", "Rouvrir l'orientation"
+    aide = ("Elle revient dans la liste d'attente à son rang d'origine (sa date d'orientation) ; "
+            "un transfert vers une antenne du réseau y est annulé.")
+    succes = "L'orientation est de nouveau dans la liste d'attente, à son rang d'origine."
 
-    motif = forms.CharField(
-        label="Motif de la réouverture", max_length=MOTIF_REOUVERTURE_MAX,
-        help_text="Par exemple : annulée par erreur, transfert saisi sur la mauvaise personne.",
-    )
-    confirmation = forms.BooleanField(
-        label="Je confirme : l'orientation revient dans la liste d'attente, à son rang d'origine.",
-        error_messages={"required": "Cochez « Je confirme » pour rouvrir l'orientation."},
-    )
+    motif = _motif("Motif de la réouverture", MOTIF_REOUVERTURE_MAX,
+                   "annulée par erreur, transfert saisi sur la mauvaise personne.")
+    confirmation = _confirmation("l'orientation revient dans la liste d'attente, à son rang d'origine.",
+                                 "rouvrir l'orientation")
 
 
 class FichePrescripteurForm(FormulaireModele):

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Field, Model
 from django.utils.text import Truncator
 from simple_history.utils import bulk_update_with_history
 
 from commun.chronologie import MOTIF_CREATION
+from commun.idempotence import creer_une_fois
 from stages.dates import date_courte
 from stages.historique import valeur_affichee
 from stages.identite import meme_orientation, memes_personnes
@@ -72,33 +73,26 @@ def orientation_creer(
     the same orientation of the same person otherwise (the fiche typed again) raises
     OrientationEnDouble, whatever the path.
     """
-    if cle_creation:
-        deja = Orientation.objects.filter(cle_creation=cle_creation).first()
-        if deja:
-            return deja, False
+    def creer() -> Orientation:
+        if personne.pk is None:
+            enregistrer_avec_motif(personne, MOTIF_CREATION)
+        else:
+            # Her row locked: two entries of the same fiche at once are checked in turn.
+            Personne.objects.select_for_update().filter(pk=personne.pk).first()
+            if deja := meme_orientation(orientation, personne):
+                raise OrientationEnDouble(deja)
+        orientation.personne = personne
+        orientation.antenne = personne.antenne
+        # Its clean() computes a blank échéance and, unless an import of a list where it
+        # had been prolonged gives it, the initial échéance.
+        enregistrer_avec_motif(orientation, MOTIF_CREATION)
+        return orientation
+
     orientation.cle_creation = cle_creation or None
-    try:
-        with transaction.atomic():
-            if personne.pk is None:
-                enregistrer_avec_motif(personne, MOTIF_CREATION)
-            else:
-                # Her row locked: two entries of the same fiche at once are checked in turn.
-                Personne.objects.select_for_update().filter(pk=personne.pk).first()
-                if deja := meme_orientation(orientation, personne):
-                    raise OrientationEnDouble(deja)
-            orientation.personne = personne
-            orientation.antenne = personne.antenne
-            # Its clean() computes a blank échéance and, unless an import of a list where it
-            # had been prolonged gives it, the initial échéance.
-            enregistrer_avec_motif(orientation, MOTIF_CREATION)
-    except (IntegrityError, ValidationError):
-        # Two identical submits raced past the check above: the other one won (seen by the
-        # unique index, or by full_clean's unique check when it committed just before), and
-        # this one's new person is rolled back with it.
-        if cle_creation and (gagnante := Orientation.objects.filter(cle_creation=cle_creation).first()):
-            return gagnante, False
-        raise
-    return orientation, True
+    if not cle_creation:
+        return creer(), True
+    # Two identical submits racing: the loser's new person is rolled back with its savepoint.
+    return creer_une_fois(Orientation, cle={"cle_creation": cle_creation}, creer=creer)
 
 
 def _verrouiller_ouverte(orientation: Orientation) -> Orientation:
@@ -185,7 +179,7 @@ def orientation_modifier(
 
 def _enregistrer_echeance(
     orientation: Orientation, echeance: date, justification: str, motif: str,
-) -> None:
+) -> Orientation:
     """A new échéance; the model refuses one too far from the date it counts from unless
     justified, and its refusal is shown next to the échéance typed."""
     orientation.echeance = echeance
@@ -197,6 +191,7 @@ def _enregistrer_echeance(
         if "echeance" in champs:
             champs["nouvelle_echeance"] = champs.pop("echeance")
         raise
+    return orientation
 
 
 @transaction.atomic
@@ -222,10 +217,8 @@ def echeance_prolonger(
              f"({date_courte(orientation.echeance)})."}
         )
     orientation.accord_prolongation = accord
-    _enregistrer_echeance(
-        orientation, nouvelle_echeance, justification_echeance, f"{PREFIXE_PROLONGATION}{motif}"
-    )
-    return orientation
+    motif = f"{PREFIXE_PROLONGATION}{motif}"
+    return _enregistrer_echeance(orientation, nouvelle_echeance, justification_echeance, motif)
 
 
 @transaction.atomic
@@ -243,10 +236,8 @@ def echeance_corriger(
         raise ValidationError({"nouvelle_echeance": "C'est déjà l'échéance enregistrée."})
     if not orientation.est_prolongee:
         orientation.echeance_initiale = nouvelle_echeance
-    _enregistrer_echeance(
-        orientation, nouvelle_echeance, justification_echeance, f"{PREFIXE_CORRECTION}{motif}"
-    )
-    return orientation
+    motif = f"{PREFIXE_CORRECTION}{motif}"
+    return _enregistrer_echeance(orientation, nouvelle_echeance, justification_echeance, motif)
 
 
 @transaction.atomic

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
+from commun.tableurs import lire_tableau
 from stages.historique import valeur_affichee
 from stages.identite import identite_de, orientation_comparable, orientations_comparables, personnes_connues
-from stages.imports.cellules import PAR_CHAMP, Colonne, ValeurInvalide
-from stages.imports.fichiers import colonnes_du_fichier, lire_tableau
+from stages.imports.cellules import PAR_CHAMP, Colonne, ValeurInvalide, colonnes_du_fichier
 from stages.models import (
     Antenne,
     Orientation,
@@ -387,7 +387,10 @@ def import_analyser(
 ) -> Analyse:
     """Read and check every line; nothing is written. Raises FichierIllisible.
     `correspondances`: see `_Contexte`."""
-    entetes, rangees = lire_tableau(contenu, nom_fichier)
+    entetes, rangees = lire_tableau(
+        contenu, nom_fichier,
+        sans_lignes="Le fichier ne contient aucune orientation sous la ligne des titres.",
+    )
     colonnes, ignorees = colonnes_du_fichier(entetes)
     analyse = Analyse(nom_fichier=nom_fichier, colonnes_ignorees=ignorees, nb_lignes=len(rangees))
     contexte = _Contexte(antenne, correspondances)

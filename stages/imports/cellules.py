@@ -13,15 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from commun.tableurs import FichierIllisible, lire_texte
 from stages import exports
-from stages.dates import annee_sur_deux_chiffres, date_plausible
+from stages.dates import annee_sur_deux_chiffres, date_plausible, jour_mois_annee
 from stages.models import Cadre, Orientation, Personne, Sexe, Statut, TypeStage, normaliser
 
 FORMAT_DATE = "jj/mm/aaaa"
-
-
-class FichierIllisible(Exception):
-    """The file as a whole cannot be imported; the message is for the user, in French."""
 
 
 class ValeurInvalide(ValueError):
@@ -29,18 +26,6 @@ class ValeurInvalide(ValueError):
 
 
 # --- Reading one cell ------------------------------------------------------------------
-
-
-def lire_texte(valeur) -> str:
-    if valeur is None:
-        return ""
-    if isinstance(valeur, float) and valeur.is_integer():
-        valeur = int(valeur)  # a reference or a phone typed as a number in Excel
-    texte = str(valeur).strip()
-    # The export protects cells that a spreadsheet would run as a formula with a quote.
-    if texte.startswith("'") and texte[1:].startswith(exports.DEBUTS_DE_FORMULE):
-        texte = texte[1:]
-    return texte
 
 
 # What a file saved in an encoding that lacks some letters puts in their place.
@@ -83,14 +68,9 @@ def lire_date(valeur, age_minimum: int | None = None) -> date | None:
                                            age_minimum=age_minimum)
         except ValueError:
             raise ValeurInvalide(f"Cette date n'existe pas : « {texte} ».") from None
-    if trouve := _JJ_MM_AAAA.fullmatch(texte):
-        jour, mois, annee = trouve.groups()
-    elif trouve := _AAAA_MM_JJ.fullmatch(texte):
-        annee, mois, jour = trouve.groups()
-    else:
-        raise ValeurInvalide(
-            f"Date illisible : « {texte} » (attendu {FORMAT_DATE}, par exemple 03/03/2026)."
-        )
+    if (parties := jour_mois_annee(texte, _JJ_MM_AAAA, _AAAA_MM_JJ)) is None:
+        raise ValeurInvalide(f"Date illisible : « {texte} » (attendu {FORMAT_DATE}, par exemple 03/03/2026).")
+    jour, mois, annee = parties
     try:
         lue = date(int(annee), int(mois), int(jour))
     except ValueError:
@@ -282,3 +262,24 @@ def colonnes_documentees() -> list[tuple[str, Colonne | None]]:
     ]
 
 
+def colonnes_du_fichier(entetes: list[str]) -> tuple[dict[int, Colonne], list[str]]:
+    """Column index -> Colonne, and the titles that are neither imported nor computed."""
+    trouvees, ignorees = {}, []
+    calculees = {cle_de_titre(titre) for titre in COLONNES_CALCULEES}
+    for index, titre in enumerate(entetes):
+        colonne = PAR_NOM.get(cle_de_titre(titre))
+        if colonne is None:
+            if titre and cle_de_titre(titre) not in calculees:
+                ignorees.append(titre)
+        elif colonne in trouvees.values():
+            raise FichierIllisible(f"La colonne « {colonne.titre} » apparaît deux fois.")
+        else:
+            trouvees[index] = colonne
+    absentes = [c.titre for c in COLONNES if c.requise and c not in trouvees.values()]
+    if absentes:
+        raise FichierIllisible(
+            "Colonnes obligatoires absentes : " + ", ".join(f"« {t} »" for t in absentes)
+            + ". La première ligne du fichier doit porter les titres des colonnes "
+            "(voir la liste des colonnes)."
+        )
+    return trouvees, ignorees

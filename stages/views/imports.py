@@ -13,6 +13,7 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from commun import tableurs
 from stages import imports, services, tasks
 from stages.access import Droit, droit_requis, objet_ou_404
 from stages.imports import apercus
@@ -52,8 +53,8 @@ def _tracer_apercu(request, analyse: imports.Analyse) -> None:
 def _page(request, contexte: dict):
     gabarit = "stages/import.html" + ("#import" if request.htmx else "")
     return render(request, gabarit, {
-        "colonnes": imports.colonnes_documentees(), "taille_max": imports.TAILLE_MAX_TEXTE,
-        "lignes_max": imports.LIGNES_MAX_TEXTE,
+        "colonnes": imports.colonnes_documentees(), "taille_max": tableurs.TAILLE_MAX_TEXTE,
+        "lignes_max": tableurs.LIGNES_MAX_TEXTE,
         # The user's last imports here: a failed one stays in view.
         "derniers_imports": ImportLot.objects.filter(
             antenne=request.acces.antenne, user=request.user,
@@ -81,7 +82,7 @@ def import_orientations(request):
             analyse = imports.import_analyser(
                 antenne=request.acces.antenne, contenu=contenu, nom_fichier=fichier.name
             )
-        except imports.FichierIllisible as erreur:
+        except tableurs.FichierIllisible as erreur:
             form.add_error("fichier", str(erreur))
         else:
             try:

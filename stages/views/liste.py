@@ -1,13 +1,10 @@
 """The liste d'attente: one page (full, or its `liste` partial for htmx) and its exports."""
 
-from io import BytesIO
-
-from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.vary import vary_on_headers
 
+from commun import tableurs
 from stages import exports, selectors
 from stages.access import Droit, droit_requis
 from stages.forms import FiltresListeAttente
@@ -45,19 +42,10 @@ def _export(request, format_: str):
 @droit_requis(Droit.LISTE_ATTENTE)
 def export_liste_csv(request):
     rangees, nom = _export(request, "CSV")
-    reponse = StreamingHttpResponse(
-        exports.morceaux_csv(rangees), content_type="text/csv; charset=utf-8"
-    )
-    reponse["Content-Disposition"] = content_disposition_header(True, f"{nom}.csv")
-    return reponse
+    return tableurs.reponse_csv(exports.morceaux_csv(rangees), nom=nom)
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
 def export_liste_xlsx(request):
     rangees, nom = _export(request, "XLSX")
-    fichier = BytesIO()
-    exports.ecrire_xlsx(rangees, fichier)
-    fichier.seek(0)
-    return FileResponse(
-        fichier, as_attachment=True, filename=f"{nom}.xlsx", content_type=exports.TYPE_XLSX
-    )
+    return tableurs.reponse_xlsx(lambda sortie: exports.ecrire_xlsx(rangees, sortie), nom=nom)

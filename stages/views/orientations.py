@@ -1,10 +1,13 @@
 """Orientation pages: creation and edit, the orientation page with its timeline and actions,
 the possible-duplicates fragment and the quick add of a prescripteur."""
 
+from collections.abc import Callable
 from copy import copy
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +25,7 @@ from stages.access import (
 )
 from stages.dates import date_longue
 from stages.forms import (
+    ActionMixin,
     CorrectionEcheanceForm,
     IdentiteForm,
     OrientationForm,
@@ -33,7 +37,7 @@ from stages.forms import (
     UrgenceForm,
 )
 from stages.historique import chronologie
-from stages.models import Consultation, Orientation, Statut
+from stages.models import Consultation, Orientation
 from stages.selectors import autres_orientations_de_la_personne, avec_rang
 
 DEJA_ENREGISTREE = "Cette orientation était déjà enregistrée : elle n'a pas été créée une seconde fois."
@@ -167,19 +171,39 @@ def orientation_modifier(request, orientation_id: int):
     return _page_formulaire(request, personne_form, orientation_form, orientation)
 
 
-def _fiche(request, orientation: Orientation, action_ouverte: str = "", **formulaires):
+@dataclass(frozen=True)
+class Action:
+    """One action of the orientation page: its form (which holds its words), the service it
+    calls with the form's `arguments()`, its URL. Every action has one view (`_vue_action`)
+    and one block of the page (partial `action`)."""
+
+    formulaire: type[ActionMixin]
+    service: Callable[..., object]
+    url: str
+    # What the form needs of the orientation besides the data sent.
+    options: Callable[[Orientation], dict] = lambda _o: {}
+
+    def form(self, donnees: QueryDict | None, orientation: Orientation):
+        return self.formulaire(donnees, **self.options(orientation))
+
+
+@dataclass(frozen=True)
+class Bloc:
+    """An action as the page shows it for one orientation."""
+
+    action: Action
+    form: ActionMixin
+
+
+def _fiche(request, orientation: Orientation, ouverte: Action | None = None, form: Form | None = None):
     """The orientation page; an htmx request for one action form gets that form only."""
-    contexte = {
-        "orientation": orientation,
-        "form_urgence": UrgenceForm(instance=orientation),
-        "form_prolongation": ProlongationForm(),
-        "form_correction": CorrectionEcheanceForm(),
-        "form_sortie": SortieForm(antenne=orientation.antenne),
-        "form_reouverture": ReouvertureForm(),
-        "action_ouverte": action_ouverte,
-    } | formulaires
-    if request.htmx and action_ouverte:
-        return render(request, f"stages/orientation.html#{action_ouverte}", contexte)
+    contexte = {"orientation": orientation, "action_ouverte": ouverte}
+    if request.htmx and ouverte:
+        return render(request, "stages/orientation.html#action",
+                      contexte | {"bloc": Bloc(ouverte, form)})
+    actions = ACTIONS if orientation.est_ouverte else [REOUVERTURE] if orientation.est_reouvrable else []
+    contexte["blocs"] = [Bloc(action, form if action is ouverte else action.form(None, orientation))
+                         for action in actions]
     aujourd_hui = timezone.localdate()
     jours_restants = (orientation.echeance - aujourd_hui).days
     contexte |= {
@@ -209,85 +233,48 @@ def orientation(request, orientation_id: int):
     return _fiche(request, orientation)
 
 
-def _action(request, orientation_id: int, *, nom: str, formulaire, executer, succes: str):
-    """One action of the orientation page: GET opens its form, POST calls the service."""
+def _action(request, orientation_id: int, action: Action):
+    """GET opens the action's form, POST calls its service."""
     orientation = _orientation(request, orientation_id)
     donnees = request.POST if request.method == "POST" else None
-    form = formulaire(donnees, orientation)
+    form = action.form(donnees, orientation)
     if donnees is not None and form.is_valid():
         try:
-            executer(orientation, form)
+            action.service(orientation=orientation, **form.arguments())
         except ValidationError as erreur:
             if reponse := _refus(request, erreur, orientation, form):
                 return reponse
         else:
-            messages.success(request, succes)
+            messages.success(request, form.succes)
             return _vers_fiche(request, orientation)
-    return _fiche(request, orientation, action_ouverte=nom, **{nom: form})
+    return _fiche(request, orientation, action, form)
 
 
-@droit_requis(Droit.LISTE_ATTENTE)
-@meme_antenne
-def orientation_urgence(request, orientation_id: int):
-    return _action(
-        request, orientation_id, nom="form_urgence",
-        formulaire=lambda donnees, o: UrgenceForm(donnees, instance=copy(o)),
-        executer=lambda o, form: services.orientation_marquer_urgente(
-            orientation=o, urgent=form.cleaned_data["urgent"],
-            motif=form.cleaned_data["motif_urgence"],
-        ),
-        succes="Urgence enregistrée.",
-    )
+def _vue_action(action: Action):
+    @droit_requis(Droit.LISTE_ATTENTE)
+    @meme_antenne
+    def vue(request, orientation_id: int):
+        return _action(request, orientation_id, action)
+
+    return vue
 
 
-@droit_requis(Droit.LISTE_ATTENTE)
-@meme_antenne
-def orientation_prolonger(request, orientation_id: int):
-    return _action(
-        request, orientation_id, nom="form_prolongation",
-        formulaire=lambda donnees, _o: ProlongationForm(donnees),
-        executer=lambda o, form: services.echeance_prolonger(orientation=o, **form.cleaned_data),
-        succes="Échéance prolongée avec l'accord du prescripteur.",
-    )
+URGENCE = Action(UrgenceForm, services.orientation_marquer_urgente, "stages:orientation_urgence",
+                 options=lambda o: {"instance": copy(o)})
+PROLONGATION = Action(ProlongationForm, services.echeance_prolonger, "stages:orientation_prolonger")
+CORRECTION = Action(CorrectionEcheanceForm, services.echeance_corriger,
+                    "stages:orientation_corriger_echeance")
+SORTIE = Action(SortieForm, services.orientation_sortir, "stages:orientation_sortir",
+                options=lambda o: {"antenne": o.antenne})
+REOUVERTURE = Action(ReouvertureForm, services.orientation_rouvrir, "stages:orientation_rouvrir")
+# Those of an open orientation, in the page's order.
+ACTIONS = [URGENCE, PROLONGATION, CORRECTION, SORTIE]
 
-
-@droit_requis(Droit.LISTE_ATTENTE)
-@meme_antenne
-def orientation_sortir(request, orientation_id: int):
-    return _action(
-        request, orientation_id, nom="form_sortie",
-        formulaire=lambda donnees, o: SortieForm(donnees, antenne=o.antenne),
-        executer=lambda o, form: services.orientation_sortir(
-            orientation=o, statut=Statut(form.cleaned_data["statut"]),
-            motif=form.cleaned_data["motif"], destination=form.cleaned_data["destination"],
-            antenne_destination=form.cleaned_data["antenne_destination"],
-        ),
-        succes="L'orientation a quitté la liste d'attente ; sa fiche reste consultable.",
-    )
-
-
-@droit_requis(Droit.LISTE_ATTENTE)
-@meme_antenne
-def orientation_corriger_echeance(request, orientation_id: int):
-    return _action(
-        request, orientation_id, nom="form_correction",
-        formulaire=lambda donnees, _o: CorrectionEcheanceForm(donnees),
-        executer=lambda o, form: services.echeance_corriger(orientation=o, **form.cleaned_data),
-        succes="Échéance corrigée ; l'ancienne date et le motif restent dans l'historique.",
-    )
-
-
-@droit_requis(Droit.LISTE_ATTENTE)
-@meme_antenne
-def orientation_rouvrir(request, orientation_id: int):
-    return _action(
-        request, orientation_id, nom="form_reouverture",
-        formulaire=lambda donnees, _o: ReouvertureForm(donnees),
-        executer=lambda o, form: services.orientation_rouvrir(
-            orientation=o, motif=form.cleaned_data["motif"],
-        ),
-        succes="L'orientation est de nouveau dans la liste d'attente, à son rang d'origine.",
-    )
+orientation_urgence = _vue_action(URGENCE)
+orientation_prolonger = _vue_action(PROLONGATION)
+orientation_corriger_echeance = _vue_action(CORRECTION)
+orientation_sortir = _vue_action(SORTIE)
+orientation_rouvrir = _vue_action(REOUVERTURE)
 
 
 @droit_requis(Droit.LISTE_ATTENTE)

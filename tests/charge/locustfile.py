@@ -270,33 +270,43 @@ class Importeur(Session):
         JOURNAL["import"] |= {"fin": time.time(), "vues_dans_la_liste": vues}
 
 
-class PairListe(Session):
-    """The waiting list of one antenne, again and again: the peer of `PairAdmin`."""
+class _Pair(Session):
+    """One page again and again, beside its peer (the list and the admin's changelist of the
+    same rows), each with its own account."""
 
+    abstract = True
     fixed_count = 1
     wait_time = constant(0.5)
+    compte = 0  # in COMPTES
+    nom = ""
 
     def choisir_compte(self):
-        return tuple(COMPTES[1])
+        return tuple(COMPTES[self.compte])
+
+    def adresse(self) -> str:
+        raise NotImplementedError
 
     @task
-    def liste(self):
-        self.get("/orientations/", "pair : liste d'attente")
+    def page(self):
+        self.get(self.adresse(), self.nom)
 
 
-class PairAdmin(Session):
+class PairListe(_Pair):
+    """The waiting list of one antenne: the peer of `PairAdmin`."""
+
+    compte, nom = 1, "pair : liste d'attente"
+
+    def adresse(self) -> str:
+        return "/orientations/"
+
+
+class PairAdmin(_Pair):
     """The same list (one antenne, waiting, 50 a page) in the Django admin's changelist."""
 
-    fixed_count = 1
-    wait_time = constant(0.5)
+    compte, nom = 2, "pair : admin (changelist)"
 
-    def choisir_compte(self):
-        return tuple(COMPTES[2])
-
-    @task
-    def liste(self):
-        self.get(f"/admin-pair/stages/orientation/?antenne__id__exact={self.antenne}"
-                 "&statut__exact=en_attente", "pair : admin (changelist)")
+    def adresse(self) -> str:
+        return f"/admin-pair/stages/orientation/?antenne__id__exact={self.antenne}&statut__exact=en_attente"
 
 
 # The daily mix the runner and its test expect of the staff sessions.

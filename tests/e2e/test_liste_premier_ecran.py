@@ -3,6 +3,7 @@ and on a tablet in portrait (800×1280) the échéance of each row stays on scre
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from stages.models import Orientation, Statut
@@ -26,43 +27,48 @@ def _sans_defilement_horizontal(page) -> bool:
     return largeurs[0] <= largeurs[1] and largeurs[2] <= largeurs[3]
 
 
-def test_dix_lignes_au_premier_ecran_d_un_portable(demo, connecter, live_server, page):
+def _sans_defilement_ni_violation(page) -> bool:
+    # The rows laid out by flex keep their table roles.
+    return _sans_defilement_horizontal(page) and violations_graves(page) == []
+
+
+@pytest.fixture
+def liste(connecter, live_server, page):
+    """The list as the responsable sees it on a screen of `taille`."""
+    def ouvrir(taille: dict, requete: str = ""):
+        page.set_viewport_size(taille)
+        connecter("responsable")
+        page.goto(f"{live_server.url}/orientations/{requete}")
+    return ouvrir
+
+
+def test_dix_lignes_au_premier_ecran_d_un_portable(demo, liste, page):
     assert Orientation.objects.filter(antenne__code="perpignan", statut=Statut.EN_ATTENTE).count() >= 10
-    page.set_viewport_size(PORTABLE)
-    connecter("responsable")
-    page.goto(f"{live_server.url}/orientations/")
+    liste(PORTABLE)
 
     assert _lignes_entierement_visibles(page) >= 10
-    assert _sans_defilement_horizontal(page)
-    assert violations_graves(page) == []  # the rows laid out by flex keep their table roles
+    assert _sans_defilement_ni_violation(page)
 
 
-def test_filtres_ouverts_quand_un_filtre_est_choisi(demo, connecter, live_server, page):
-    page.set_viewport_size(PORTABLE)
-    connecter("responsable")
-    page.goto(f"{live_server.url}/orientations/?urgent=on")
+def test_filtres_ouverts_quand_un_filtre_est_choisi(demo, liste, page):
+    liste(PORTABLE, "?urgent=on")
 
     assert page.get_by_label("Urgentes seulement").is_visible()
     assert page.get_by_label("Urgentes seulement").is_checked()
 
 
-def test_echeance_visible_sur_tablette_en_portrait(demo, connecter, live_server, page):
-    page.set_viewport_size(TABLETTE_PORTRAIT)
-    connecter("responsable")
-    page.goto(f"{live_server.url}/orientations/")
+def test_echeance_visible_sur_tablette_en_portrait(demo, liste, page):
+    liste(TABLETTE_PORTRAIT)
 
     echeance = page.locator(".liste-attente__tableau tbody tr").first.locator(".liste-attente__echeance")
     boite = echeance.bounding_box()
     assert boite is not None and boite["width"] > 0
     assert boite["x"] >= 0 and boite["x"] + boite["width"] <= TABLETTE_PORTRAIT["width"]
-    assert _sans_defilement_horizontal(page)
-    assert violations_graves(page) == []  # the rows laid out by flex keep their table roles
+    assert _sans_defilement_ni_violation(page)
 
 
-def test_trier_par_echeance_puis_filtrer_garde_le_tri(demo, connecter, live_server, page):
-    page.set_viewport_size(PORTABLE)
-    connecter("responsable")
-    page.goto(f"{live_server.url}/orientations/")
+def test_trier_par_echeance_puis_filtrer_garde_le_tri(demo, liste, page):
+    liste(PORTABLE)
     entete = page.get_by_role("columnheader", name="Échéance")
     expect(entete).not_to_have_attribute("aria-sort", re.compile(".*"))
 

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from stages.demo import NOMS, PRENOMS  # people drawn from the demo's names
 from stages.models import (
     STATUTS_OUVERTS,
     Antenne,
@@ -32,36 +33,10 @@ from stages.models import (
     Statut,
     TypePrescripteur,
     TypeStage,
-    echeance_par_defaut,
     normaliser,
 )
 from stages.telephones import NumeroInvalide, en_e164
 
-NOMS = [
-    "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau",
-    "Laurent", "Simon", "Michel", "Lefèvre", "Leroy", "Roux", "David", "Bertrand", "Morel",
-    "Fournier", "Girard", "Bonnet", "Dupont", "Lambert", "Fontaine", "Rousseau", "Vincent",
-    "Muller", "Lefebvre", "Faure", "André", "Mercier", "Blanc", "Guérin", "Boyer", "Garnier",
-    "Chevalier", "François", "Legrand", "Gauthier", "Garcia", "Perrin", "Robin", "Clément",
-    "Morin", "Nicolas", "Henry", "Roussel", "Mathieu", "Gautier", "Masson", "Marchand",
-    "Duval", "Denis", "Dumont", "Marie", "Lemaire", "Noël", "Meyer", "Dufour", "Meunier",
-    "Brun", "Blanchard", "Giraud", "Joly", "Rivière", "Lucas", "Brunet", "Gaillard", "Barbier",
-    "Arnaud", "Martinez", "Gérard", "Roche", "Renard", "Schmitt", "Roy", "Leroux", "Colin",
-    "Vidal", "Caron", "Picard", "Roger", "Fabre", "Aubert", "Lemoine", "Renaud", "Dumas",
-    "Lacroix", "Olivier", "Philippe", "Bourgeois", "Pierre", "Benoît", "Rey", "Lecomte",
-    "Da Silva", "Le Goff", "Benali", "Haddad", "Nguyen", "Ferreira", "Santiago-Puig", "Ozturk",
-]
-PRENOMS = {
-    Sexe.HOMME: [
-        "Jean", "Pierre", "Michel", "Philippe", "Alain", "Nicolas", "Christophe", "Stéphane",
-        "Sébastien", "Julien", "David", "Frédéric", "Laurent", "Thomas", "Mickaël", "Kévin",
-        "Jérôme", "Olivier", "Karim", "Mehdi", "Yannick", "Cédric", "Jean-Luc", "Grégory",
-    ],
-    Sexe.FEMME: [
-        "Marie", "Nathalie", "Isabelle", "Sylvie", "Catherine", "Sandrine", "Céline", "Aurélie",
-        "Émilie", "Julie", "Sophie", "Laëtitia", "Nadia", "Hélène", "Manon", "Chloé",
-    ],
-}
 # Weights; the open statuses are drawn among the last months' orientations only.
 STATUTS = {
     Statut.EN_ATTENTE: 30, Statut.CONVOQUEE: 7, Statut.STAGE_EFFECTUE: 3, Statut.TERMINEE: 42,
@@ -208,22 +183,13 @@ def _orientation(antenne, personne, prescripteurs, aujourd_hui, hasard) -> Orien
         min(date_decision + timedelta(hasard.randrange(10, 40)), aujourd_hui)
         if cadre == Cadre.PEINE else None
     )
-    echeance = echeance_initiale = echeance_par_defaut(
-        cadre=cadre, date_orientation=date_orientation, date_decision=date_decision,
-        date_definitive=date_definitive, delai_mois=antenne.delai_mois,
-    )
-    accord = ""
-    if hasard.random() < PART_PROLONGEES:
-        echeance += timedelta(days=90)
-        accord = f"Accord du parquet du {echeance_initiale:%d/%m/%Y}"
     urgent = hasard.random() < PART_URGENTES
-    return Orientation(
+    orientation = Orientation(
         antenne=antenne, personne=personne, cadre=cadre,
         prescripteur=None if volontaire else hasard.choice(prescripteurs),
         reference="" if volontaire else f"{date_orientation.year}/{hasard.randrange(10**5):05d}",
         date_orientation=date_orientation, date_decision=date_decision,
-        date_definitive=date_definitive, echeance_initiale=echeance_initiale,
-        echeance=echeance, accord_prolongation=accord, urgent=urgent,
+        date_definitive=date_definitive, urgent=urgent,
         motif_urgence="Réorientation après un report" if urgent else "",
         type_stage=TypeStage.FEMMES
         if personne.sexe == Sexe.FEMME and hasard.random() < 0.7 else TypeStage.MIXTE,
@@ -232,3 +198,8 @@ def _orientation(antenne, personne, prescripteurs, aujourd_hui, hasard) -> Orien
         motif_sortie=MOTIFS_SORTIE.get(statut, ""),
         destination=hasard.choice(DESTINATIONS) if statut == Statut.TRANSFEREE else "",
     )
+    orientation.echeance_completer()  # bulk_create skips clean(), which calls it
+    if hasard.random() < PART_PROLONGEES:
+        orientation.echeance += timedelta(days=90)
+        orientation.accord_prolongation = f"Accord du parquet du {orientation.echeance_initiale:%d/%m/%Y}"
+    return orientation

@@ -18,6 +18,7 @@ import xlsxwriter
 from django.utils import timezone
 from openpyxl import Workbook
 
+from commun import tableurs
 from stages import exports, telephones
 from stages.models import Antenne
 from stages.selectors import FiltresListe
@@ -72,7 +73,7 @@ def csv_nu(rangees: list[list]) -> str:
 def xlsxwriter_nu(rangees: list[list]) -> bytes:
     sortie = io.BytesIO()
     classeur = xlsxwriter.Workbook(sortie, {
-        "constant_memory": True, "default_date_format": exports.FORMAT_DATE_XLSX,
+        "constant_memory": True, "default_date_format": tableurs.FORMAT_DATE_XLSX,
     })
     feuille = classeur.add_worksheet()
     feuille.write_row(0, 0, exports.COLONNES)
@@ -110,7 +111,8 @@ def mesurer_exports(antenne: Antenne, *, repetitions: int = 3) -> list[ResultatE
         return sortie.getvalue()
 
     valeurs = rangees()
-    textes = [exports._textes_csv(list(ligne)) for ligne in valeurs]
+    textes = [tableurs.textes_csv(list(ligne), dates=exports.COLONNES_DATES,
+                                 libres=exports.COLONNES_LIBRES) for ligne in valeurs]
     nombre = len(valeurs)
     csv_ms = _duree_ms(lambda: csv_nu(textes), repetitions)
     xlsxwriter_ms = _duree_ms(lambda: xlsxwriter_nu(valeurs), repetitions)

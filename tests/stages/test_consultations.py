@@ -18,15 +18,15 @@ from tests.factories import (
 )
 
 
-@pytest.fixture
-def orientation(antenne):
-    return creer_orientation(antenne, reference="PV-77")
-
-
 def traces():
     return list(Consultation.objects.order_by("id").values_list(
         "user__username", "antenne__code", "orientation_id", "objet", "detail"
     ))
+
+
+@pytest.fixture
+def orientation(antenne):
+    return creer_orientation(antenne, reference="PV-77")
 
 
 def test_ouvrir_la_fiche_et_le_formulaire_de_modification_est_trace(

@@ -13,17 +13,12 @@ from stages.imports import import_analyser, import_executer
 from stages.models import Cadre, Orientation
 from stages.services import OrientationEnDouble, orientation_creer
 from stages.views.imports import CLE_SESSION
-from tests.factories import creer_orientation, creer_personne, creer_prescripteur
-from tests.stages.test_import import LIGNE, dossier_prive, en_csv, en_xlsx, ligne  # noqa: F401 (fixture)
+from tests.factories import creer_orientation, creer_personne
+from tests.stages.test_import import LIGNE, en_csv, en_xlsx, ligne
 from tests.stages.test_orientation_formulaires import saisie_creation
 
 URL_NOUVELLE = reverse("stages:orientation_nouvelle")
 URL_IMPORT, URL_CONFIRMER = reverse("stages:import_orientations"), reverse("stages:import_confirmer")
-
-
-@pytest.fixture
-def parquet(antenne):
-    return creer_prescripteur(antenne, nom="Parquet de Perpignan")
 
 
 @pytest.mark.parametrize(("une", "autre"), [

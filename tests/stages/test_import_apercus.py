@@ -18,18 +18,12 @@ from stages.imports import apercus
 from stages.models import Consultation, Orientation, Personne
 from stages.planification import PLANIFICATIONS, planifier
 from tests import processus
-from tests.stages import test_import
 from tests.stages.test_import import LIGNE, en_csv, ligne
 from tests.stages.test_orientation_formulaires import erreur_affichee
 
 URL = reverse("stages:import_orientations")
 URL_CONFIRMER = reverse("stages:import_confirmer")
 URL_CORRESPONDANCES = reverse("stages:import_correspondances")
-
-
-# The import tests' fixtures: its prescripteur, and a temporary IMPORTS_DIR (autouse).
-parquet = test_import.parquet
-dossier_prive = test_import.dossier_prive
 
 
 def _deposer(client, contenu: bytes, nom="liste.csv"):

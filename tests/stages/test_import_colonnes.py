@@ -10,24 +10,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from stages.imports import cellules, import_analyser
-from stages.imports.cellules import PAR_NOM, cle_de_titre
-from stages.imports.fichiers import colonnes_du_fichier
+from stages.imports.cellules import PAR_NOM, cle_de_titre, colonnes_du_fichier
 from stages.models import Orientation
-from tests.factories import creer_prescripteur
-from tests.stages.test_import import LIGNE, PARQUET, en_csv, ligne
+from tests.stages.test_import import LIGNE, en_csv, ligne
 
 URL = reverse("stages:import_orientations")
-
-
-# As in test_import.py: a prescripteur of the file, and the private directory of previews.
-@pytest.fixture
-def parquet(antenne):
-    return creer_prescripteur(antenne, nom=PARQUET)
-
-
-@pytest.fixture(autouse=True)
-def dossier_prive(settings, tmp_path):
-    settings.BASE_DIR = tmp_path
 
 
 def _deposer(client, contenu: bytes, nom="liste.csv"):

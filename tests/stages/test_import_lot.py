@@ -17,7 +17,6 @@ from stages.views.imports import CLE_SESSION
 from tests.factories import creer_orientation, creer_utilisateur
 from tests.stages.test_import import (
     HTMX,
-    LIGNE,
     URL,
     URL_CONFIRMER,
     _deposer,
@@ -27,18 +26,6 @@ from tests.stages.test_import import (
 )
 
 Etat = ImportLot.Etat
-
-
-@pytest.fixture(autouse=True)
-def dossier_prive(settings, tmp_path):
-    settings.BASE_DIR = tmp_path
-
-
-@pytest.fixture
-def parquet(antenne):
-    from tests.factories import creer_prescripteur
-
-    return creer_prescripteur(antenne, nom=LIGNE["Prescripteur"])
 
 
 def fichier(nombre: int) -> bytes:

@@ -28,11 +28,6 @@ def aujourd_hui():
     return timezone.localdate()
 
 
-@pytest.fixture
-def parquet(antenne):
-    return creer_prescripteur(antenne, nom="Parquet de Perpignan")
-
-
 def orientation(antenne, nom="Martin", prenom="Paul", *, sexe=Sexe.HOMME, **champs):
     personne = creer_personne(antenne, nom=nom, prenom=prenom, sexe=sexe)
     return creer_orientation(antenne, personne=personne, **champs)

@@ -20,11 +20,6 @@ def messages_de(reponse) -> list[str]:
 
 
 @pytest.fixture
-def parquet(antenne):
-    return creer_prescripteur(antenne, nom="Parquet de Perpignan")
-
-
-@pytest.fixture
 def delegues(antenne):
     return creer_prescripteur(
         antenne, nom="Délégués du procureur de Perpignan", type=TypePrescripteur.DELEGUE_PROCUREUR
@@ -316,11 +311,6 @@ def _deposer(client, contenu: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return client.post(URL_IMPORT, {"fichier": SimpleUploadedFile("liste.csv", contenu)})
-
-
-@pytest.fixture(autouse=True)
-def dossier_prive(settings, tmp_path):
-    settings.IMPORTS_DIR = tmp_path / "imports"
 
 
 def test_nom_inconnu_signale_une_fois_avec_ses_lignes_et_le_nom_proche(antenne, parquet, delegues):

@@ -76,21 +76,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(
                 "Machine déjà chargée (voir `uptime`) : les temps mesurés seront trop hauts."
             ))
-        resultats = mesure.mesurer_tout(
-            mesure.SCENARIOS_LISTE_ATTENTE, antenne=antenne, nb_requetes=requetes
-        )
-        self.stdout.write(mesure.tableau_texte(resultats))
-
         mesuree = donnees.milliers(antenne.orientations.count())
         fichier = settings.BASE_DIR / "docs" / "benchmarks.md"
-        mesure.ecrire_section(
-            fichier, f"liste-attente:{connection.vendor}",
-            mesure.section(
-                titre=f"Liste d'attente et fiches ({connection.display_name})",
-                donnees=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
-                f"({mesuree} orientations), accueil aussi vu par la coordination",
-                resultats=resultats, nb_requetes=requetes,
-            ),
+        self._mesurer_pages(
+            mesure.SCENARIOS_LISTE_ATTENTE, antenne, requetes, fichier, cle="liste-attente",
+            titre="Liste d'attente et fiches",
+            description=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
+            f"({mesuree} orientations), accueil aussi vu par la coordination",
         )
         grande = Antenne.objects.filter(code=donnees.CODE_GRANDE_ANTENNE).first()
         if grande is not None:
@@ -101,22 +93,26 @@ class Command(BaseCommand):
             self._mesurer_import(lignes_import, volumes, fichier)
         self.stdout.write(self.style.SUCCESS(f"Chiffres écrits dans {fichier}."))
 
+    def _mesurer_pages(self, scenarios, antenne, requetes: int, fichier, *, cle: str, titre: str,
+                       description: str) -> None:
+        """The pages of `scenarios`, measured and written to their section of `fichier`."""
+        resultats = mesure.mesurer_tout(scenarios, antenne=antenne, nb_requetes=requetes)
+        self.stdout.write(mesure.tableau_texte(resultats))
+        mesure.ecrire_section(fichier, f"{cle}:{connection.vendor}", mesure.section(
+            titre=f"{titre} ({connection.display_name})", donnees=description, resultats=resultats,
+            nb_requetes=requetes,
+        ))
+
     def _mesurer_grande_antenne(self, antenne, volumes, requetes: int, fichier) -> None:
         """The same pages in the large antenne: what grows with an antenne's size shows here."""
         self.stdout.write(f"Mesures avec le secrétariat de « {antenne.nom} »…")
-        scenarios = [s for s in mesure.SCENARIOS_LISTE_ATTENTE if s.role != Role.COORDINATION]
-        resultats = mesure.mesurer_tout(scenarios, antenne=antenne, nb_requetes=requetes)
-        self.stdout.write(mesure.tableau_texte(resultats))
         taille = donnees.milliers(antenne.orientations.count())
         en_attente = donnees.milliers(antenne.orientations.filter(statut=Statut.EN_ATTENTE).count())
-        mesure.ecrire_section(
-            fichier, f"grande-antenne:{connection.vendor}",
-            mesure.section(
-                titre=f"Une grande antenne ({connection.display_name})",
-                donnees=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
-                f"({taille} orientations dont {en_attente} en attente)",
-                resultats=resultats, nb_requetes=requetes,
-            ),
+        self._mesurer_pages(
+            [s for s in mesure.SCENARIOS_LISTE_ATTENTE if s.role != Role.COORDINATION], antenne,
+            requetes, fichier, cle="grande-antenne", titre="Une grande antenne",
+            description=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
+            f"({taille} orientations dont {en_attente} en attente)",
         )
 
     def _mesurer_exports(self, antenne, volumes, fichier) -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from commun import tableurs
 from stages import imports
 from stages.models import Antenne
 
@@ -29,15 +30,15 @@ class Command(BaseCommand):
         except Antenne.DoesNotExist:
             raise CommandError(f"Antenne inconnue : « {antenne} ».") from None
         try:
-            if fichier.stat().st_size > imports.TAILLE_MAX:
-                raise CommandError(imports.TROP_GROS)
+            if fichier.stat().st_size > tableurs.TAILLE_MAX:
+                raise CommandError(tableurs.TROP_GROS)
             contenu = fichier.read_bytes()
         except OSError as erreur:
             raise CommandError(f"Fichier illisible : {fichier} ({erreur.strerror}).") from None
         action = imports.import_analyser if simulation else imports.import_executer
         try:
             analyse = action(antenne=antenne_choisie, contenu=contenu, nom_fichier=fichier.name)
-        except imports.FichierIllisible as erreur:
+        except tableurs.FichierIllisible as erreur:
             raise CommandError(str(erreur)) from None
         except imports.ImportRefuse as refus:
             analyse = refus.analyse

@@ -1,5 +1,9 @@
-"""Reading an imported file (CSV, .xlsx, .ods or .xls) into a header row and numbered rows, within bounds
-that no upload can exceed (size, rows, columns, unpacked size)."""
+"""Spreadsheets in and out, for every app: reading an uploaded CSV, .xlsx, .ods or .xls into a
+header row and numbered rows within bounds no upload can exceed (size, rows, columns, unpacked
+size: zip bombs are refused before parsing), and writing rows as CSV (French Excel) or XLSX.
+
+No domain rule here: the apps name their columns and build their rows.
+"""
 
 import codecs
 import csv
@@ -7,20 +11,26 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from itertools import islice
+from typing import BinaryIO
 
+import xlsxwriter
+from django.http import FileResponse, StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.http import content_disposition_header
 
-from stages.imports.cellules import (
-    COLONNES,
-    COLONNES_CALCULEES,
-    PAR_NOM,
-    Colonne,
-    FichierIllisible,
-    cle_de_titre,
-    lire_texte,
-)
+
+class FichierIllisible(Exception):
+    """The file as a whole cannot be read as a table; the message is for the user, in French."""
+
+
+TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cell starting with one of these is a formula for a spreadsheet (CSV injection).
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+
+# --- Reading ---------------------------------------------------------------------------------
 
 TAILLE_MAX = 5 * 1024 * 1024
 LIGNES_MAX = 20_000
@@ -30,10 +40,10 @@ COLONNES_LUES_MAX = 60
 # An .xlsx or .ods is a zip: the declared size of its unpacked parts bounds what is read
 # (Python's zipfile never inflates a member past its declared size).
 DECOMPRESSE_MAX = 20 * TAILLE_MAX
-# No part of a 20 000-row list comes near this: an export of 20 000 rows with long
-# observations unpacks to about 15 Mo for its sheet.
+# No part of a 20 000-row table comes near this: 20 000 rows of 23 columns with long texts
+# unpack to about 15 Mo for their sheet.
 PARTIE_MAX = 10 * TAILLE_MAX
-# Filled cells of a 20 000-row list: the 23 columns of the export and some more. A sheet is
+# Filled cells of a 20 000-row table of some 25 columns, and more. A sheet is
 # refused past it before it is parsed (a 278 Ko file may hold 2.4 million cells).
 CELLULES_MAX = 30 * LIGNES_MAX
 # The grid that a reader allocates spans every filled cell: a lone cell far down or far right
@@ -315,9 +325,26 @@ def _format_du_classeur(contenu: bytes, nom_fichier: str) -> str | None:
     return None
 
 
-def lire_tableau(contenu: bytes, nom_fichier: str) -> tuple[list[str], list[tuple[int, list]]]:
+def lire_texte(valeur) -> str:
+    """A cell as text: stripped, a whole number typed in a spreadsheet without ".0", and the
+    quote that `morceaux_csv` puts before a formula-like text taken off again."""
+    if valeur is None:
+        return ""
+    if isinstance(valeur, float) and valeur.is_integer():
+        valeur = int(valeur)  # a reference or a phone typed as a number
+    texte = str(valeur).strip()
+    if texte.startswith("'") and texte[1:].startswith(DEBUTS_DE_FORMULE):
+        texte = texte[1:]
+    return texte
+
+
+def lire_tableau(
+    contenu: bytes, nom_fichier: str,
+    *, sans_lignes: str = "Le fichier ne contient aucune ligne sous la ligne des titres.",
+) -> tuple[list[str], list[tuple[int, list]]]:
     """The header row and the non-blank rows with their line number as the spreadsheet shows
-    it. Raises FichierIllisible with a French message for anything but a usable table."""
+    it. Raises FichierIllisible with a French message for anything but a usable table
+    (`sans_lignes`: when there is nothing under the titles, in the caller's words)."""
     if len(contenu) > TAILLE_MAX:
         raise FichierIllisible(TROP_GROS)
     if not contenu.strip(b" \t\r\n" + codecs.BOM_UTF8):
@@ -345,30 +372,106 @@ def lire_tableau(contenu: bytes, nom_fichier: str) -> tuple[list[str], list[tupl
     if entetes is None:
         raise FichierIllisible("Le fichier est vide.")
     if not lignes:
-        raise FichierIllisible("Le fichier ne contient aucune orientation sous la ligne des titres.")
+        raise FichierIllisible(sans_lignes)
     return entetes, lignes
 
 
-def colonnes_du_fichier(entetes: list[str]) -> tuple[dict[int, Colonne], list[str]]:
-    """Column index -> Colonne, and the titles that are neither imported nor computed."""
-    trouvees, ignorees = {}, []
-    calculees = {cle_de_titre(titre) for titre in COLONNES_CALCULEES}
-    for index, titre in enumerate(entetes):
-        colonne = PAR_NOM.get(cle_de_titre(titre))
-        if colonne is None:
-            if titre and cle_de_titre(titre) not in calculees:
-                ignorees.append(titre)
-        elif colonne in trouvees.values():
-            raise FichierIllisible(f"La colonne « {colonne.titre} » apparaît deux fois.")
-        else:
-            trouvees[index] = colonne
-    absentes = [c.titre for c in COLONNES if c.requise and c not in trouvees.values()]
-    if absentes:
-        raise FichierIllisible(
-            "Colonnes obligatoires absentes : " + ", ".join(f"« {t} »" for t in absentes)
-            + ". La première ligne du fichier doit porter les titres des colonnes "
-            "(voir la liste des colonnes)."
-        )
-    return trouvees, ignorees
+# --- Writing ---------------------------------------------------------------------------------
+
+FORMAT_DATE_CSV, FORMAT_DATE_XLSX = "%d/%m/%Y", "DD/MM/YYYY"
+ILLEGAUX_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Column widths in characters: the title's, at least the given minimum, wider when a longer
+# value comes, up to this.
+LARGEUR_MAX = 60
+
+
+class _Ligne:
+    """What csv.writer writes to: it hands each line back instead of buffering it."""
+
+    def write(self, ligne: str) -> str:
+        return ligne
+
+
+_DATES_CSV: dict[date, str] = {}  # a few hundred distinct days in a table
+
+
+def textes_csv(valeurs: list, *, dates: Iterable[int], libres: Iterable[int]) -> list:
+    """The row as CSV writes it, in place: the columns `dates` as dd/mm/yyyy (None stays
+    empty), a text of the columns `libres` (typed by people, not our labels) that a
+    spreadsheet would take for a formula behind a quote (CSV injection)."""
+    for i in dates:
+        if (jour := valeurs[i]) is not None:
+            if (texte := _DATES_CSV.get(jour)) is None:
+                texte = _DATES_CSV[jour] = jour.strftime(FORMAT_DATE_CSV)
+            valeurs[i] = texte
+    for i in libres:
+        if (texte := valeurs[i]) and texte.startswith(DEBUTS_DE_FORMULE):
+            valeurs[i] = f"'{texte}"
+    return valeurs
+
+
+def morceaux_csv(
+    titres: Sequence[str], rangees: Iterable[list],
+    *, dates: Collection[int] = (), libres: Collection[int] = (),
+) -> Iterator[str]:
+    """The table line by line (to stream), UTF-8 with a BOM and ';' between fields: what
+    French Excel opens without asking. `dates`, `libres`: see `textes_csv`."""
+    ecrivain = csv.writer(_Ligne(), delimiter=";")
+    dates, libres = tuple(dates), tuple(libres)
+    yield "\ufeff"
+    yield ecrivain.writerow(titres)
+    for valeurs in rangees:
+        yield ecrivain.writerow(textes_csv(valeurs, dates=dates, libres=libres))
+
+
+def ecrire_xlsx(
+    titres: Sequence[str], rangees: Iterable[list], sortie: BinaryIO,
+    *, feuille: str, dates: Collection[int] = (), largeurs_min: Mapping[str, int] | None = None,
+) -> None:
+    """Real dates (shown dd/mm/yyyy), the title row frozen with an autofilter, columns as
+    wide as their content (at least `largeurs_min[titre]`, else 10); written row by row
+    (xlsxwriter's constant memory mode). Text stays text: no formula, link or number read
+    from it; control characters, refused in XML, are dropped."""
+    classeur = xlsxwriter.Workbook(sortie, {
+        "constant_memory": True,
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+        "default_date_format": FORMAT_DATE_XLSX,
+    })
+    onglet = classeur.add_worksheet(feuille)
+    onglet.write_row(0, 0, titres, classeur.add_format({"bold": True}))
+    onglet.freeze_panes(1, 0)
+    largeurs_min = largeurs_min or {}
+    largeurs = [max(len(titre) + 2, largeurs_min.get(titre, 10)) for titre in titres]
+    textes = [i for i in range(len(titres)) if i not in dates]
+    ligne = 0
+    for ligne, valeurs in enumerate(rangees, start=1):
+        for i in textes:
+            if (valeur := valeurs[i]).__class__ is str:
+                if len(valeur) > largeurs[i]:
+                    largeurs[i] = min(len(valeur) + 1, LARGEUR_MAX)
+                if ILLEGAUX_XLSX.search(valeur):
+                    valeurs[i] = ILLEGAUX_XLSX.sub("", valeur)
+        onglet.write_row(ligne, 0, valeurs)
+    for i, largeur in enumerate(largeurs):
+        onglet.set_column(i, i, largeur)
+    onglet.autofilter(0, 0, ligne, len(titres) - 1)
+    classeur.close()
+
+
+def reponse_csv(morceaux: Iterable[str], *, nom: str) -> StreamingHttpResponse:
+    """A download of `morceaux_csv`, streamed as it is written: a long table never sits in
+    memory. `nom`: the file name without its extension."""
+    reponse = StreamingHttpResponse(morceaux, content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = content_disposition_header(True, f"{nom}.csv")
+    return reponse
+
+
+def reponse_xlsx(ecrire: Callable[[BinaryIO], None], *, nom: str) -> FileResponse:
+    """A download of the workbook that `ecrire(sortie)` writes (a zip is only complete at
+    its end: written whole, then sent in blocks)."""
+    fichier = io.BytesIO()
+    ecrire(fichier)
+    fichier.seek(0)
+    return FileResponse(fichier, as_attachment=True, filename=f"{nom}.xlsx", content_type=TYPE_XLSX)
 
 
