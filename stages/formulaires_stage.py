@@ -2,8 +2,11 @@
 fields, its séances (a formset), the cancellation. The rules live in `stages.planning`; a
 refusal it raises is shown next to the séance and field it is about (`montrer_refus`)."""
 
+from datetime import date, timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from stages.forms import DatesMixin, FormulaireModele
 from stages.models import Antenne, FormatStage, Membre, Role, Stage
@@ -19,6 +22,13 @@ class PreparationForm(DatesMixin, forms.Form):
     def __init__(self, *args, antenne: Antenne, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["format_stage"].initial = antenne.format_stage
+        self.fields["premier_jour"].initial = premier_lundi_possible(timezone.localdate())
+
+
+def premier_lundi_possible(aujourd_hui: date) -> date:
+    """The first Monday four weeks ahead at least: convocations go three weeks before."""
+    depart = aujourd_hui + timedelta(weeks=4)
+    return depart + timedelta(days=(7 - depart.weekday()) % 7)
 
 
 class AnimateursField(forms.ModelMultipleChoiceField):
