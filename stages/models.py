@@ -77,9 +77,9 @@ class Antenne(models.Model):
         default=FormatStage.DEUX_JOURS_CONSECUTIFS,
     )
     debut_matin = models.TimeField("début de la matinée", default=time(9))
-    fin_matin = models.TimeField("fin de la matinée", default=time(12, 30))
+    fin_matin = models.TimeField("fin de la matinée", default=time(12))
     debut_apres_midi = models.TimeField("début de l'après-midi", default=time(13, 30))
-    fin_apres_midi = models.TimeField("fin de l'après-midi", default=time(17))
+    fin_apres_midi = models.TimeField("fin de l'après-midi", default=time(16, 30))
     entretien_prealable_attendu = models.BooleanField("entretien préalable attendu", default=True)
     history = HistoricalRecords()
 
@@ -89,6 +89,14 @@ class Antenne(models.Model):
 
     def __str__(self):
         return f"{self.nom} ({self.departement})"
+
+    def clean(self):
+        horaires = [self.debut_matin, self.fin_matin, self.debut_apres_midi, self.fin_apres_midi]
+        if None not in horaires and not horaires[0] < horaires[1] <= horaires[2] < horaires[3]:
+            raise ValidationError({"fin_apres_midi": (
+                "Les horaires habituels se suivent : début puis fin de la matinée, début puis fin "
+                "de l'après-midi."
+            )})
 
 
 class Role(models.TextChoices):
