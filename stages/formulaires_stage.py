@@ -149,13 +149,8 @@ class JustificationForm(forms.Form):
 
 class AnnulationForm(forms.Form):
     motif = forms.CharField(label="Motif de l'annulation", max_length=300,
-                            widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean_motif(self):
-        motif = self.cleaned_data["motif"].strip()
-        if not motif:
-            raise ValidationError("Indiquez le motif de l'annulation.")
-        return motif
+                            widget=forms.Textarea(attrs={"rows": 3}),
+                            error_messages={"required": "Indiquez le motif de l'annulation."})
 
 
 def montrer_refus_general(form: forms.Form, erreur: ValidationError) -> None:
