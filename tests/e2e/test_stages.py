@@ -22,7 +22,8 @@ def test_creer_un_stage_de_deux_jours_en_deux_clics(demo, connecter, live_server
 
     page.get_by_role("button", name="Préparer les séances").click()  # 1
     expect(page.locator("fieldset.seance-saisie legend", has_text=re.compile(r"^Séance \d"))).to_have_count(2)
-    expect(page.get_by_role("textbox", name="Lieu", exact=True)).to_have_value("Maison des associations")  # the last stage's
+    lieu = page.get_by_role("textbox", name="Lieu", exact=True)
+    expect(lieu).to_have_value("Maison des associations")  # the last stage's
     assert violations_graves(page) == []
     page.get_by_role("button", name="Créer le stage").click()  # 2
 

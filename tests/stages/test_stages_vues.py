@@ -9,6 +9,9 @@ from django.contrib.messages import get_messages
 from django.db.models import Value
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from commun import encarts
 from stages.models import Role, Seance, Stage, StatutStage
@@ -461,3 +464,44 @@ def test_l_accueil_de_l_animateur_liste_ses_prochaines_seances(client_animateur,
     assert "Vos prochaines séances" in contenu and "Salle Arago" in contenu
     assert "Salle passée" not in contenu and "Salle annulée" not in contenu
     assert "Salle d&#x27;un autre" not in contenu
+
+
+# --- Random input -----------------------------------------------------------------------------
+
+TEXTE = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=12)
+
+
+def _ou_aleatoire(valide: str):
+    return st.one_of(st.just(valide), TEXTE)
+
+
+SEANCE = st.fixed_dictionaries({
+    "id": _ou_aleatoire(""), "date": _ou_aleatoire("11/01/2027"), "debut": _ou_aleatoire("09:00"),
+    "fin": _ou_aleatoire("12:00"), "pauses_minutes": _ou_aleatoire("0"), "module": TEXTE,
+    "DELETE": st.sampled_from(["", "on"]),
+})
+
+
+@hypothesis_settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(seances=st.lists(SEANCE, max_size=4), initiales=st.integers(0, 4),
+       justification=TEXTE, places=_ou_aleatoire("12"))
+def test_seances_aleatoires_jamais_de_500_ni_d_enregistrement_partiel(
+    client_secretariat, antenne, stage, seances, initiales, justification, places
+):
+    """A new stage and an edit of the séances, with random séances: saved whole or not at all."""
+    avant = list(Seance.objects.order_by("pk").values())
+    nouveau = formulaire_stage(antenne, seances, justification_duree=justification, places=places)
+    nouveau["seances-INITIAL_FORMS"] = str(min(initiales, len(seances)))
+
+    cree = client_secretariat.post(url("stage_nouveau"), nouveau)
+    modifie = client_secretariat.post(url("stage_seances", stage.pk), {
+        **nouveau, **formset(seances, initiales=min(initiales, len(seances)))})
+
+    assert cree.status_code in (200, 302) and modifie.status_code in (200, 302)
+    if cree.status_code == 200:
+        assert Stage.objects.count() == 1
+    if modifie.status_code == 200:
+        assert list(Seance.objects.filter(stage=stage).order_by("pk").values()) == [
+            s for s in avant if s["stage_id"] == stage.pk]
+    Stage.objects.exclude(pk=stage.pk).delete()
