@@ -36,3 +36,11 @@ def test_creer_un_stage_de_deux_jours_en_deux_clics(demo, connecter, live_server
     expect(page.locator(".stage__seances tbody tr")).to_have_count(2)
     assert page.evaluate("document.documentElement.scrollWidth") <= 800  # no sideways scrolling
     assert violations_graves(page) == []
+
+    page.get_by_role("link", name="Modifier les séances").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Séances du stage")
+    assert violations_graves(page) == []
+    page.goto(f"{live_server.url}/stages/")
+    page.get_by_role("link", name="Vue du mois").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Séances de ")
+    assert violations_graves(page) == []
