@@ -245,6 +245,8 @@ def stage_seances(request, stage_id: int):
         justification = JustificationForm(initial={"justification_duree": stage.justification_duree})
     return rendre(request, "stages/stage_seances.html", {
         "stage": stage, "seances": seances, "justification": justification,
+        # What the apps above say before séances move (who gets an updated calendar file).
+        "encarts": encarts.encarts("stage_seances", request, stage),
     })
 
 

@@ -167,16 +167,17 @@ def test_page_du_stage_montre_la_journee_justifiee(client_secretariat, antenne):
     assert "Usage local : 2 fois 7 heures" in contenu and "Plus de 6 h ce jour" in contenu
 
 
-def test_page_du_stage_avec_les_encarts_des_apps_du_dessus(client_secretariat, stage, settings, tmp_path,
-                                                          monkeypatch):
+@pytest.mark.parametrize("page", ["stage", "stage_seances"])
+def test_pages_du_stage_avec_les_encarts_des_apps_du_dessus(client_secretariat, stage, settings, tmp_path,
+                                                           monkeypatch, page):
     (tmp_path / "encart_essai.html").write_text(
         "<section>Encart {{ contexte.message }} — {{ stage.lieu }}</section>")
     settings.TEMPLATES = copy.deepcopy(settings.TEMPLATES)
     settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
-    monkeypatch.setitem(encarts._ENCARTS, "stage", [
+    monkeypatch.setitem(encarts._ENCARTS, page, [
         encarts.Encart("encart_essai.html", lambda request, objet: {"message": f"du stage {objet.pk}"})])
 
-    contenu = client_secretariat.get(url("stage", stage.pk)).content.decode()
+    contenu = client_secretariat.get(url(page, stage.pk)).content.decode()
 
     assert f"<section>Encart du stage {stage.pk} — Salle Arago</section>" in contenu
 
