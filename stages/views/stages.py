@@ -31,6 +31,7 @@ from stages.formulaires_stage import (
     seances_formset,
     valeurs_initiales_du_stage,
 )
+from stages.historique import historique_stage
 from stages.models import Membre, Seance, Stage, StatutStage
 
 PAR_PAGE = 20
@@ -184,6 +185,7 @@ def stage(request, stage_id: int):
         "total": planning.heures(sum(par_jour.values())),
         "avertissements": planning.avertissements(stage, seances),
         "encarts": encarts.encarts("stage", request, stage),
+        "historique": historique_stage(stage),
         "peut_gerer": request.acces.peut(Droit.GERER_STAGES) and stage.statut not in planning.STATUTS_FIGES,
     })
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from commun import encarts
 from stages.models import Role, Seance, Stage, StatutStage
-from stages.planning import stage_annuler
+from stages.planning import stage_annuler, stage_modifier
 from tests.factories import creer_antenne, creer_stage, creer_utilisateur, dans_l_antenne
 
 HTMX = {"HX-Request": "true"}
@@ -188,11 +188,14 @@ def test_page_du_stage_nombre_de_requetes_borne(client_secretariat, antenne, nom
     stage = creer_stage(antenne, jours=[LUNDI + timedelta(days=n) for n in range(nombre)])
     for _ in range(3):
         stage.animateurs.add(creer_utilisateur(Role.ANIMATEUR, antenne).membres.get())
+    for n in range(nombre):  # as many records in its history
+        stage_modifier(stage=stage, champs={"lieu": f"Salle {n}"}, motif=f"Changement {n}")
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         reponse = client_secretariat.get(url("stage", stage.pk))
 
     assert len(reponse.context["lignes"]) == nombre
+    assert len(reponse.context["historique"]) == nombre + 1
 
 
 def test_l_animateur_du_stage_le_lit_sans_pouvoir_le_modifier(client_animateur, animateur, antenne, stage):
@@ -402,6 +405,8 @@ def test_annuler_avec_confirmation_et_motif(client_secretariat, antenne, stage):
     assert (stage.statut, stage.motif_annulation) == (StatutStage.ANNULE, "Salle inondée")
     page = client_secretariat.get(url("stage", stage.pk)).content.decode()
     assert "Stage annulé : Salle inondée" in page and "Modifier les séances" not in page
+    assert "Motif : Annulé : Salle inondée" in page  # the history
+    assert "<strong>Statut</strong> :" in page
 
 
 @pytest.mark.parametrize("nom", ["stage_modifier", "stage_seances", "stage_annuler"])
