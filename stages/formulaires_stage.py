@@ -75,10 +75,8 @@ class SeanceForm(DatesMixin, forms.Form):
     date = forms.DateField(label="Date")
     debut = forms.TimeField(label="Début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     fin = forms.TimeField(label="Fin", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    pauses_minutes = forms.IntegerField(
-        label="Pauses (min)", min_value=0, max_value=240, initial=0,
-        help_text="Temps de pause entre le début et la fin.",
-    )
+    # Explained once above the séances (a help text per row would misalign the rows).
+    pauses_minutes = forms.IntegerField(label="Pauses (min)", min_value=0, max_value=240, initial=0)
     module = forms.CharField(label="Module", max_length=120, required=False)
 
     departement = ""
