@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRedirect
 
-from stages.models import Antenne, Membre, Preference, Role
+from stages.models import Antenne, Membre, Preference, Role, Stage
 
 CLE_SESSION = "antenne_id"
 
@@ -30,12 +30,13 @@ class Droit(StrEnum):
     LISTE_ATTENTE = "liste_attente"  # read and manage orientations and personnes
     INDICATEURS = "indicateurs"  # figures without personal data
     STAGES = "stages"  # see the stages they run
+    GERER_STAGES = "gerer_stages"  # plan, edit and cancel the antenne's stages
 
 
 DROITS = {
     Role.COORDINATION: {Droit.INDICATEURS},
-    Role.RESPONSABLE: {Droit.LISTE_ATTENTE, Droit.INDICATEURS, Droit.STAGES},
-    Role.SECRETARIAT: {Droit.LISTE_ATTENTE, Droit.INDICATEURS, Droit.STAGES},
+    Role.RESPONSABLE: {Droit.LISTE_ATTENTE, Droit.INDICATEURS, Droit.STAGES, Droit.GERER_STAGES},
+    Role.SECRETARIAT: {Droit.LISTE_ATTENTE, Droit.INDICATEURS, Droit.STAGES, Droit.GERER_STAGES},
     Role.ANIMATEUR: {Droit.STAGES},
 }
 
@@ -181,3 +182,23 @@ def antenne_ailleurs(request, modele: type[Model], droit: Droit, **criteres) -> 
     trouvee = (modele.objects.filter(antenne_id__in=autres, **criteres)
                .values_list("antenne_id", flat=True).first())
     return autres.get(trouvee)
+
+
+def stages_visibles(request, stages: QuerySet[Stage] | None = None) -> QuerySet[Stage]:
+    """The stages (of `stages`, all by default) of the antenne in force this user may see:
+    all of them for its staff, only those they run for an animateur (a stage's
+    `animateurs`), none without the right."""
+    acces = request.acces
+    stages = Stage.objects.all() if stages is None else stages
+    if acces.antenne is None or not acces.peut(Droit.STAGES):
+        return stages.none()
+    stages = stages.filter(antenne=acces.antenne)
+    if not acces.peut(Droit.GERER_STAGES):
+        stages = stages.filter(animateurs=acces.membre)
+    return stages
+
+
+def stage_ou_404(request, stage_id: int, queryset: QuerySet[Stage] | None = None) -> Stage:
+    """A stage named by the URL, among `stages_visibles` (404 otherwise: another antenne's,
+    or one this animateur does not run, is not told apart from one that does not exist)."""
+    return get_object_or_404(stages_visibles(request, queryset), pk=stage_id)

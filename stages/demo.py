@@ -1,16 +1,24 @@
-"""Demo antennes, prescripteurs and one user per role (see README for the logins)."""
+"""Demo antennes, prescripteurs and one user per role (see README for the logins), the
+waiting lists and stages past, current and upcoming in Perpignan and Mende.
+
+At the end `demo_remplie` is sent (sender=Antenne, antennes={code: Antenne}) so that the apps
+above `stages` add their part (the convocations of these stages) without `stages` importing them.
+"""
 
 import random
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from stages import planning
 from stages.dates import ajouter_mois
 from stages.models import (
     Antenne,
     Cadre,
+    FormatStage,
     Membre,
     MotDuNom,
     Orientation,
@@ -18,11 +26,16 @@ from stages.models import (
     Prescripteur,
     Role,
     Sexe,
+    Stage,
     Statut,
+    StatutStage,
     TypePrescripteur,
     TypeStage,
     normaliser,
 )
+from stages.services import enregistrer_avec_motif
+
+demo_remplie = Signal()
 
 MOT_DE_PASSE_DEMO = "demo-stages-2026"  # noqa: S105 (demo only; refused in production)
 
@@ -92,7 +105,9 @@ def charger() -> str:
         for code in codes:
             Membre.objects.create(user=user, antenne=antennes.get(code), role=role)
     _liste_attente_demo(antennes)
-    return f"{len(antennes)} antennes, {len(UTILISATEURS) + 1} comptes"
+    nb_stages = _stages_demo(antennes)
+    demo_remplie.send(sender=Antenne, antennes=antennes)
+    return f"{len(antennes)} antennes, {len(UTILISATEURS) + 1} comptes, {nb_stages} stages"
 
 
 # --- Liste d'attente: fictitious people and their orientations -------------------------
@@ -223,3 +238,65 @@ def _liste_attente_demo(antennes: dict[str, Antenne]) -> None:
     for personne, orientation in zip(personnes, orientations, strict=True):
         orientation.personne = personne
     bulk_create_with_history(orientations, Orientation, default_change_reason="Démonstration")
+
+
+# --- Stages: past, current and upcoming, in Perpignan and Mende ---------------------------
+
+LIEUX = {
+    "perpignan": ("Maison des associations", "2 rue Jeanne d'Arc\n66000 Perpignan",
+                  "Bus 2 et 7, arrêt Castillet ; salle du 1er étage, ascenseur."),
+    "mende": ("Centre social du Chapitre", "4 place du Foirail\n48000 Mende",
+              "Parking du Foirail ; entrée par la cour."),
+}
+# (antenne, days from today to the first séance, format, kind, status, what it shows)
+STAGES_DEMO = [
+    ("perpignan", -75, FormatStage.DEUX_JOURS_CONSECUTIFS, TypeStage.MIXTE, StatutStage.CLOS, ""),
+    ("perpignan", -40, FormatStage.DEUX_JOURS_CONSECUTIFS, TypeStage.MIXTE, StatutStage.CLOS, "7 h"),
+    ("perpignan", -12, FormatStage.QUATRE_DEMI_JOURNEES, TypeStage.FEMMES, StatutStage.CLOS, ""),
+    ("perpignan", 0, FormatStage.DEUX_JOURS_CONSECUTIFS, TypeStage.MIXTE, StatutStage.EN_COURS, ""),
+    ("perpignan", 24, FormatStage.DEUX_JOURS_CONSECUTIFS, TypeStage.MIXTE, StatutStage.PLANIFIE, ""),
+    ("perpignan", 38, FormatStage.DEUX_JOURS_NON_CONSECUTIFS, TypeStage.FEMMES, StatutStage.PLANIFIE, ""),
+    ("perpignan", 45, FormatStage.DEUX_JOURS_CONSECUTIFS, TypeStage.MIXTE, StatutStage.ANNULE, ""),
+    ("perpignan", 66, FormatStage.QUATRE_DEMI_JOURNEES, TypeStage.MIXTE, StatutStage.PLANIFIE, ""),
+    ("mende", -100, FormatStage.SEPT_HEBDOMADAIRES, TypeStage.MIXTE, StatutStage.CLOS, ""),
+    ("mende", -14, FormatStage.SEPT_HEBDOMADAIRES, TypeStage.MIXTE, StatutStage.EN_COURS, ""),
+    ("mende", 30, FormatStage.DEUX_JOURS_CONSECUTIFS, TypeStage.MIXTE, StatutStage.PLANIFIE, ""),
+]
+MOTIF_DES_7_HEURES = "Usage de l'antenne : 2 fois 7 heures, pauses d'un quart d'heure"
+
+
+def _premier_jour_ouvre(jour: date, departement: str) -> date:
+    return jour if not planning.signalement_du_jour(jour, departement) else (
+        planning.jour_ouvre_suivant(jour, departement))
+
+
+def _stages_demo(antennes: dict[str, Antenne]) -> int:
+    """Through the planning services, as staff would: each stage with its history."""
+    aujourd_hui = timezone.localdate()
+    mende = antennes["mende"]
+    mende.format_stage = FormatStage.SEPT_HEBDOMADAIRES
+    enregistrer_avec_motif(mende, "Démonstration")
+    animateurs = {code: list(Membre.objects.filter(antenne__code=code, role=Role.ANIMATEUR))
+                  for code in LIEUX}
+    for code, ecart, format_stage, type_stage, statut, particularite in STAGES_DEMO:
+        antenne = antennes[code]
+        premier = aujourd_hui + timedelta(days=ecart)
+        if ecart:  # the current one starts today, whatever the day
+            premier = _premier_jour_ouvre(premier, antenne.departement)
+        seances = planning.seances_du_format(antenne=antenne, format_stage=format_stage, premier_jour=premier)
+        if particularite == "7 h":
+            for seance in seances:
+                seance.fin, seance.pauses_minutes = time(16, 15), 15  # 7 h of training
+        lieu, adresse, acces = LIEUX[code]
+        stage = planning.stage_creer(
+            antenne=antenne, animateurs=animateurs[code], seances=seances,
+            justification_duree=MOTIF_DES_7_HEURES if particularite == "7 h" else "",
+            stage=Stage(type_stage=type_stage, lieu=lieu, adresse_lieu=adresse, acces_lieu=acces,
+                        places=antenne.places_defaut, surreservation=antenne.surreservation_defaut),
+        )
+        if statut == StatutStage.ANNULE:
+            planning.stage_annuler(stage=stage, motif="Salle indisponible (travaux)")
+        elif statut != StatutStage.PLANIFIE:
+            stage.statut = statut
+            enregistrer_avec_motif(stage, "Démonstration")
+    return len(STAGES_DEMO)

@@ -13,11 +13,12 @@ from django.db.models import Field
 
 from commun.chronologie import Changement, Evenement, auteur, evenements_ajoutes
 from stages.dates import date_courte
-from stages.models import Orientation, Personne, Prescripteur
+from stages.models import Orientation, Personne, Prescripteur, Stage
 from stages.telephones import numero_ecrit
 
 # Links that never change through the application: not worth a line in the timeline.
-NON_AFFICHES = {Orientation: ["antenne", "personne"], Personne: ["antenne"], Prescripteur: ["antenne"]}
+NON_AFFICHES = {Orientation: ["antenne", "personne"], Personne: ["antenne"], Prescripteur: ["antenne"],
+                Stage: ["antenne"]}
 
 
 def valeur_affichee(champ: Field, valeur, prescripteurs: dict[int, Prescripteur]) -> str:
@@ -98,4 +99,12 @@ def historique_prescripteur(prescripteur: Prescripteur) -> list[Evenement]:
         if change.field == "fusionne_dans" for valeur in (change.old, change.new)
     } - {None}
     _decrire(bruts, Prescripteur.objects.in_bulk(fusions) if fusions else {})
+    return [evenement for _m, evenement, _c in reversed(bruts)]
+
+
+def historique_stage(stage: Stage) -> list[Evenement]:
+    """Every recorded change of a stage (its justification of a long day, its cancellation
+    and their reasons), most recent first."""
+    bruts = [(Stage, evenement, changes) for evenement, changes in _evenements(Stage, stage.history, {})]
+    _decrire(bruts, {})
     return [evenement for _m, evenement, _c in reversed(bruts)]

@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from difflib import SequenceMatcher
 
 from django.conf import settings
@@ -45,6 +45,13 @@ def mots_cherchables(texte: str) -> list[str]:
     return [mot[:NORMALISE_MAX] for mot in normaliser(texte).split()]
 
 
+class FormatStage(models.TextChoices):
+    DEUX_JOURS_CONSECUTIFS = "2_jours_consecutifs", "2 jours consécutifs"
+    DEUX_JOURS_NON_CONSECUTIFS = "2_jours_non_consecutifs", "2 jours non consécutifs (à une semaine)"
+    QUATRE_DEMI_JOURNEES = "4_demi_journees", "4 demi-journées (2 jours, matin et après-midi)"
+    SEPT_HEBDOMADAIRES = "7_hebdomadaires", "7 séances hebdomadaires"
+
+
 class Antenne(models.Model):
     nom = models.CharField("nom", max_length=120)
     code = models.SlugField("code", max_length=20, unique=True)
@@ -63,6 +70,17 @@ class Antenne(models.Model):
     )
     places_defaut = models.PositiveSmallIntegerField("places par stage", default=12)
     surreservation_defaut = models.PositiveSmallIntegerField("sur-réservation", default=3)
+    # The usual format and hours the new-stage form pre-fills the séances with
+    # (`stages.planning.seances_du_format`).
+    format_stage = models.CharField(
+        "format habituel des stages", max_length=30, choices=FormatStage.choices,
+        default=FormatStage.DEUX_JOURS_CONSECUTIFS,
+    )
+    debut_matin = models.TimeField("début de la matinée", default=time(9))
+    fin_matin = models.TimeField("fin de la matinée", default=time(12))
+    debut_apres_midi = models.TimeField("début de l'après-midi", default=time(13, 30))
+    fin_apres_midi = models.TimeField("fin de l'après-midi", default=time(16, 30))
+    entretien_prealable_attendu = models.BooleanField("entretien préalable attendu", default=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -71,6 +89,14 @@ class Antenne(models.Model):
 
     def __str__(self):
         return f"{self.nom} ({self.departement})"
+
+    def clean(self):
+        horaires = [self.debut_matin, self.fin_matin, self.debut_apres_midi, self.fin_apres_midi]
+        if None not in horaires and not horaires[0] < horaires[1] <= horaires[2] < horaires[3]:
+            raise ValidationError({"fin_apres_midi": (
+                "Les horaires habituels se suivent : début puis fin de la matinée, début puis fin "
+                "de l'après-midi."
+            )})
 
 
 class Role(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stages.views import accueil, imports, liste, orientations, prescripteurs
+from stages.views import accueil, imports, liste, orientations, prescripteurs, stages
 
 app_name = "stages"
 
@@ -42,4 +42,11 @@ urlpatterns = [
          name="prescripteur_reactiver"),
     path("prescripteurs/<int:prescripteur_id>/fusionner/", prescripteurs.prescripteur_fusionner,
          name="prescripteur_fusionner"),
+    path("stages/", stages.stages_liste, name="stages"),
+    path("stages/mois/<int:annee>/<int:mois>/", stages.stages_mois, name="stages_mois"),
+    path("stages/nouveau/", stages.stage_nouveau, name="stage_nouveau"),
+    path("stages/<int:stage_id>/", stages.stage, name="stage"),
+    path("stages/<int:stage_id>/modifier/", stages.stage_modifier, name="stage_modifier"),
+    path("stages/<int:stage_id>/seances/", stages.stage_seances, name="stage_seances"),
+    path("stages/<int:stage_id>/annuler/", stages.stage_annuler, name="stage_annuler"),
 ]

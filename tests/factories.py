@@ -75,7 +75,7 @@ def creer_stage(antenne: Antenne, jours=(date(2026, 12, 14), date(2026, 12, 15))
     stage = Stage.objects.create(antenne=antenne, premier_jour=min(jours, default=None),
                                  dernier_jour=max(jours, default=None), **(valeurs | champs))
     for jour in jours:
-        Seance.objects.create(stage=stage, date=jour, debut=time(9), fin=time(17), pauses_minutes=60)
+        Seance.objects.create(stage=stage, date=jour, debut=time(9), fin=time(17), pauses_minutes=120)
     return stage
 
 

@@ -9,16 +9,20 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from stages.demo import ANTENNES, STAGES_DEMO, demo_remplie
 from stages.models import (
     Antenne,
     Cadre,
     EtatEcheance,
+    FormatStage,
     Membre,
     Orientation,
     Personne,
     Prescripteur,
     Role,
+    Stage,
     Statut,
+    StatutStage,
     TypePrescripteur,
     TypeStage,
 )
@@ -121,3 +125,42 @@ def test_refusee_quand_les_reglages_l_interdisent(db, settings):
     with pytest.raises(CommandError, match="interdites avec ces réglages"):
         call_command("donnees_demo")
     assert not Antenne.objects.exists()
+
+
+def test_stages_passes_en_cours_et_a_venir_a_perpignan_et_mende(demo):
+    aujourd_hui = timezone.localdate()
+    for code in ("perpignan", "mende"):
+        stages = Stage.objects.filter(antenne__code=code)
+        assert stages.filter(dernier_jour__lt=aujourd_hui, statut=StatutStage.CLOS).exists(), code
+        assert stages.filter(premier_jour__lte=aujourd_hui, dernier_jour__gte=aujourd_hui,
+                             statut=StatutStage.EN_COURS).exists(), code
+        assert stages.filter(premier_jour__gt=aujourd_hui, statut=StatutStage.PLANIFIE).exists(), code
+        assert all(s.history.exists() and s.seances.exists() for s in stages), code
+    perpignan = Stage.objects.filter(antenne__code="perpignan")
+    assert perpignan.filter(statut=StatutStage.ANNULE).exclude(motif_annulation="").exists()
+    assert perpignan.exclude(justification_duree="").exists()  # the « 2 fois 7 heures »
+    assert perpignan.filter(type_stage=TypeStage.FEMMES).exists()
+    assert Antenne.objects.get(code="mende").format_stage == FormatStage.SEPT_HEBDOMADAIRES
+
+
+def test_l_animateur_de_la_demo_voit_ses_prochaines_seances(demo, client):
+    client.force_login(get_user_model().objects.get(username="animateur"))
+
+    contenu = client.get(reverse("stages:accueil")).content.decode()
+
+    assert "Vos prochaines séances" in contenu and "Maison des associations" in contenu
+
+
+def test_la_demo_previent_les_apps_du_dessus(db):
+    recues = []
+
+    def recepteur(sender, antennes, **kwargs):
+        recues.append((sender, sorted(antennes), Stage.objects.count()))
+
+    demo_remplie.connect(recepteur)
+    try:
+        call_command("donnees_demo")
+    finally:
+        demo_remplie.disconnect(recepteur)
+
+    assert recues == [(Antenne, sorted(a[0] for a in ANTENNES), len(STAGES_DEMO))]

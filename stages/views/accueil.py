@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from stages.access import Droit, antenne_choisir
+from stages.access import Droit, antenne_choisir, stages_visibles
+from stages.models import Role, Seance, StatutStage
 from stages.selectors import indicateurs_par_antenne
 
 
@@ -16,7 +17,16 @@ def accueil(request):
     contexte = {"aujourd_hui": timezone.localdate()}
     if acces.peut(Droit.INDICATEURS):
         contexte["indicateurs"] = indicateurs_par_antenne(acces)
+    if acces.role == Role.ANIMATEUR:
+        contexte["prochaines_seances"] = prochaines_seances(request, contexte["aujourd_hui"])
     return render(request, "stages/accueil.html", contexte)
+
+
+def prochaines_seances(request, aujourd_hui, nombre: int = 10) -> list[Seance]:
+    """The next séances of the stages this animateur runs (cancelled ones left out)."""
+    stages = stages_visibles(request).exclude(statut=StatutStage.ANNULE)
+    return list(Seance.objects.filter(stage__in=stages, date__gte=aujourd_hui)
+                .select_related("stage").order_by("date", "debut", "pk")[:nombre])
 
 
 @login_required
