@@ -1,6 +1,5 @@
 """The demo's convocations: on the stages the `stages` demo planned (`charger`, which
-`manage.py donnees_demo` calls after it, or its `demo_remplie` signal, connected at merge),
-convocations in every state, with entretiens préalables."""
+`manage.py donnees_demo` calls after it), convocations in every state, with entretiens préalables."""
 
 from datetime import date, timedelta
 
@@ -39,7 +38,8 @@ def convocations_demo(*, stages: list[Stage], aujourd_hui: date) -> int:
     convocations is left as it is); the number of convocations created."""
     creees = 0
     for stage in stages:
-        if stage.dernier_jour is None or Convocation.objects.filter(stage=stage).exists():
+        if (stage.dernier_jour is None or not stage.est_convocable
+                or Convocation.objects.filter(stage=stage).exists()):
             continue
         jour = min(aujourd_hui, stage.premier_jour - timedelta(days=3))
         for rang, orientation in enumerate(eligibles(stage).select_related("personne")[:stage.capacite]):
@@ -57,8 +57,3 @@ def charger() -> str:
     stages = list(Stage.objects.select_related("antenne").order_by("premier_jour", "id"))
     nombre = convocations_demo(stages=stages, aujourd_hui=timezone.localdate())
     return f"{compte(nombre, 'convocation')} sur {compte(len(stages), 'stage')}"
-
-
-def sur_demo_remplie(sender, *, stages, aujourd_hui: date | None = None, **kwargs) -> None:
-    """Receiver of `stages.demo.demo_remplie`."""
-    convocations_demo(stages=list(stages), aujourd_hui=aujourd_hui or timezone.localdate())

@@ -8,17 +8,12 @@ from stages.access import Droit
 from stages.models import Stage
 
 
-def entretien_attendu(stage: Stage) -> bool:
-    # The antenne setting is being added in `stages` (merge: read the field directly).
-    return getattr(stage.antenne, "entretien_prealable_attendu", True)
-
-
 def contexte_encart(request: HttpRequest, stage: Stage) -> dict:
     """The stage's convocations with their status and entretiens; the actions only for staff
     who manage the waiting list (an animateur of the stage sees the names, no action)."""
     lignes = convocations_du_stage(stage)
     ouvertes = [ligne for ligne in lignes if ligne.convocation.est_ouverte]
-    attendu = entretien_attendu(stage)
+    attendu = stage.antenne.entretien_prealable_attendu
     return {
         "stage": stage,
         "lignes": lignes,

@@ -1,15 +1,13 @@
 """Demo antennes, prescripteurs and one user per role (see README for the logins), the
 waiting lists and stages past, current and upcoming in Perpignan and Mende.
-
-At the end `demo_remplie` is sent (sender=Antenne, antennes={code: Antenne}) so that the apps
-above `stages` add their part (the convocations of these stages) without `stages` importing them.
+The apps above `stages` add their part (the convocations of these stages) in their own
+`demo.charger()`, which `manage.py donnees_demo` calls after this one.
 """
 
 import random
 from datetime import date, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -34,8 +32,6 @@ from stages.models import (
     normaliser,
 )
 from stages.services import enregistrer_avec_motif
-
-demo_remplie = Signal()
 
 MOT_DE_PASSE_DEMO = "demo-stages-2026"  # noqa: S105 (demo only; refused in production)
 
@@ -106,7 +102,6 @@ def charger() -> str:
             Membre.objects.create(user=user, antenne=antennes.get(code), role=role)
     _liste_attente_demo(antennes)
     nb_stages = _stages_demo(antennes)
-    demo_remplie.send(sender=Antenne, antennes=antennes)
     return f"{len(antennes)} antennes, {len(UTILISATEURS) + 1} comptes, {nb_stages} stages"
 
 

@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from stages.demo import ANTENNES, STAGES_DEMO, demo_remplie
 from stages.models import (
     Antenne,
     Cadre,
@@ -59,7 +58,9 @@ def test_liste_d_attente_de_perpignan_variee_et_historisee(demo):
     attente = perpignan.filter(statut=Statut.EN_ATTENTE)
     etats = Counter(o.etat_echeance(aujourd_hui) for o in attente)
 
-    assert attente.count() == 200
+    # About 200 on the list, some of them already convoked to the upcoming stages.
+    assert perpignan.filter(statut__in=[Statut.EN_ATTENTE, Statut.CONVOQUEE]).count() == 200
+    assert 100 < attente.count() < 200
     assert 0 < attente.filter(urgent=True).count() < 40
     assert all(etats[etat] > 0 for etat in EtatEcheance), etats
     assert attente.filter(type_stage=TypeStage.FEMMES).exists()
@@ -67,10 +68,11 @@ def test_liste_d_attente_de_perpignan_variee_et_historisee(demo):
     assert attente.exclude(accord_prolongation="").exists()
     assert attente.filter(nb_reports__gt=0).exists()
     assert set(perpignan.exclude(statut=Statut.EN_ATTENTE).values_list("statut", flat=True)) == {
-        Statut.TRANSFEREE, Statut.ANNULEE
+        Statut.CONVOQUEE, Statut.TRANSFEREE, Statut.ANNULEE
     }
     for modele in (Personne, Orientation, Prescripteur):
-        assert modele.history.count() == modele.objects.count() > 0, modele
+        ids = set(modele.objects.values_list("pk", flat=True))
+        assert ids and set(modele.history.values_list("id", flat=True)) == ids, modele
 
 
 def test_chaque_compte_se_connecte_avec_le_mot_de_passe_du_readme(demo, client):
@@ -149,18 +151,3 @@ def test_l_animateur_de_la_demo_voit_ses_prochaines_seances(demo, client):
     contenu = client.get(reverse("stages:accueil")).content.decode()
 
     assert "Vos prochaines séances" in contenu and "Maison des associations" in contenu
-
-
-def test_la_demo_previent_les_apps_du_dessus(db):
-    recues = []
-
-    def recepteur(sender, antennes, **kwargs):
-        recues.append((sender, sorted(antennes), Stage.objects.count()))
-
-    demo_remplie.connect(recepteur)
-    try:
-        call_command("donnees_demo")
-    finally:
-        demo_remplie.disconnect(recepteur)
-
-    assert recues == [(Antenne, sorted(a[0] for a in ANTENNES), len(STAGES_DEMO))]

@@ -10,8 +10,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.text import Truncator
 
 from convocations.models import STATUTS_OUVERTS, Convocation, StatutConvocation
-from stages.dates import ajouter_mois, date_courte
+from stages.dates import date_courte
 from stages.models import STATUTS_STAGE_CONVOCABLES, Cadre, Orientation, Sexe, Stage, Statut, TypeStage
+from stages.planning import depasse_un_mois
 from stages.selectors import ORDRE_LISTE, avec_rang
 from stages.services import RAISON_MAX
 from stages.statuts import orientation_convoquer
@@ -59,12 +60,6 @@ class Proposition:
     def candidats(self) -> dict[int, Candidat]:
         """Every person the page shows a box for, by orientation id."""
         return {c.orientation.pk: c for c in (*self.proposees, *self.derniere_chance, *self.suivantes)}
-
-
-def stage_plus_d_un_mois(stage: Stage) -> bool:
-    """The séances span more than one month: too long for a peine de stage (C. pén. 131-5-1)."""
-    return bool(stage.premier_jour and stage.dernier_jour
-                and stage.dernier_jour >= ajouter_mois(stage.premier_jour, 1))
 
 
 def stage_verifier_convocable(stage: Stage, *, aujourd_hui: date) -> None:
@@ -141,7 +136,7 @@ def proposer_convocations(*, stage: Stage, aujourd_hui: date) -> Proposition:
     stage_verifier_convocable(stage, aujourd_hui=aujourd_hui)
     places_libres = max(stage.capacite - convocations_ouvertes(stage).count(), 0)
     suivant = prochain_stage(stage)
-    peine_trop_longue = stage_plus_d_un_mois(stage)
+    peine_trop_longue = depasse_un_mois(stage.premier_jour, stage.dernier_jour)
 
     def candidat(orientation: Orientation) -> Candidat:
         return Candidat(
@@ -231,7 +226,7 @@ def convocations_creer(*, stage: Stage, choix: list[Choix], aujourd_hui: date, p
                               a_une_ouverte=Exists(Convocation.objects.filter(
                                   orientation=OuterRef("pk"), statut__in=STATUTS_OUVERTS))))
     par_id = {o.pk: o for o in orientations}
-    peine_trop_longue = stage_plus_d_un_mois(stage)
+    peine_trop_longue = depasse_un_mois(stage.premier_jour, stage.dernier_jour)
     refus = []
     for c in choix:
         orientation = par_id.get(c.orientation_id)

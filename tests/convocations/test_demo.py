@@ -1,6 +1,6 @@
 from datetime import date
 
-from convocations.demo import convocations_demo, sur_demo_remplie
+from convocations.demo import convocations_demo
 from convocations.models import Convocation, Entretien, StatutConvocation
 from stages.models import Orientation, Statut
 from tests.factories import creer_orientation, creer_stage
@@ -27,5 +27,5 @@ def test_la_demo_donne_des_convocations_dans_chaque_etat(antenne, autre_antenne)
     assert reportees.exists() and all(o.nb_reports == 1 for o in reportees)
     assert Statut.EN_ATTENTE in {o.statut for o in reportees}
 
-    sur_demo_remplie(None, stages=[passe, a_venir, mende], aujourd_hui=date(2026, 11, 20))
+    convocations_demo(stages=[passe, a_venir, mende], aujourd_hui=date(2026, 11, 20))
     assert Convocation.objects.count() == creees  # run twice: nothing more

@@ -177,10 +177,12 @@ def test_entretien_depuis_la_liste_du_stage(client_secretariat, antenne, stage):
     assert "pas encore jointe" not in page and "Jointe (19/11/2026, par téléphone" in page
 
 
-def test_entretien_non_attendu_pas_de_liste_des_non_joints(client_secretariat, antenne, stage, monkeypatch):
+@pytest.mark.parametrize("attendu", [True, False])
+def test_la_liste_des_non_joints_suit_le_reglage_de_l_antenne(client_secretariat, antenne, stage, attendu):
     creer_convocation(creer_orientation(antenne), stage)
-    monkeypatch.setattr(type(antenne), "entretien_prealable_attendu", False, raising=False)
-    assert "pas encore jointe" not in client_secretariat.get(_page(stage)).content.decode()
+    antenne.entretien_prealable_attendu = attendu
+    antenne.save()
+    assert ("pas encore jointe" in client_secretariat.get(_page(stage)).content.decode()) is attendu
 
 
 @pytest.mark.parametrize("n", [1, 50])
