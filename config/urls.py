@@ -13,4 +13,5 @@ urlpatterns = [
     path("deconnexion/", Deconnexion.as_view(), name="deconnexion"),
     path("admin/", admin.site.urls),
     path("", include("stages.urls", namespace="stages")),
+    path("", include("convocations.urls", namespace="convocations")),
 ]

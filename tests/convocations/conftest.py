@@ -2,7 +2,7 @@ from datetime import date, time
 
 import pytest
 
-from stages.models import Cadre, Sexe
+from stages.models import Cadre, Prescripteur, Sexe
 from tests.factories import creer_convocation, creer_orientation, creer_personne, creer_prescripteur, creer_stage
 from tests.smtp import serveur_smtp  # noqa: F401 (fixture)
 
@@ -30,7 +30,8 @@ def convoquer(stage, *, email="", nom="Lefèvre", prenom="Gaëlle", sexe=Sexe.FE
                               adresse="3 avenue de la Gare\nRésidence les Pins\n66000 Perpignan")
     champs = {"personne": personne, "cadre": cadre, "reference": reference}
     if cadre != Cadre.VOLONTAIRE:
-        champs["prescripteur"] = creer_prescripteur(antenne, nom="Parquet de Perpignan")
+        champs["prescripteur"] = (Prescripteur.objects.filter(antenne=antenne, nom="Parquet de Perpignan").first()
+                                  or creer_prescripteur(antenne, nom="Parquet de Perpignan"))
     return creer_convocation(creer_orientation(antenne, **champs), stage)
 
 

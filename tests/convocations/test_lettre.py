@@ -14,7 +14,9 @@ from tests.commun.lecture import mots, texte_poppler, texte_pypdf
 from tests.convocations.conftest import convoquer
 from tests.factories import creer_utilisateur, dans_l_antenne
 
-NBSP = "\u00a0"
+# reportlab draws a non-breaking space as a space: the read-back sees spaces, and the
+# non-breaking part shows as "9 h 30" or "1 200,00 €" never split over two lines.
+NBSP = " "
 
 
 def lettre(convocation, **options):
@@ -75,6 +77,15 @@ def test_le_texte_de_l_antenne_et_ses_variables(convocation):
 
     assert f"Rendez-vous le lundi 14 décembre 2026 à 9{NBSP}h{NBSP}30, Gaëlle <b>Lefèvre</b> & {{accolade}}." \
         in texte
+
+
+def test_formats_francais_avec_espaces_insecables():
+    from datetime import time
+
+    assert documents.heure(time(9, 30)) == "9\u00a0h\u00a030"
+    assert documents.heure(time(17)) == "17\u00a0h"
+    assert documents.montant(1200) == "1\u00a0200,00\u00a0€"
+    assert documents.montant(0) == "0,00\u00a0€"
 
 
 def test_variable_inconnue_refusee():
