@@ -20,8 +20,8 @@ from tests.convocations.conftest import convoquer
     (date(2026, 11, 12), "66", 1, date(2026, 11, 10)),  # 11 novembre (Armistice) -> 10
     (date(2026, 12, 27), "67", 1, date(2026, 12, 24)),  # Alsace: 26 Saint-Étienne, 25 Noël
     (date(2026, 12, 27), "66", 1, date(2026, 12, 26)),  # elsewhere the 26th is a working day
-    (date(2026, 5, 28), "972", 1, date(2026, 5, 26)),  # Martinique: 27 May abolition of slavery
-    (date(2026, 5, 28), "66", 1, date(2026, 5, 27)),
+    (date(2026, 5, 23), "972", 1, date(2026, 5, 21)),  # Martinique: 22 May, abolition of slavery
+    (date(2026, 5, 23), "66", 1, date(2026, 5, 22)),
 ])
 def test_date_du_rappel_avant_dimanche_et_ferie_du_departement(premier_jour, departement, jours_avant, attendu):
     assert rappels.date_du_rappel(premier_jour, jours_avant, departement) == attendu
