@@ -120,16 +120,17 @@ def lot_executer(lot_id: int) -> LotEnvoi:
     LotEnvoi.objects.filter(pk=lot.pk).update(etat=LotEnvoi.Etat.EN_COURS)
     convocations = list(convocations_ouvertes(stage))
     seances, modele = list(stage.seances.all()), documents.modele_de(stage.antenne)
-    faits = courriels = a_poster = echecs = 0
+    faits = courriels = a_poster = echecs = deja = 0
     try:
         for convocation in convocations:
             envoi, _cree = convocation_preparer(convocation, seances=seances, modele=modele)
             if envoi.canal == CanalEnvoi.COURRIER:
                 a_poster += 1
             else:
-                envoyer(envoi.pk)
+                parti = envoyer(envoi.pk)
                 envoi.refresh_from_db(fields=["statut"])
-                courriels += envoi.statut == StatutEnvoi.ENVOYE
+                courriels += parti
+                deja += not parti and envoi.statut == StatutEnvoi.ENVOYE
                 echecs += envoi.statut != StatutEnvoi.ENVOYE
             faits += 1
             LotEnvoi.objects.filter(pk=lot.pk).update(faits=faits)
@@ -143,6 +144,8 @@ def lot_executer(lot_id: int) -> LotEnvoi:
     Stage.objects.filter(pk=stage.pk, statut=StatutStage.PLANIFIE).update(
         statut=StatutStage.CONVOCATIONS_ENVOYEES)
     message = f"{courriels} courriel(s) envoyé(s), {a_poster} lettre(s) à poster"
+    if deja:
+        message += f", {deja} courriel(s) déjà envoyé(s) auparavant (pas renvoyé(s))"
     if echecs:
         message += f", {echecs} courriel(s) pas encore parti(s) (nouvel essai automatique)"
     LotEnvoi.objects.filter(pk=lot.pk).update(
