@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
+from convocations.models import Convocation, LotEnvoi
 from stages.models import (
     Antenne,
     Consultation,
@@ -26,10 +27,13 @@ from stages.models import (
     Personne,
     Prescripteur,
     Role,
+    Stage,
 )
-from tests.factories import creer_utilisateur
+from tests.factories import creer_convocation, creer_stage, creer_utilisateur
 
-NOMS_EXCLUS = {"connexion", "deconnexion"}
+# flux_stage: a calendar feed answers its secret token alone, without login (calendar
+# applications cannot log in); tests/convocations/test_calendrier_convocation.py covers it.
+NOMS_EXCLUS = {"connexion", "deconnexion", "flux_stage"}
 ESPACES_EXCLUS = {"admin"}  # Django's admin checks is_staff itself (see test_roles.py)
 MODULES_STATIQUES = {"django.views.static", "django.contrib.staticfiles.views"}
 
@@ -40,7 +44,19 @@ PARAMETRES: dict[str, Callable[[Orientation], object]] = {
     "prescripteur_id": lambda temoin: temoin.prescripteur_id,
     "lot_id": lambda temoin: ImportLot.objects.get_or_create(
         antenne=temoin.antenne, nom_fichier="temoin.csv")[0].pk,
+    "stage_id": lambda temoin: _stage_temoin(temoin).pk,
+    "convocation_id": lambda temoin: _convocation_temoin(temoin).pk,
+    "lot_envoi_id": lambda temoin: LotEnvoi.objects.get_or_create(stage=_stage_temoin(temoin))[0].pk,
 }
+
+
+def _stage_temoin(temoin: Orientation) -> Stage:
+    return Stage.objects.filter(antenne=temoin.antenne).first() or creer_stage(temoin.antenne)
+
+
+def _convocation_temoin(temoin: Orientation) -> Convocation:
+    return (Convocation.objects.filter(orientation=temoin).first()
+            or creer_convocation(temoin, _stage_temoin(temoin)))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from commun import calendrier
@@ -79,10 +78,12 @@ def stage_envois(request, stage_id: int):
 
 @droit_requis(Droit.LISTE_ATTENTE)
 @meme_antenne
-@require_POST
 def stage_envoyer(request, stage_id: int):
-    """"Envoyer les convocations": the worker sends them; the page follows its progress."""
+    """"Envoyer les convocations": the worker sends them; the page follows its progress.
+    A GET (a link followed) shows the stage's sending page, where the button is."""
     stage = _stage(request, stage_id)
+    if request.method != "POST":
+        return redirect("convocations:stage_envois", stage.pk)
     if not stage.seances.exists():
         messages.error(request, "Ce stage n'a aucune séance : ajoutez-les avant d'envoyer les convocations.")
         return _retour(request, reverse("convocations:stage_envois", args=[stage.pk]))
@@ -94,10 +95,10 @@ def stage_envoyer(request, stage_id: int):
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
-def lot_suivi(request, lot_id: int):
+def lot_suivi(request, lot_envoi_id: int):
     """A batch's progress (the fragment polls while it runs), then its result."""
     antenne = request.acces.antenne
-    lot = get_object_or_404(LotEnvoi.objects.select_related("stage"), pk=lot_id, stage__antenne=antenne)
+    lot = get_object_or_404(LotEnvoi.objects.select_related("stage"), pk=lot_envoi_id, stage__antenne=antenne)
     return rendre(request, "convocations/lot_suivi.html", {"lot": lot, "Etat": LotEnvoi.Etat}, "suivi")
 
 
@@ -125,10 +126,11 @@ def stage_a_poster(request, stage_id: int):
 
 @droit_requis(Droit.LISTE_ATTENTE)
 @meme_antenne
-@require_POST
 def stage_flux_regenerer(request, stage_id: int):
     """A new secret address for the stage's calendar feed; the old one stops answering."""
     stage = _stage(request, stage_id)
+    if request.method != "POST":
+        return redirect("convocations:stage_envois", stage.pk)
     FluxCalendrier.objects.update_or_create(stage=stage, defaults={"jeton": secrets.token_urlsafe(32)})
     messages.success(request, "Nouvelle adresse d'agenda créée : l'ancienne ne fonctionne plus.")
     return _retour(request, reverse("convocations:stage_envois", args=[stage.pk]))

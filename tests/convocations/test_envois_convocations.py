@@ -256,8 +256,11 @@ def test_bout_en_bout_avec_un_vrai_worker(courtier, tmp_path, serveur_smtp):
             pytest.skip("aucun serveur Redis sur 127.0.0.1:6379")
         variables["REDIS_URL"] = "redis://127.0.0.1:6379/15"
     env = environnement(**variables)
-    env.pop("REDIS_URL", None) if courtier == "orm" else None
+    if courtier == "orm":
+        env.pop("REDIS_URL", None)
     manage(env, "migrate", "--noinput", check=True)
+    classe = "from django_q.brokers import get_broker; print(type(get_broker()).__name__)"
+    assert derniere_ligne(manage(env, "shell", "-c", classe, check=True)) == {"orm": "ORM", "redis": "Redis"}[courtier]
     lot_id = derniere_ligne(manage(env, "shell", "-c", CREER, check=True))
     lire = f"from convocations.models import LotEnvoi; print(LotEnvoi.objects.get(pk={lot_id}).etat)"
     assert derniere_ligne(manage(env, "shell", "-c", lire, check=True)) == "en_attente"
