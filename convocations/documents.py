@@ -23,8 +23,10 @@ from convocations.models import Convocation, ModeleLettre
 from stages.dates import date_longue
 from stages.models import Antenne, Seance, Sexe, Stage
 
-OBJET = ("Objet : Convocation au stage de responsabilisation pour la prévention et la lutte contre "
-         "les violences au sein du couple et sexistes")
+OBJET = (
+    "Objet : Convocation au stage de responsabilisation pour la prévention et la lutte contre "
+    "les violences au sein du couple et sexistes"
+)
 TITRE_EVENEMENT = "Stage de responsabilisation"
 NBSP = "\u00a0"
 
@@ -59,7 +61,7 @@ TEXTES_PAR_DEFAUT = {
     ),
     "gratuit": "Ce stage est gratuit pour vous.",
     "a_apporter": "Présentez-vous avec une pièce d'identité (carte d'identité, passeport ou titre de séjour) "
-                  "et de quoi écrire.",
+    "et de quoi écrire.",
     "absence": (
         "Toute absence, même partielle, est signalée à {prescripteur}, qui décide des suites à "
         "donner (poursuites, composition pénale…). L'attestation de stage n'est remise qu'aux "
@@ -74,15 +76,24 @@ TEXTES_PAR_DEFAUT = {
     "formule": "Veuillez agréer, {civilite}, l'expression de nos salutations distinguées.",
     "qualite_signataire": "Pour l'antenne",
 }
-CHAMPS_TEXTE = ("introduction", "paiement", "gratuit", "a_apporter", "absence", "report", "contact",
-                "formule")
+CHAMPS_TEXTE = (
+    "introduction",
+    "paiement",
+    "gratuit",
+    "a_apporter",
+    "absence",
+    "report",
+    "contact",
+    "formule",
+)
 
 
 def variables_du_texte(texte: str) -> list[str]:
     """The placeholder names of `texte`; ValidationError (in French) if it is malformed."""
     try:
-        return [nom for _litteral, nom, _format, _conversion in string.Formatter().parse(texte)
-                if nom is not None]
+        return [
+            nom for _litteral, nom, _format, _conversion in string.Formatter().parse(texte) if nom is not None
+        ]
     except ValueError as erreur:
         raise ValidationError(
             "Accolade mal fermée : écrivez les variables entre accolades, par exemple {prenom} "
@@ -174,18 +185,24 @@ class _Valeurs(dict):
 def remplir(texte: str, valeurs_: dict[str, str]) -> str:
     """`texte` with its placeholders filled in, escaped for reportlab, line breaks kept."""
     remplaces = _Valeurs({cle: echapper(valeur) for cle, valeur in valeurs_.items()})
-    return "<br/>".join(string.Formatter().vformat(echapper(ligne), (), remplaces)
-                        for ligne in texte.replace("\r\n", "\n").split("\n"))
+    return "<br/>".join(
+        string.Formatter().vformat(echapper(ligne), (), remplaces)
+        for ligne in texte.replace("\r\n", "\n").split("\n")
+    )
 
 
 def entete_de(antenne: Antenne) -> EnTete:
-    return EnTete(nom=antenne.nom, adresse=[ligne for ligne in antenne.adresse.splitlines() if ligne.strip()],
-                  telephone=f"Tél. {antenne.telephone}" if antenne.telephone else "",
-                  courriel=antenne.email)
+    return EnTete(
+        nom=antenne.nom,
+        adresse=[ligne for ligne in antenne.adresse.splitlines() if ligne.strip()],
+        telephone=f"Tél. {antenne.telephone}" if antenne.telephone else "",
+        courriel=antenne.email,
+    )
 
 
-def elements_lettre(convocation: Convocation, seances: Sequence[Seance], modele: ModeleLettre,
-                    aujourd_hui: date) -> list:
+def elements_lettre(
+    convocation: Convocation, seances: Sequence[Seance], modele: ModeleLettre, aujourd_hui: date
+) -> list:
     style = styles()
     stage, orientation = convocation.stage, convocation.orientation
     v = valeurs(convocation, seances)
@@ -203,12 +220,15 @@ def elements_lettre(convocation: Convocation, seances: Sequence[Seance], modele:
         elements.append(Paragraph(echapper(horaire_seance(seance) + module), style["liste"], bulletText="•"))
     lieu = [f"<b>Lieu :</b> {echapper(stage.lieu)}"]
     if stage.adresse_lieu:
-        lieu.append(echapper(", ".join(ligne.strip() for ligne in stage.adresse_lieu.splitlines() if ligne.strip())))
+        lieu.append(
+            echapper(", ".join(ligne.strip() for ligne in stage.adresse_lieu.splitlines() if ligne.strip()))
+        )
     elements.append(Spacer(1, 2 * mm))
     elements.append(Paragraph(" — ".join(lieu), style["normal"]))
     if stage.acces_lieu:
-        elements.append(Paragraph("<b>Accès :</b> " + echapper(stage.acces_lieu, sauts_de_ligne=True),
-                                  style["normal"]))
+        elements.append(
+            Paragraph("<b>Accès :</b> " + echapper(stage.acces_lieu, sauts_de_ligne=True), style["normal"])
+        )
     paiement = modele.gratuit if est_gratuit(convocation) else modele.paiement
     for texte in (paiement, modele.a_apporter, modele.absence, modele.report, modele.contact, modele.formule):
         if texte.strip():
@@ -222,8 +242,13 @@ def signataire_de(antenne: Antenne, modele: ModeleLettre) -> Signataire | None:
     return Signataire(antenne.signataire, modele.qualite_signataire)
 
 
-def lettre_convocation(convocation: Convocation, *, seances: Sequence[Seance] | None = None,
-                       modele: ModeleLettre | None = None, aujourd_hui: date | None = None) -> bytes:
+def lettre_convocation(
+    convocation: Convocation,
+    *,
+    seances: Sequence[Seance] | None = None,
+    modele: ModeleLettre | None = None,
+    aujourd_hui: date | None = None,
+) -> bytes:
     """The letter of one convocation (PDF bytes)."""
     stage = convocation.stage
     antenne = stage.antenne
@@ -232,21 +257,25 @@ def lettre_convocation(convocation: Convocation, *, seances: Sequence[Seance] | 
     aujourd_hui = aujourd_hui or timezone.localdate()
     return construire_document(
         elements_lettre(convocation, seances, modele, aujourd_hui),
-        entete=entete_de(antenne), destinataire=lignes_adresse(convocation),
+        entete=entete_de(antenne),
+        destinataire=lignes_adresse(convocation),
         signataire=signataire_de(antenne, modele),
-        titre="Convocation au stage de responsabilisation", auteur=antenne.nom,
+        titre="Convocation au stage de responsabilisation",
+        auteur=antenne.nom,
     )
 
 
-def lettres_stage(convocations: Iterable[Convocation], *, stage: Stage,
-                  aujourd_hui: date | None = None) -> bytes:
+def lettres_stage(
+    convocations: Iterable[Convocation], *, stage: Stage, aujourd_hui: date | None = None
+) -> bytes:
     """Several letters as one PDF for printing; the stage's séances and wording read once."""
     from commun.documents import assembler
 
     seances = list(stage.seances.all())
     modele = modele_de(stage.antenne)
-    return assembler(lettre_convocation(c, seances=seances, modele=modele, aujourd_hui=aujourd_hui)
-                     for c in convocations)
+    return assembler(
+        lettre_convocation(c, seances=seances, modele=modele, aujourd_hui=aujourd_hui) for c in convocations
+    )
 
 
 # --- Calendar files --------------------------------------------------------------------
@@ -276,39 +305,58 @@ class Agenda:
     nom_fichier: str = "convocation.ics"
 
 
-def ics_convocation(convocation: Convocation, *, seances: Sequence[Seance] | None = None,
-                    annulation: bool = False, horodatage: datetime | None = None) -> bytes:
+def ics_convocation(
+    convocation: Convocation,
+    *,
+    seances: Sequence[Seance] | None = None,
+    annulation: bool = False,
+    horodatage: datetime | None = None,
+) -> bytes:
     """The convocation's séances as calendar events (METHOD:REQUEST), or their cancellation
     (METHOD:CANCEL) after a postponement or a cancellation."""
     stage = convocation.stage
     antenne = stage.antenne
     seances = list(stage.seances.all()) if seances is None else list(seances)
-    description = (f"Convocation de {antenne.nom}. Présence obligatoire ; pièce d'identité. "
-                   f"Report ou question : {antenne.telephone or antenne.email or antenne.nom}.")
+    description = (
+        f"Convocation de {antenne.nom}. Présence obligatoire ; pièce d'identité. "
+        f"Report ou question : {antenne.telephone or antenne.email or antenne.nom}."
+    )
     if stage.acces_lieu:
         description += f"\nAccès : {stage.acces_lieu}"
     evenements = [
         calendrier.Evenement(
-            uid=uid_seance(convocation, seance), debut=_moment(seance.date, seance.debut),
+            uid=uid_seance(convocation, seance),
+            debut=_moment(seance.date, seance.debut),
             fin=_moment(seance.date, seance.fin),
             titre=TITRE_EVENEMENT + (f" — {seance.module}" if seance.module else ""),
-            lieu=_lieu(stage), description=description, sequence=convocation.sequence_ics,
+            lieu=_lieu(stage),
+            description=description,
+            sequence=convocation.sequence_ics,
             rappel=f"Demain : {TITRE_EVENEMENT.lower()} à {heure(seance.debut)}, {stage.lieu}",
             rappel_avant=timedelta(days=1),
         )
         for seance in seances
     ]
     personne = convocation.orientation.personne
-    participants = [calendrier.Personne(personne.email, f"{personne.prenom} {personne.nom}")] if personne.email else []
+    participants = (
+        [calendrier.Personne(personne.email, f"{personne.prenom} {personne.nom}")] if personne.email else []
+    )
     return calendrier.construire_calendrier(
-        evenements, methode=calendrier.Methode.CANCEL if annulation else calendrier.Methode.REQUEST,
+        evenements,
+        methode=calendrier.Methode.CANCEL if annulation else calendrier.Methode.REQUEST,
         organisateur=calendrier.Personne(antenne.email or settings.DEFAULT_FROM_EMAIL, antenne.nom),
-        participants=participants, horodatage=horodatage,
+        participants=participants,
+        horodatage=horodatage,
     )
 
 
-def ics_flux_stage(stage: Stage, *, prenoms_animateurs: Sequence[str] = (), convoques: int = 0,
-                   horodatage: datetime | None = None) -> bytes:
+def ics_flux_stage(
+    stage: Stage,
+    *,
+    prenoms_animateurs: Sequence[str] = (),
+    convoques: int = 0,
+    horodatage: datetime | None = None,
+) -> bytes:
     """The stage's feed for its animateurs (METHOD:PUBLISH): no personal data but the
     animateurs' first names and a count."""
     description = f"Stage {stage.get_type_stage_display().lower()} — {stage.antenne.nom}."
@@ -317,13 +365,19 @@ def ics_flux_stage(stage: Stage, *, prenoms_animateurs: Sequence[str] = (), conv
     description += f"\nPersonnes convoquées : {convoques}."
     evenements = [
         calendrier.Evenement(
-            uid=f"stage-{stage.pk}-seance-{seance.pk}@{_domaine()}", debut=_moment(seance.date, seance.debut),
+            uid=f"stage-{stage.pk}-seance-{seance.pk}@{_domaine()}",
+            debut=_moment(seance.date, seance.debut),
             fin=_moment(seance.date, seance.fin),
             titre=TITRE_EVENEMENT + (f" — {seance.module}" if seance.module else ""),
-            lieu=_lieu(stage), description=description,
+            lieu=_lieu(stage),
+            description=description,
             rappel=f"Demain : {TITRE_EVENEMENT.lower()}, {stage.lieu}",
         )
         for seance in stage.seances.all()
     ]
-    return calendrier.construire_calendrier(evenements, methode=calendrier.Methode.PUBLISH,
-                                            nom=f"{TITRE_EVENEMENT} — {stage.lieu}", horodatage=horodatage)
+    return calendrier.construire_calendrier(
+        evenements,
+        methode=calendrier.Methode.PUBLISH,
+        nom=f"{TITRE_EVENEMENT} — {stage.lieu}",
+        horodatage=horodatage,
+    )

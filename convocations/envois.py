@@ -33,9 +33,11 @@ TYPE_ICS_ANNULATION = f"{calendrier.TYPE_MIME}; method=CANCEL"
 
 
 def convocations_ouvertes(stage: Stage) -> QuerySet[Convocation]:
-    return (Convocation.objects.filter(stage=stage, statut__in=STATUTS_OUVERTS)
-            .select_related("orientation__personne", "orientation__prescripteur", "stage__antenne")
-            .order_by("orientation__personne__nom", "orientation__personne__prenom", "pk"))
+    return (
+        Convocation.objects.filter(stage=stage, statut__in=STATUTS_OUVERTS)
+        .select_related("orientation__personne", "orientation__prescripteur", "stage__antenne")
+        .order_by("orientation__personne__nom", "orientation__personne__prenom", "pk")
+    )
 
 
 def _corps(convocation: Convocation, seances, *, introduction: str) -> str:
@@ -51,19 +53,31 @@ def _corps(convocation: Convocation, seances, *, introduction: str) -> str:
         "Vous trouverez en pièces jointes votre lettre de convocation (PDF) et les séances à ajouter "
         "à votre agenda (fichier .ics). Présentez-vous avec une pièce d'identité.",
         "",
-        f"Pour demander un report ou pour toute question : {antenne.telephone or antenne.email or antenne.nom}.",
-        "", "Cordialement,", antenne.signataire or antenne.nom, antenne.nom,
+        "Pour demander un report ou pour toute question : "
+        f"{antenne.telephone or antenne.email or antenne.nom}.",
+        "",
+        "Cordialement,",
+        antenne.signataire or antenne.nom,
+        antenne.nom,
     ]
     return "\n".join(lignes)
 
 
 def _fichiers(convocation: Convocation, seances, modele, *, annulation: bool = False) -> list[Fichier]:
     if annulation:
-        return [Fichier("annulation.ics", documents.ics_convocation(convocation, seances=seances, annulation=True),
-                        TYPE_ICS_ANNULATION)]
+        return [
+            Fichier(
+                "annulation.ics",
+                documents.ics_convocation(convocation, seances=seances, annulation=True),
+                TYPE_ICS_ANNULATION,
+            )
+        ]
     return [
-        Fichier("convocation.pdf", documents.lettre_convocation(convocation, seances=seances, modele=modele),
-                TYPE_PDF),
+        Fichier(
+            "convocation.pdf",
+            documents.lettre_convocation(convocation, seances=seances, modele=modele),
+            TYPE_PDF,
+        ),
         Fichier("convocation.ics", documents.ics_convocation(convocation, seances=seances), TYPE_ICS),
     ]
 
@@ -81,32 +95,45 @@ def convocation_preparer(convocation: Convocation, *, seances=None, modele=None)
     premiere = date_longue(seances[0].date) if seances else ""
     if email:
         return Envoi.objects.preparer(
-            cle=cle, nature=NATURE_CONVOCATION, destinataire=email, objet=convocation,
+            cle=cle,
+            nature=NATURE_CONVOCATION,
+            destinataire=email,
+            objet=convocation,
             sujet=f"Convocation au stage de responsabilisation du {premiere}",
-            corps=_corps(convocation, seances, introduction=(
-                f"Vous êtes convoqué·e au stage de responsabilisation organisé par {stage.antenne.nom}, "
-                "aux séances suivantes (présence obligatoire à chacune) :")),
+            corps=_corps(
+                convocation,
+                seances,
+                introduction=(
+                    f"Vous êtes convoqué·e au stage de responsabilisation organisé par {stage.antenne.nom}, "
+                    "aux séances suivantes (présence obligatoire à chacune) :"
+                ),
+            ),
             pieces_jointes=_fichiers(convocation, seances, modele),
         )
     return Envoi.objects.preparer(
-        cle=cle, nature=NATURE_CONVOCATION, canal=CanalEnvoi.COURRIER, objet=convocation,
+        cle=cle,
+        nature=NATURE_CONVOCATION,
+        canal=CanalEnvoi.COURRIER,
+        objet=convocation,
         sujet=f"Lettre de convocation du {premiere}",
         pieces_jointes=_fichiers(convocation, seances, modele)[:1],
     )
 
 
 def lot_demander(*, stage: Stage, user) -> LotEnvoi:
-    """"Envoyer les convocations": a batch for the worker, enqueued at commit. While one runs
+    """ "Envoyer les convocations": a batch for the worker, enqueued at commit. While one runs
     for the stage, asking again (a double click) returns it rather than a second one."""
     from convocations import tasks
 
     with transaction.atomic():
         Stage.objects.select_for_update().filter(pk=stage.pk).first()
-        if en_cours := LotEnvoi.objects.filter(stage=stage, etat__in=[LotEnvoi.Etat.EN_ATTENTE,
-                                                                       LotEnvoi.Etat.EN_COURS]).first():
+        if en_cours := LotEnvoi.objects.filter(
+            stage=stage, etat__in=[LotEnvoi.Etat.EN_ATTENTE, LotEnvoi.Etat.EN_COURS]
+        ).first():
             return en_cours
-        lot = LotEnvoi.objects.create(stage=stage, demande_par=user,
-                                      total=convocations_ouvertes(stage).count())
+        lot = LotEnvoi.objects.create(
+            stage=stage, demande_par=user, total=convocations_ouvertes(stage).count()
+        )
         transaction.on_commit(lambda: tasks.lot_mettre_en_file(lot.pk))
     return lot
 
@@ -137,20 +164,32 @@ def lot_executer(lot_id: int) -> LotEnvoi:
     except Exception as erreur:  # the batch shows it; what was prepared stays in the outbox
         logger.exception("Lot d'envoi %s interrompu", lot.pk)
         LotEnvoi.objects.filter(pk=lot.pk).update(
-            etat=LotEnvoi.Etat.ECHOUE, fini_le=timezone.now(), faits=faits, courriels=courriels,
-            a_poster=a_poster, echecs=echecs, message=f"Envoi interrompu : {erreur}. Relancez l'envoi : "
-                                                      "rien ne sera envoyé deux fois.")
+            etat=LotEnvoi.Etat.ECHOUE,
+            fini_le=timezone.now(),
+            faits=faits,
+            courriels=courriels,
+            a_poster=a_poster,
+            echecs=echecs,
+            message=f"Envoi interrompu : {erreur}. Relancez l'envoi : rien ne sera envoyé deux fois.",
+        )
         raise
     Stage.objects.filter(pk=stage.pk, statut=StatutStage.PLANIFIE).update(
-        statut=StatutStage.CONVOCATIONS_ENVOYEES)
+        statut=StatutStage.CONVOCATIONS_ENVOYEES
+    )
     message = f"{courriels} courriel(s) envoyé(s), {a_poster} lettre(s) à poster"
     if deja:
         message += f", {deja} courriel(s) déjà envoyé(s) auparavant (pas renvoyé(s))"
     if echecs:
         message += f", {echecs} courriel(s) pas encore parti(s) (nouvel essai automatique)"
     LotEnvoi.objects.filter(pk=lot.pk).update(
-        etat=LotEnvoi.Etat.TERMINE, fini_le=timezone.now(), faits=faits, courriels=courriels,
-        a_poster=a_poster, echecs=echecs, message=message + ".")
+        etat=LotEnvoi.Etat.TERMINE,
+        fini_le=timezone.now(),
+        faits=faits,
+        courriels=courriels,
+        a_poster=a_poster,
+        echecs=echecs,
+        message=message + ".",
+    )
     lot.refresh_from_db()
     return lot
 
@@ -171,8 +210,9 @@ def envois_du_stage(stage: Stage) -> QuerySet[Envoi]:
     ids = Convocation.objects.filter(stage=stage).values("pk")
     from django.contrib.contenttypes.models import ContentType
 
-    return Envoi.objects.filter(objet_type=ContentType.objects.get_for_model(Convocation), objet_id__in=ids,
-                                nature__in=NATURES)
+    return Envoi.objects.filter(
+        objet_type=ContentType.objects.get_for_model(Convocation), objet_id__in=ids, nature__in=NATURES
+    )
 
 
 def bilan_envois(stage: Stage) -> BilanEnvois:
@@ -183,10 +223,15 @@ def bilan_envois(stage: Stage) -> BilanEnvois:
         echoues=Count("pk", filter=Q(statut=StatutEnvoi.ECHOUE)),
         a_poster=Count("pk", filter=Q(statut=StatutEnvoi.A_POSTER)),
     )
-    problemes = list(envois.exclude(erreur="").exclude(statut=StatutEnvoi.ENVOYE)
-                     .order_by("statut", "destinataire")[:50])
-    personnes = {c.pk: c.orientation.personne for c in Convocation.objects.filter(
-        pk__in=[e.objet_id for e in problemes]).select_related("orientation__personne")}
+    problemes = list(
+        envois.exclude(erreur="").exclude(statut=StatutEnvoi.ENVOYE).order_by("statut", "destinataire")[:50]
+    )
+    personnes = {
+        c.pk: c.orientation.personne
+        for c in Convocation.objects.filter(pk__in=[e.objet_id for e in problemes]).select_related(
+            "orientation__personne"
+        )
+    }
     for envoi in problemes:
         envoi.personne = personnes.get(envoi.objet_id)
     return BilanEnvois(problemes=problemes, **comptes)
@@ -196,9 +241,13 @@ def lettres_a_poster(stage: Stage) -> bytes | None:
     """The print batch: the letters "à poster" of the stage, as sent (the stored bytes)."""
     from commun.documents import assembler
 
-    pieces = (PieceJointe.objects.filter(envoi__in=envois_du_stage(stage).filter(canal=CanalEnvoi.COURRIER),
-                                         type_mime=TYPE_PDF)
-              .order_by("envoi__destinataire", "envoi__cree_le", "envoi_id").values_list("contenu", flat=True))
+    pieces = (
+        PieceJointe.objects.filter(
+            envoi__in=envois_du_stage(stage).filter(canal=CanalEnvoi.COURRIER), type_mime=TYPE_PDF
+        )
+        .order_by("envoi__destinataire", "envoi__cree_le", "envoi_id")
+        .values_list("contenu", flat=True)
+    )
     contenus = [bytes(c) for c in pieces]
     return assembler(contenus) if contenus else None
 
@@ -234,16 +283,30 @@ def convocations_mettre_a_jour(stage: Stage) -> list[Envoi]:
         fichiers = _fichiers(convocation, seances, modele)
         if email:
             envoi, _ = Envoi.objects.preparer(
-                cle=cle, nature=NATURE_MISE_A_JOUR, destinataire=email, objet=convocation,
+                cle=cle,
+                nature=NATURE_MISE_A_JOUR,
+                destinataire=email,
+                objet=convocation,
                 sujet="Stage de responsabilisation : changement de vos séances",
-                corps=_corps(convocation, seances, introduction=(
-                    "Les séances du stage auquel vous êtes convoqué·e ont changé. Voici les nouvelles "
-                    "dates et heures, qui remplacent les précédentes :")),
-                pieces_jointes=fichiers)
+                corps=_corps(
+                    convocation,
+                    seances,
+                    introduction=(
+                        "Les séances du stage auquel vous êtes convoqué·e ont changé. Voici les nouvelles "
+                        "dates et heures, qui remplacent les précédentes :"
+                    ),
+                ),
+                pieces_jointes=fichiers,
+            )
         else:
-            envoi, _ = Envoi.objects.preparer(cle=cle, nature=NATURE_MISE_A_JOUR, canal=CanalEnvoi.COURRIER,
-                                              objet=convocation, sujet="Nouvelle lettre de convocation",
-                                              pieces_jointes=fichiers[:1])
+            envoi, _ = Envoi.objects.preparer(
+                cle=cle,
+                nature=NATURE_MISE_A_JOUR,
+                canal=CanalEnvoi.COURRIER,
+                objet=convocation,
+                sujet="Nouvelle lettre de convocation",
+                pieces_jointes=fichiers[:1],
+            )
         envois.append(envoi)
     a_envoyer = [e.pk for e in envois if e.canal == CanalEnvoi.COURRIEL]
     transaction.on_commit(lambda: tasks.envois_mettre_en_file(a_envoyer))
@@ -270,16 +333,27 @@ def annulation_envoyer(convocation: Convocation) -> Envoi | None:
     personne = convocation.orientation.personne
     motif = "reportée" if convocation.statut == "reportee" else "annulée"
     envoi, cree = Envoi.objects.preparer(
-        cle=cle, nature=NATURE_ANNULATION, destinataire=email, objet=convocation,
+        cle=cle,
+        nature=NATURE_ANNULATION,
+        destinataire=email,
+        objet=convocation,
         sujet="Stage de responsabilisation : convocation " + motif,
-        corps="\n".join([
-            f"Bonjour {personne.prenom} {personne.nom},", "",
-            f"Votre convocation au stage de responsabilisation du {date_longue(seances[0].date) if seances else ''} "
-            f"est {motif} : ne vous présentez pas à ces séances. Le fichier joint les retire de votre agenda.",
-            "Vous serez convoqué·e à nouveau à un prochain stage." if motif == "reportée" else "",
-            "", f"Pour toute question : {stage.antenne.telephone or stage.antenne.email or stage.antenne.nom}.",
-            "", "Cordialement,", stage.antenne.nom,
-        ]),
+        corps="\n".join(
+            [
+                f"Bonjour {personne.prenom} {personne.nom},",
+                "",
+                "Votre convocation au stage de responsabilisation du "
+                f"{date_longue(seances[0].date) if seances else ''} est {motif} : ne vous présentez pas "
+                "à ces séances. Le fichier joint les retire de votre agenda.",
+                "Vous serez convoqué·e à nouveau à un prochain stage." if motif == "reportée" else "",
+                "",
+                "Pour toute question : "
+                f"{stage.antenne.telephone or stage.antenne.email or stage.antenne.nom}.",
+                "",
+                "Cordialement,",
+                stage.antenne.nom,
+            ]
+        ),
         pieces_jointes=_fichiers(convocation, seances, None, annulation=True),
     )
     if cree:

@@ -43,8 +43,9 @@ def subdivision(departement: str) -> str | None:
 
 @cache
 def _feries(departement: str, annee: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("FR", subdiv=subdivision(departement), years=[annee - 1, annee],
-                                     language="fr")
+    return holidays.country_holidays(
+        "FR", subdiv=subdivision(departement), years=[annee - 1, annee], language="fr"
+    )
 
 
 def est_ferie_ou_dimanche(jour: date, departement: str) -> bool:
@@ -62,7 +63,9 @@ def date_du_rappel(premier_jour: date, jours_avant: int, departement: str) -> da
 def rappel_du_jour(premier_jour: date, departement: str, aujourd_hui: date) -> int | None:
     """The reminder due today or overdue (7 or 1), the later one winning: a job down for a
     week sends the day-before reminder, not both."""
-    dus = [n for n in JOURS_AVANT if date_du_rappel(premier_jour, n, departement) <= aujourd_hui < premier_jour]
+    dus = [
+        n for n in JOURS_AVANT if date_du_rappel(premier_jour, n, departement) <= aujourd_hui < premier_jour
+    ]
     return min(dus) if dus else None
 
 
@@ -70,9 +73,11 @@ def texte_rappel(convocation: Convocation, seances, jours_avant: int) -> str:
     stage = convocation.stage
     premiere = seances[0]
     quand = "demain" if jours_avant == 1 else f"le {date_longue(premiere.date)}"
-    return (f"Rappel : votre stage de responsabilisation commence {quand} à {documents.heure(premiere.debut)}, "
-            f"{stage.lieu}. Présence obligatoire, pièce d'identité. Report ou question : "
-            f"{stage.antenne.telephone or stage.antenne.email or stage.antenne.nom}.").replace("\u00a0", " ")
+    return (
+        f"Rappel : votre stage de responsabilisation commence {quand} à {documents.heure(premiere.debut)}, "
+        f"{stage.lieu}. Présence obligatoire, pièce d'identité. Report ou question : "
+        f"{stage.antenne.telephone or stage.antenne.email or stage.antenne.nom}."
+    ).replace("\u00a0", " ")
 
 
 def _rappeler(convocation: Convocation, seances, jours_avant: int) -> int:
@@ -83,31 +88,66 @@ def _rappeler(convocation: Convocation, seances, jours_avant: int) -> int:
     if personne.email:
         envoi, cree = Envoi.objects.preparer(
             cle=f"{NATURE_RAPPEL}:{convocation.pk}:{jours_avant}:{premier_jour.isoformat()}",
-            nature=NATURE_RAPPEL, destinataire=personne.email, objet=convocation,
+            nature=NATURE_RAPPEL,
+            destinataire=personne.email,
+            objet=convocation,
             sujet=f"Rappel : stage de responsabilisation du {date_longue(premier_jour)}",
-            corps="\n".join([f"Bonjour {personne.prenom} {personne.nom},", "", texte, "",
-                             *[f"- {documents.horaire_seance(s)}" for s in seances], "",
-                             "Cordialement,", stage.antenne.nom]),
+            corps="\n".join(
+                [
+                    f"Bonjour {personne.prenom} {personne.nom},",
+                    "",
+                    texte,
+                    "",
+                    *[f"- {documents.horaire_seance(s)}" for s in seances],
+                    "",
+                    "Cordialement,",
+                    stage.antenne.nom,
+                ]
+            ),
         )
         if cree:
-            creer_une_fois(Rappel, cle={"convocation": convocation, "jours_avant": jours_avant,
-                                        "canal": CanalRappel.COURRIEL, "premiere_seance": premier_jour},
-                           creer=lambda: Rappel.objects.create(
-                               convocation=convocation, jours_avant=jours_avant, canal=CanalRappel.COURRIEL,
-                               premiere_seance=premier_jour, texte=envoi.corps))
+            creer_une_fois(
+                Rappel,
+                cle={
+                    "convocation": convocation,
+                    "jours_avant": jours_avant,
+                    "canal": CanalRappel.COURRIEL,
+                    "premiere_seance": premier_jour,
+                },
+                creer=lambda: Rappel.objects.create(
+                    convocation=convocation,
+                    jours_avant=jours_avant,
+                    canal=CanalRappel.COURRIEL,
+                    premiere_seance=premier_jour,
+                    texte=envoi.corps,
+                ),
+            )
             envoyer(envoi.pk)
             faits += 1
     if personne.telephone:
+
         def creer_sms() -> Rappel:
-            rappel = Rappel.objects.create(convocation=convocation, jours_avant=jours_avant, canal=CanalRappel.SMS,
-                                           premiere_seance=premier_jour, texte=texte)
+            rappel = Rappel.objects.create(
+                convocation=convocation,
+                jours_avant=jours_avant,
+                canal=CanalRappel.SMS,
+                premiere_seance=premier_jour,
+                texte=texte,
+            )
             # Inside the row's transaction: a provider's failure leaves no row, the next run retries.
             sms_envoyer(numero=personne.telephone, texte=texte)
             return rappel
 
-        _rappel, cree = creer_une_fois(Rappel, cle={"convocation": convocation, "jours_avant": jours_avant,
-                                                    "canal": CanalRappel.SMS, "premiere_seance": premier_jour},
-                                       creer=creer_sms)
+        _rappel, cree = creer_une_fois(
+            Rappel,
+            cle={
+                "convocation": convocation,
+                "jours_avant": jours_avant,
+                "canal": CanalRappel.SMS,
+                "premiere_seance": premier_jour,
+            },
+            creer=creer_sms,
+        )
         faits += cree
     return faits
 
@@ -115,10 +155,15 @@ def _rappeler(convocation: Convocation, seances, jours_avant: int) -> int:
 def rappels_envoyer(*, aujourd_hui: date | None = None) -> int:
     """The scheduled job: the reminders due today (or overdue), each sent once; their number."""
     aujourd_hui = aujourd_hui or timezone.localdate()
-    stages = (Stage.objects.filter(statut__in=STATUTS_STAGE_CONVOCABLES, premier_jour__gt=aujourd_hui,
-                                   premier_jour__lte=aujourd_hui + HORIZON)
-              .select_related("antenne")
-              .prefetch_related(Prefetch("seances", queryset=Seance.objects.order_by("date", "debut"))))
+    stages = (
+        Stage.objects.filter(
+            statut__in=STATUTS_STAGE_CONVOCABLES,
+            premier_jour__gt=aujourd_hui,
+            premier_jour__lte=aujourd_hui + HORIZON,
+        )
+        .select_related("antenne")
+        .prefetch_related(Prefetch("seances", queryset=Seance.objects.order_by("date", "debut")))
+    )
     faits = 0
     for stage in stages:
         seances = list(stage.seances.all())
@@ -127,8 +172,9 @@ def rappels_envoyer(*, aujourd_hui: date | None = None) -> int:
         jours_avant = rappel_du_jour(seances[0].date, stage.antenne.departement, aujourd_hui)
         if jours_avant is None:
             continue
-        convocations = (Convocation.objects.filter(stage=stage, statut__in=STATUTS_OUVERTS)
-                        .select_related("orientation__personne"))
+        convocations = Convocation.objects.filter(stage=stage, statut__in=STATUTS_OUVERTS).select_related(
+            "orientation__personne"
+        )
         for convocation in convocations:
             convocation.stage = stage
             try:

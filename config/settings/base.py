@@ -1,7 +1,7 @@
 """Settings shared by every environment; dev, test and production adjust them."""
 
-from datetime import timedelta
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url

@@ -42,8 +42,12 @@ def _convocation(request, convocation_id: int) -> Convocation:
     if antenne is None:
         raise Http404
     return get_object_or_404(
-        Convocation.objects.select_related("orientation__personne", "orientation__prescripteur", "stage__antenne"),
-        pk=convocation_id, stage__antenne=antenne)
+        Convocation.objects.select_related(
+            "orientation__personne", "orientation__prescripteur", "stage__antenne"
+        ),
+        pk=convocation_id,
+        stage__antenne=antenne,
+    )
 
 
 def _retour(request, adresse: str):
@@ -66,7 +70,9 @@ def contexte_encart(request, stage: Stage) -> dict:
         }
     flux = FluxCalendrier.objects.filter(stage=stage).first()
     if flux is not None:
-        contexte["adresse_flux"] = request.build_absolute_uri(reverse("convocations:flux_stage", args=[flux.jeton]))
+        contexte["adresse_flux"] = request.build_absolute_uri(
+            reverse("convocations:flux_stage", args=[flux.jeton])
+        )
     return contexte
 
 
@@ -79,7 +85,7 @@ def stage_envois(request, stage_id: int):
 @droit_requis(Droit.LISTE_ATTENTE)
 @meme_antenne
 def stage_envoyer(request, stage_id: int):
-    """"Envoyer les convocations": the worker sends them; the page follows its progress.
+    """ "Envoyer les convocations": the worker sends them; the page follows its progress.
     A GET (a link followed) shows the stage's sending page, where the button is."""
     stage = _stage(request, stage_id)
     if request.method != "POST":
@@ -88,7 +94,9 @@ def stage_envoyer(request, stage_id: int):
         messages.error(request, "Ce stage n'a aucune séance : ajoutez-les avant d'envoyer les convocations.")
         return _retour(request, reverse("convocations:stage_envois", args=[stage.pk]))
     if stage.statut not in (StatutStage.PLANIFIE, StatutStage.CONVOCATIONS_ENVOYEES):
-        messages.error(request, f"Ce stage est « {stage.get_statut_display().lower()} » : plus d'envoi possible.")
+        messages.error(
+            request, f"Ce stage est « {stage.get_statut_display().lower()} » : plus d'envoi possible."
+        )
         return _retour(request, reverse("convocations:stage_envois", args=[stage.pk]))
     lot = envois.lot_demander(stage=stage, user=request.user)
     return _retour(request, reverse("convocations:lot_suivi", args=[lot.pk]))
@@ -143,8 +151,10 @@ def flux_stage(request, jeton: str):
     stage = flux.stage
     prenoms = [m.user.first_name for m in stage.animateurs.select_related("user") if m.user.first_name]
     convoques = Convocation.objects.filter(stage=stage, statut__in=STATUTS_OUVERTS).count()
-    return _ics(documents.ics_flux_stage(stage, prenoms_animateurs=prenoms, convoques=convoques),
-                f"stage-{stage.pk}.ics")
+    return _ics(
+        documents.ics_flux_stage(stage, prenoms_animateurs=prenoms, convoques=convoques),
+        f"stage-{stage.pk}.ics",
+    )
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
@@ -164,15 +174,32 @@ def convocation_ics(request, convocation_id: int):
 
 def _exemple(antenne, modele: ModeleLettre) -> bytes:
     """A letter to a fictitious person on a fictitious stage, with the wording being edited."""
-    stage = Stage(antenne=antenne, lieu="Salle des fêtes", adresse_lieu="1 place de la Mairie\n66000 Perpignan",
-                  acces_lieu="Bus 1, arrêt « Mairie »", places=12)
+    stage = Stage(
+        antenne=antenne,
+        lieu="Salle des fêtes",
+        adresse_lieu="1 place de la Mairie\n66000 Perpignan",
+        acces_lieu="Bus 1, arrêt « Mairie »",
+        places=12,
+    )
     aujourd_hui = timezone.localdate()
-    seances = [Seance(stage=stage, date=aujourd_hui + timezone.timedelta(days=jours), debut=time(9), fin=time(17))
-               for jours in (21, 22)]
-    personne = Personne(antenne=antenne, nom="Exemple", prenom="Camille", sexe=Sexe.FEMME,
-                        adresse="10 rue de l'Exemple\n66000 Perpignan")
-    orientation = Orientation(antenne=antenne, personne=personne, cadre=Cadre.ALTERNATIVE, reference="EX-0001",
-                              prescripteur=Prescripteur(antenne=antenne, nom="Parquet (exemple)"))
+    seances = [
+        Seance(stage=stage, date=aujourd_hui + timezone.timedelta(days=jours), debut=time(9), fin=time(17))
+        for jours in (21, 22)
+    ]
+    personne = Personne(
+        antenne=antenne,
+        nom="Exemple",
+        prenom="Camille",
+        sexe=Sexe.FEMME,
+        adresse="10 rue de l'Exemple\n66000 Perpignan",
+    )
+    orientation = Orientation(
+        antenne=antenne,
+        personne=personne,
+        cadre=Cadre.ALTERNATIVE,
+        reference="EX-0001",
+        prescripteur=Prescripteur(antenne=antenne, nom="Parquet (exemple)"),
+    )
     convocation = Convocation(orientation=orientation, stage=stage)
     return documents.lettre_convocation(convocation, seances=seances, modele=modele)
 
@@ -192,5 +219,9 @@ def lettre_modele(request):
         modele.save()
         messages.success(request, "Texte de la lettre de convocation enregistré.")
         return redirect("convocations:lettre_modele")
-    return rendre(request, "convocations/lettre_modele.html",
-                  {"form": form, "variables": documents.VARIABLES, "objet": documents.OBJET}, "formulaire")
+    return rendre(
+        request,
+        "convocations/lettre_modele.html",
+        {"form": form, "variables": documents.VARIABLES, "objet": documents.OBJET},
+        "formulaire",
+    )

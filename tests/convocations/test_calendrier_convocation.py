@@ -29,7 +29,7 @@ def test_un_evenement_par_seance_heure_de_paris_et_rappel_la_veille(convocation)
     assert premier.start.tzinfo.key == "Europe/Paris"
     assert premier.end == datetime(2026, 12, 14, 17, tzinfo=PARIS)
     assert second.start == datetime(2026, 12, 15, 9, tzinfo=PARIS)
-    assert "Maison des associations, 2 rue de la Paix, 66000 Perpignan" == str(premier["LOCATION"])
+    assert str(premier["LOCATION"]) == "Maison des associations, 2 rue de la Paix, 66000 Perpignan"
     assert "Cœur de ville" in str(premier["DESCRIPTION"])
     (alarme,) = premier.walk("VALARM")
     assert alarme["TRIGGER"].dt == -timedelta(days=1)
@@ -57,10 +57,13 @@ def test_annulation_method_cancel(convocation):
     assert not [a for e in evts for a in e.walk("VALARM")]
 
 
-def test_flux_du_stage_a_son_adresse_secrete_sans_donnees_personnelles(client_secretariat, antenne, stage,
-                                                                       convocation):
+def test_flux_du_stage_a_son_adresse_secrete_sans_donnees_personnelles(
+    client_secretariat, antenne, stage, convocation
+):
     client = Client()  # the calendar application: no session
-    client_secretariat.post(reverse("convocations:stage_flux_regenerer", args=[stage.pk]), dans_l_antenne(antenne))
+    client_secretariat.post(
+        reverse("convocations:stage_flux_regenerer", args=[stage.pk]), dans_l_antenne(antenne)
+    )
     jeton = FluxCalendrier.objects.get(stage=stage).jeton
     animateur = creer_utilisateur("animateur", antenne, first_name="Léa")
     stage.animateurs.add(animateur.membres.get())
@@ -76,7 +79,9 @@ def test_flux_du_stage_a_son_adresse_secrete_sans_donnees_personnelles(client_se
         assert donnee.casefold() not in texte.casefold()
 
     # A new address revokes the old one.
-    client_secretariat.post(reverse("convocations:stage_flux_regenerer", args=[stage.pk]), dans_l_antenne(antenne))
+    client_secretariat.post(
+        reverse("convocations:stage_flux_regenerer", args=[stage.pk]), dans_l_antenne(antenne)
+    )
     assert client.get(reverse("convocations:flux_stage", args=[jeton])).status_code == 404
     nouveau = FluxCalendrier.objects.get(stage=stage).jeton
     assert nouveau != jeton

@@ -43,8 +43,10 @@ def convoques(stage):
 def envoyer_depuis_la_page(client_secretariat, antenne, stage, django_capture_on_commit_callbacks):
     def envoyer():
         with django_capture_on_commit_callbacks(execute=True):
-            return client_secretariat.post(reverse("convocations:stage_envoyer", args=[stage.pk]),
-                                           dans_l_antenne(antenne))
+            return client_secretariat.post(
+                reverse("convocations:stage_envoyer", args=[stage.pk]), dans_l_antenne(antenne)
+            )
+
     return envoyer
 
 
@@ -56,8 +58,16 @@ def test_envoyer_les_convocations(envoyer_depuis_la_page, client_secretariat, st
     reponse = envoyer_depuis_la_page()
 
     lot = LotEnvoi.objects.get()
-    assert reponse.status_code == 302 and reponse["Location"] == reverse("convocations:lot_suivi", args=[lot.pk])
-    assert (lot.etat, lot.total, lot.faits, lot.courriels, lot.a_poster) == (LotEnvoi.Etat.TERMINE, 3, 3, 2, 1)
+    assert reponse.status_code == 302 and reponse["Location"] == reverse(
+        "convocations:lot_suivi", args=[lot.pk]
+    )
+    assert (lot.etat, lot.total, lot.faits, lot.courriels, lot.a_poster) == (
+        LotEnvoi.Etat.TERMINE,
+        3,
+        3,
+        2,
+        1,
+    )
     stage.refresh_from_db()
     assert stage.statut == StatutStage.CONVOCATIONS_ENVOYEES
 
@@ -68,7 +78,8 @@ def test_envoyer_les_convocations(envoyer_depuis_la_page, client_secretariat, st
     assert message["Message-ID"] == Envoi.objects.get(destinataire="gaelle@exemple.invalid").message_id
     corps = message.get_body(("plain",)).get_content()
     assert "Bonjour Gaëlle Lefèvre," in corps and "Lundi 14 décembre 2026 de 9 h 30 à 17 h" in corps.replace(
-        "\u00a0", " ")
+        "\u00a0", " "
+    )
     assert "pièce d'identité" in corps
 
     jointes = pieces(message)
@@ -80,8 +91,10 @@ def test_envoyer_les_convocations(envoyer_depuis_la_page, client_secretariat, st
     ics = jointes["convocation.ics"]
     assert ics.get_content_type() == "text/calendar"
     evenements = list(Calendar.from_ical(ics.get_content()).walk("VEVENT"))
-    assert [e.start for e in evenements] == [datetime(2026, 12, 14, 9, 30, tzinfo=PARIS),
-                                            datetime(2026, 12, 15, 9, tzinfo=PARIS)]
+    assert [e.start for e in evenements] == [
+        datetime(2026, 12, 14, 9, 30, tzinfo=PARIS),
+        datetime(2026, 12, 15, 9, tzinfo=PARIS),
+    ]
     assert all(e.walk("VALARM")[0]["TRIGGER"].dt == -timedelta(days=1) for e in evenements)
 
     # The one without e-mail is in the print batch.
@@ -93,7 +106,9 @@ def test_envoyer_les_convocations(envoyer_depuis_la_page, client_secretariat, st
     assert "Madame Zoé SANSCOURRIEL" in texte and "LEFÈVRE" not in texte
 
     # The progress page: finished, it no longer polls.
-    suivi = client_secretariat.get(reverse("convocations:lot_suivi", args=[lot.pk]), headers={"HX-Request": "true"})
+    suivi = client_secretariat.get(
+        reverse("convocations:lot_suivi", args=[lot.pk]), headers={"HX-Request": "true"}
+    )
     html = suivi.content.decode()
     assert "Envoi terminé" in html and "2 courriel(s) envoyé(s), 1 lettre(s) à poster" in html
     assert "hx-trigger" not in html and "<html" not in html
@@ -116,8 +131,9 @@ def test_un_lot_en_cours_n_est_pas_double(stage, convoques, secretariat, django_
     assert premier == second and len(rappels) == 1
 
 
-def test_smtp_en_panne_retente_puis_echoue_visible(envoyer_depuis_la_page, client_secretariat, stage, convoques,
-                                                   serveur_smtp, settings):
+def test_smtp_en_panne_retente_puis_echoue_visible(
+    envoyer_depuis_la_page, client_secretariat, stage, convoques, serveur_smtp, settings
+):
     settings.ENVOIS_TENTATIVES_MAX = 3
     serveur_smtp.arreter()
     envoyer_depuis_la_page()
@@ -159,12 +175,16 @@ def test_adresse_refusee_echoue_tout_de_suite(envoyer_depuis_la_page, stage, con
     assert envoi.statut == StatutEnvoi.ECHOUE and "550" in envoi.erreur
 
 
-def test_seances_modifiees_ics_mis_a_jour(envoyer_depuis_la_page, stage, convoques, serveur_smtp,
-                                          django_capture_on_commit_callbacks):
+def test_seances_modifiees_ics_mis_a_jour(
+    envoyer_depuis_la_page, stage, convoques, serveur_smtp, django_capture_on_commit_callbacks
+):
     envoyer_depuis_la_page()
     stage.refresh_from_db()
-    uids_avant = {str(e["UID"]) for m in serveur_smtp.messages
-                  for e in Calendar.from_ical(pieces(m)["convocation.ics"].get_content()).walk("VEVENT")}
+    uids_avant = {
+        str(e["UID"])
+        for m in serveur_smtp.messages
+        for e in Calendar.from_ical(pieces(m)["convocation.ics"].get_content()).walk("VEVENT")
+    }
     seance = stage.seances.last()
     seance.debut = seance.debut.replace(hour=10)
     seance.save()
@@ -175,8 +195,11 @@ def test_seances_modifiees_ics_mis_a_jour(envoyer_depuis_la_page, stage, convoqu
 
     nouveaux = serveur_smtp.messages[2:]
     assert len(nouveaux) == 2 and all("changement" in m["Subject"] for m in nouveaux)
-    evenements = [e for m in nouveaux for e in Calendar.from_ical(pieces(m)["convocation.ics"].get_content())
-                  .walk("VEVENT")]
+    evenements = [
+        e
+        for m in nouveaux
+        for e in Calendar.from_ical(pieces(m)["convocation.ics"].get_content()).walk("VEVENT")
+    ]
     assert {str(e["UID"]) for e in evenements} == uids_avant
     assert {e["SEQUENCE"] for e in evenements} == {1}
     assert datetime(2026, 12, 15, 10, tzinfo=PARIS) in {e.start for e in evenements}
@@ -187,8 +210,9 @@ def test_pas_de_mise_a_jour_avant_l_envoi(stage, convoques):
     assert envois.convocations_mettre_a_jour(stage) == []
 
 
-def test_annulation_envoie_method_cancel_une_fois(envoyer_depuis_la_page, stage, convoques, serveur_smtp,
-                                                   django_capture_on_commit_callbacks):
+def test_annulation_envoie_method_cancel_une_fois(
+    envoyer_depuis_la_page, stage, convoques, serveur_smtp, django_capture_on_commit_callbacks
+):
     envoyer_depuis_la_page()
     convocation = convoques[0]
     convocation.statut = StatutConvocation.REPORTEE
@@ -206,10 +230,15 @@ def test_annulation_envoie_method_cancel_une_fois(envoyer_depuis_la_page, stage,
     assert envois.annulation_envoyer(convoques[2]) is None  # no e-mail address
 
 
-def test_requetes_de_la_page_des_envois_bornees(client_secretariat, stage, antenne, django_assert_max_num_queries):
+def test_requetes_de_la_page_des_envois_bornees(
+    client_secretariat, stage, antenne, django_assert_max_num_queries
+):
     def page():
         with django_assert_max_num_queries(14):
-            assert client_secretariat.get(reverse("convocations:stage_envois", args=[stage.pk])).status_code == 200
+            assert (
+                client_secretariat.get(reverse("convocations:stage_envois", args=[stage.pk])).status_code
+                == 200
+            )
 
     convoquer(stage, email="un@exemple.invalid")
     page()
@@ -249,8 +278,12 @@ print(lot.pk)
 
 @pytest.mark.parametrize("courtier", ["orm", "redis"])
 def test_bout_en_bout_avec_un_vrai_worker(courtier, tmp_path, serveur_smtp):
-    variables = {"DJANGO_SETTINGS_MODULE": "tests.reglages_worker", "SMTP_PORT": str(serveur_smtp.port),
-                 "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}", "Q_NOM": f"e2e-{uuid.uuid4().hex[:8]}"}
+    variables = {
+        "DJANGO_SETTINGS_MODULE": "tests.reglages_worker",
+        "SMTP_PORT": str(serveur_smtp.port),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        "Q_NOM": f"e2e-{uuid.uuid4().hex[:8]}",
+    }
     if courtier == "redis":
         if not _redis_repond():
             pytest.skip("aucun serveur Redis sur 127.0.0.1:6379")
@@ -260,14 +293,21 @@ def test_bout_en_bout_avec_un_vrai_worker(courtier, tmp_path, serveur_smtp):
         env.pop("REDIS_URL", None)
     manage(env, "migrate", "--noinput", check=True)
     classe = "from django_q.brokers import get_broker; print(type(get_broker()).__name__)"
-    assert derniere_ligne(manage(env, "shell", "-c", classe, check=True)) == {"orm": "ORM", "redis": "Redis"}[courtier]
+    assert (
+        derniere_ligne(manage(env, "shell", "-c", classe, check=True))
+        == {"orm": "ORM", "redis": "Redis"}[courtier]
+    )
     lot_id = derniere_ligne(manage(env, "shell", "-c", CREER, check=True))
     lire = f"from convocations.models import LotEnvoi; print(LotEnvoi.objects.get(pk={lot_id}).etat)"
     assert derniere_ligne(manage(env, "shell", "-c", lire, check=True)) == "en_attente"
 
     worker = subprocess.Popen(  # noqa: S603 (our own manage.py)
-        commande("qcluster"), cwd=settings.BASE_DIR, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        commande("qcluster"),
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         fin = time.monotonic() + 90

@@ -31,8 +31,10 @@ def test_la_lettre_dit_tout_ce_qu_il_faut_savoir(convocation):
     assert "Antenne de Perpignan" in texte and "12 rue des Œillets" in texte
     assert "Madame Gaëlle LEFÈVRE" in texte and "66000 PERPIGNAN" in texte
     assert "Le lundi 16 novembre 2026" in texte
-    assert ("Objet : Convocation au stage de responsabilisation pour la prévention et la lutte contre les "
-            "violences au sein du couple et sexistes") in " ".join(texte.split())
+    assert (
+        "Objet : Convocation au stage de responsabilisation pour la prévention et la lutte contre les "
+        "violences au sein du couple et sexistes"
+    ) in " ".join(texte.split())
     assert "Parquet de Perpignan" in texte and "PR-2026-0042" in texte
     assert f"Lundi 14 décembre 2026 de 9{NBSP}h{NBSP}30 à 17{NBSP}h" in texte
     assert f"Mardi 15 décembre 2026 de 9{NBSP}h à 17{NBSP}h" in texte
@@ -51,8 +53,21 @@ def test_rien_de_la_justice_ne_se_voit_par_la_fenetre(convocation):
     gauche, haut, largeur, hauteur = FENETRE_MM
     dans_la_fenetre = [m.texte for m in mots(lettre(convocation)) if m.touche(gauche, haut, largeur, hauteur)]
 
-    assert dans_la_fenetre == ["Madame", "Gaëlle", "LEFÈVRE", "3", "avenue", "de", "la", "Gare", "Résidence",
-                               "les", "Pins", "66000", "PERPIGNAN"]
+    assert dans_la_fenetre == [
+        "Madame",
+        "Gaëlle",
+        "LEFÈVRE",
+        "3",
+        "avenue",
+        "de",
+        "la",
+        "Gare",
+        "Résidence",
+        "les",
+        "Pins",
+        "66000",
+        "PERPIGNAN",
+    ]
     objet = next(m for m in mots(lettre(convocation)) if m.texte == "Objet")
     assert objet.haut > haut + hauteur
 
@@ -69,14 +84,23 @@ def test_gratuit_pour_un_volontaire_ou_un_tarif_nul(stage, cadre):
 
 
 def test_le_texte_de_l_antenne_et_ses_variables(convocation):
-    ModeleLettre.objects.create(antenne=convocation.stage.antenne, **(documents.TEXTES_PAR_DEFAUT | {
-        "contact": "Rendez-vous le {premiere_seance} à {heure_debut}, {prenom} <b>{nom}</b> & {{accolade}}.",
-    }))
+    ModeleLettre.objects.create(
+        antenne=convocation.stage.antenne,
+        **(
+            documents.TEXTES_PAR_DEFAUT
+            | {
+                "contact": "Rendez-vous le {premiere_seance} à {heure_debut}, "
+                "{prenom} <b>{nom}</b> & {{accolade}}.",
+            }
+        ),
+    )
     convocation.stage.antenne.refresh_from_db()
     texte = texte_poppler(lettre(convocation))
 
-    assert f"Rendez-vous le lundi 14 décembre 2026 à 9{NBSP}h{NBSP}30, Gaëlle <b>Lefèvre</b> & {{accolade}}." \
+    assert (
+        f"Rendez-vous le lundi 14 décembre 2026 à 9{NBSP}h{NBSP}30, Gaëlle <b>Lefèvre</b> & {{accolade}}."
         in texte
+    )
 
 
 def test_formats_francais_avec_espaces_insecables():

@@ -14,16 +14,21 @@ from tests.convocations.conftest import convoquer
 # The fixture's stage starts on Monday 14 December 2026.
 
 
-@pytest.mark.parametrize(("premier_jour", "departement", "jours_avant", "attendu"), [
-    (date(2026, 12, 14), "66", 7, date(2026, 12, 7)),  # a Monday: unchanged
-    (date(2026, 12, 14), "66", 1, date(2026, 12, 12)),  # Sunday 13 -> Saturday 12
-    (date(2026, 11, 12), "66", 1, date(2026, 11, 10)),  # 11 novembre (Armistice) -> 10
-    (date(2026, 12, 27), "67", 1, date(2026, 12, 24)),  # Alsace: 26 Saint-Étienne, 25 Noël
-    (date(2026, 12, 27), "66", 1, date(2026, 12, 26)),  # elsewhere the 26th is a working day
-    (date(2026, 5, 23), "972", 1, date(2026, 5, 21)),  # Martinique: 22 May, abolition of slavery
-    (date(2026, 5, 23), "66", 1, date(2026, 5, 22)),
-])
-def test_date_du_rappel_avant_dimanche_et_ferie_du_departement(premier_jour, departement, jours_avant, attendu):
+@pytest.mark.parametrize(
+    ("premier_jour", "departement", "jours_avant", "attendu"),
+    [
+        (date(2026, 12, 14), "66", 7, date(2026, 12, 7)),  # a Monday: unchanged
+        (date(2026, 12, 14), "66", 1, date(2026, 12, 12)),  # Sunday 13 -> Saturday 12
+        (date(2026, 11, 12), "66", 1, date(2026, 11, 10)),  # 11 novembre (Armistice) -> 10
+        (date(2026, 12, 27), "67", 1, date(2026, 12, 24)),  # Alsace: 26 Saint-Étienne, 25 Noël
+        (date(2026, 12, 27), "66", 1, date(2026, 12, 26)),  # elsewhere the 26th is a working day
+        (date(2026, 5, 23), "972", 1, date(2026, 5, 21)),  # Martinique: 22 May, abolition of slavery
+        (date(2026, 5, 23), "66", 1, date(2026, 5, 22)),
+    ],
+)
+def test_date_du_rappel_avant_dimanche_et_ferie_du_departement(
+    premier_jour, departement, jours_avant, attendu
+):
     assert rappels.date_du_rappel(premier_jour, jours_avant, departement) == attendu
 
 
@@ -67,7 +72,9 @@ def test_rappel_j7_une_seule_fois_jamais_aux_convocations_fermees(convoques, ser
     assert len(serveur_smtp.messages) == 1
     fermees = [convoques["reportee"], convoques["annulee"]]
     assert not Rappel.objects.filter(convocation__in=fermees).exists()
-    assert not Envoi.objects.filter(destinataire__in=["reportee@exemple.invalid", "annulee@exemple.invalid"]).exists()
+    assert not Envoi.objects.filter(
+        destinataire__in=["reportee@exemple.invalid", "annulee@exemple.invalid"]
+    ).exists()
 
 
 def test_rappel_la_veille_avance_au_samedi(convoques, serveur_smtp):
