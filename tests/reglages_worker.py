@@ -7,6 +7,7 @@ import os
 
 from config.settings.dev import *  # noqa: F403
 from config.settings.dev import Q_CLUSTER
+from config.settings.test import SECRET_KEY  # noqa: F401 (tasks signed by a test-settings process: the bench)
 
 DEBUG = False
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",

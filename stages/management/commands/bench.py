@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from stages.models import Antenne, Orientation, Role, Statut
 from tests.perf import admin as admin_bench
+from tests.perf import convocations as convocations_bench
 from tests.perf import donnees, mesure
 from tests.perf import exports as exports_bench
 
@@ -41,9 +42,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--requetes", type=int, default=200,
                             help="Requêtes chronométrées par scénario (au moins 2).")
+        parser.add_argument("--convocations-seulement", action="store_true",
+                            help="Ne mesure que les convocations (lettres, ICS, envois).")
 
     def handle(self, *args, reconstruire, antennes, orientations, requetes, grande_antenne,
-               **options):
+               convocations_seulement=False, **options):
         nom = Path(connection.settings_dict["NAME"]).name
         if not nom.startswith("bench"):
             raise CommandError(
@@ -58,6 +61,10 @@ class Command(BaseCommand):
                                "et deux requêtes par scénario.")
         self._creer_base_postgresql(nom)
         call_command("migrate", interactive=False, verbosity=0)
+        fichier = settings.BASE_DIR / "docs" / "benchmarks.md"
+        if convocations_seulement:
+            self._mesurer_convocations(fichier)
+            return
 
         en_base = (Antenne.objects.count(), Orientation.objects.count())
         attendu = (antennes + bool(grande_antenne), orientations + grande_antenne)
@@ -80,7 +87,6 @@ class Command(BaseCommand):
         self.stdout.write(mesure.tableau_texte(resultats))
 
         mesuree = donnees.milliers(antenne.orientations.count())
-        fichier = settings.BASE_DIR / "docs" / "benchmarks.md"
         mesure.ecrire_section(
             fichier, f"liste-attente:{connection.vendor}",
             mesure.section(
@@ -95,6 +101,7 @@ class Command(BaseCommand):
             self._mesurer_grande_antenne(grande, volumes, requetes, fichier)
         self._comparer_admin([a for a in (antenne, grande) if a], volumes, requetes, fichier)
         self._mesurer_exports(grande or antenne, volumes, fichier)
+        self._mesurer_convocations(fichier)
         self.stdout.write(self.style.SUCCESS(f"Chiffres écrits dans {fichier}."))
 
     def _mesurer_grande_antenne(self, antenne, volumes, requetes: int, fichier) -> None:
@@ -128,6 +135,24 @@ class Command(BaseCommand):
             "seule, dans la même exécution. Budgets : CSV ≤ 3 fois le module csv seul, XLSX "
             "≤ 1,5 fois l'écrivain seul.",
             exports_bench.tableau_markdown(resultats),
+        ]))
+
+    def _mesurer_convocations(self, fichier) -> None:
+        self.stdout.write("Convocations : lettres, ICS, envois…")
+        lignes = convocations_bench.mesurer_tout(aujourd_hui=timezone.localdate())
+        tableau = convocations_bench.tableau_markdown(lignes)
+        self.stdout.write(tableau)
+        mesure.ecrire_section(fichier, f"convocations:{connection.vendor}", "\n\n".join([
+            f"## Convocations ({connection.display_name})",
+            f"Mesuré le {mesure.maintenant()} sur : {mesure.machine()}.",
+            "Un stage de 15 convocations dans une antenne à part (`tests/perf/convocations.py`). "
+            "Lettres : médianes de 20 exécutions alternées avec leur référence dans la même exécution "
+            "(reportlab nu : `drawString` des mêmes lignes, déjà coupées, sans mise en page) ; "
+            "WeasyPrint rend la même lettre écrite en HTML et CSS. Convoquer : préparer les 15 messages "
+            "(lettre PDF, ICS, lignes `Envoi` et pièces jointes). Worker : un vrai `manage.py qcluster` "
+            "(courtier ORM, ou Redis si REDIS_URL), de la tâche mise en file au lot terminé, 15 courriels "
+            "reçus par un serveur SMTP local (aiosmtpd).",
+            tableau,
         ]))
 
     def _comparer_admin(self, antennes, volumes, requetes: int, fichier) -> None:
