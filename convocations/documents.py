@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from commun import calendrier
-from commun.documents import EnTete, Signataire, construire_document, echapper, paragraphe, styles
+from commun.documents import EnTete, Lettre, Signataire, construire_lettres, echapper, paragraphe, styles
 from convocations.models import Convocation, ModeleLettre
 from stages.dates import date_longue
 from stages.models import Antenne, Seance, Sexe, Stage
@@ -242,6 +242,21 @@ def signataire_de(antenne: Antenne, modele: ModeleLettre) -> Signataire | None:
     return Signataire(antenne.signataire, modele.qualite_signataire)
 
 
+def _lettre(
+    convocation: Convocation, seances: Sequence[Seance], modele: ModeleLettre, aujourd_hui: date
+) -> Lettre:
+    antenne = convocation.stage.antenne
+    return Lettre(
+        elements_lettre(convocation, seances, modele, aujourd_hui),
+        entete=entete_de(antenne),
+        destinataire=lignes_adresse(convocation),
+        signataire=signataire_de(antenne, modele),
+    )
+
+
+TITRE_PDF = "Convocation au stage de responsabilisation"
+
+
 def lettre_convocation(
     convocation: Convocation,
     *,
@@ -251,30 +266,25 @@ def lettre_convocation(
 ) -> bytes:
     """The letter of one convocation (PDF bytes)."""
     stage = convocation.stage
-    antenne = stage.antenne
     seances = list(stage.seances.all()) if seances is None else list(seances)
-    modele = modele or modele_de(antenne)
-    aujourd_hui = aujourd_hui or timezone.localdate()
-    return construire_document(
-        elements_lettre(convocation, seances, modele, aujourd_hui),
-        entete=entete_de(antenne),
-        destinataire=lignes_adresse(convocation),
-        signataire=signataire_de(antenne, modele),
-        titre="Convocation au stage de responsabilisation",
-        auteur=antenne.nom,
+    lettre = _lettre(
+        convocation, seances, modele or modele_de(stage.antenne), aujourd_hui or timezone.localdate()
     )
+    return construire_lettres([lettre], titre=TITRE_PDF, auteur=stage.antenne.nom)
 
 
 def lettres_stage(
     convocations: Iterable[Convocation], *, stage: Stage, aujourd_hui: date | None = None
 ) -> bytes:
-    """Several letters as one PDF for printing; the stage's séances and wording read once."""
-    from commun.documents import assembler
-
+    """Several letters as one PDF for printing, built at once (fonts embedded once); the
+    stage's séances and wording read once."""
     seances = list(stage.seances.all())
     modele = modele_de(stage.antenne)
-    return assembler(
-        lettre_convocation(c, seances=seances, modele=modele, aujourd_hui=aujourd_hui) for c in convocations
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    return construire_lettres(
+        [_lettre(c, seances, modele, aujourd_hui) for c in convocations],
+        titre=TITRE_PDF,
+        auteur=stage.antenne.nom,
     )
 
 

@@ -127,6 +127,9 @@ def test_les_lettres_d_un_stage_en_un_pdf(stage):
     pages = PdfReader(__import__("io").BytesIO(pdf)).pages
     assert len(pages) == 3
     assert [f"ŒUVRAY{i}" in page.extract_text() for i, page in enumerate(pages)] == [True] * 3
+    # Each letter numbered on its own, its address in its own window.
+    assert ["Page 1 sur 1" in page.extract_text() for page in pages] == [True] * 3
+    assert [m.texte for m in mots(pdf, page=2) if m.texte.startswith("ŒUVRAY")] == ["ŒUVRAY1"]
 
 
 def test_ecran_du_texte_erreur_a_cote_du_champ_puis_apercu_et_enregistrement(client_secretariat, antenne):

@@ -56,12 +56,20 @@ def preparer(*, aujourd_hui: date) -> Stage:
     from tests.factories import creer_antenne, creer_stage
 
     antenne = Antenne.objects.filter(code=CODE_ANTENNE).first() or creer_antenne(
-        code=CODE_ANTENNE, nom="Antenne bench convocations", departement="66", telephone="04 68 00 00 00",
-        email="bench@cpca.invalid", signataire="Marie Durand", adresse="12 rue des Œillets\n66000 Perpignan")
+        code=CODE_ANTENNE,
+        nom="Antenne bench convocations",
+        departement="66",
+        telephone="04 68 00 00 00",
+        email="bench@cpca.invalid",
+        signataire="Marie Durand",
+        adresse="12 rue des Œillets\n66000 Perpignan",
+    )
     stage = Stage.objects.filter(antenne=antenne).first()
     if stage is None:
         debut = aujourd_hui + timedelta(days=30)
-        stage = creer_stage(antenne, jours=(debut, debut + timedelta(days=1)), acces_lieu="Bus 2, arrêt « Cœur »")
+        stage = creer_stage(
+            antenne, jours=(debut, debut + timedelta(days=1)), acces_lieu="Bus 2, arrêt « Cœur »"
+        )
         for i in range(NOMBRE):
             convoquer(stage, nom=f"Œuvray{i:02d}", prenom="Gaëlle", email=f"p{i}@exemple.invalid")
     return stage
@@ -121,28 +129,70 @@ def _reportlab_nu(pages: list[tuple[list[str], list[str], list[tuple[str, str]]]
     return tampon.getvalue()
 
 
+def _platypus_nu(convocations, seances, modele, aujourd_hui) -> bytes:
+    """reportlab's own SimpleDocTemplate with the same paragraphs (its layout, not our page
+    template: letterhead and address as plain paragraphs, no per-letter numbering)."""
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+
+    style = documents.styles()
+    elements = []
+    for rang, convocation in enumerate(convocations):
+        if rang:
+            elements.append(PageBreak())
+        entete = documents.entete_de(convocation.stage.antenne)
+        elements += [
+            Paragraph(documents.echapper(t), style["entete"])
+            for t in [entete.nom, *entete.adresse, entete.telephone, entete.courriel]
+        ]
+        elements.append(Spacer(1, 20 * mm))
+        elements += [
+            Paragraph(documents.echapper(t), style["adresse"]) for t in documents.lignes_adresse(convocation)
+        ]
+        elements.append(Spacer(1, 15 * mm))
+        elements += documents.elements_lettre(convocation, seances, modele, aujourd_hui)
+
+    def numero(canevas, _document):
+        canevas.setFont(POLICE, 8)
+        canevas.drawCentredString(A4[0] / 2, 10 * mm, "Page 1 sur 1")
+
+    tampon = io.BytesIO()
+    SimpleDocTemplate(
+        tampon, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=15 * mm, bottomMargin=15 * mm
+    ).build(elements, onFirstPage=numero, onLaterPages=numero)
+    return tampon.getvalue()
+
+
 def _html(convocation, seances, modele, aujourd_hui) -> str:
     """The same letter as a Django team would write it for WeasyPrint."""
     antenne = convocation.stage.antenne
     v = documents.valeurs(convocation, seances)
-    paragraphes = "".join(f"<p>{escape(getattr(modele, c).format_map(v))}</p>".replace("\n", "<br>")
-                          for c in ("paiement", "a_apporter", "absence", "report", "contact", "formule"))
+    paragraphes = "".join(
+        f"<p>{escape(getattr(modele, c).format_map(v))}</p>".replace("\n", "<br>")
+        for c in ("paiement", "a_apporter", "absence", "report", "contact", "formule")
+    )
     police = settings.BASE_DIR / "commun" / "polices" / "DejaVuSans.ttf"
+    adresse_antenne = "<br>".join(escape(x) for x in antenne.adresse.splitlines())
+    destinataire = "<br>".join(escape(x) for x in documents.lignes_adresse(convocation))
+    seances_html = "".join(f"<li>{escape(documents.horaire_seance(s))}</li>" for s in seances)
+    stage = convocation.stage
     return f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><style>
 @font-face {{ font-family: DejaVu; src: url("file://{police}"); }}
-@page {{ size: A4; margin: 20mm; @bottom-center {{ content: "Page " counter(page) " sur " counter(pages); }} }}
+@page {{ size: A4; margin: 20mm;
+  @bottom-center {{ content: "Page " counter(page) " sur " counter(pages); }} }}
 body {{ font-family: DejaVu; font-size: 10pt; line-height: 1.35; }}
 .entete {{ position: absolute; top: -8mm; left: 0; width: 75mm; font-size: 9pt; }}
-.adresse {{ position: absolute; top: 35mm; left: 90mm; width: 85mm; height: 33mm; font-size: 10.5pt; }}
+.adresse {{ position: absolute; top: 35mm; left: 90mm; width: 85mm; height: 33mm;
+  font-size: 10.5pt; }}
 .corps {{ margin-top: 80mm; }} .objet {{ font-weight: bold; }}
 </style></head><body>
-<div class="entete"><b>{escape(antenne.nom)}</b><br>{"<br>".join(escape(x) for x in antenne.adresse.splitlines())}
+<div class="entete"><b>{escape(antenne.nom)}</b><br>{adresse_antenne}
 <br>{escape(antenne.telephone)}<br>{escape(antenne.email)}</div>
-<div class="adresse">{"<br>".join(escape(x) for x in documents.lignes_adresse(convocation))}</div>
-<div class="corps"><p>Le {escape(documents.date_longue(aujourd_hui))}</p><p class="objet">{escape(documents.OBJET)}</p>
+<div class="adresse">{destinataire}</div>
+<div class="corps"><p>Le {escape(documents.date_longue(aujourd_hui))}</p>
+<p class="objet">{escape(documents.OBJET)}</p>
 <p>{escape(modele.introduction.format_map(v))}</p>
-<ul>{"".join(f"<li>{escape(documents.horaire_seance(s))}</li>" for s in seances)}</ul>
-<p><b>Lieu :</b> {escape(convocation.stage.lieu)}</p><p><b>Accès :</b> {escape(convocation.stage.acces_lieu)}</p>
+<ul>{seances_html}</ul>
+<p><b>Lieu :</b> {escape(stage.lieu)}</p><p><b>Accès :</b> {escape(stage.acces_lieu)}</p>
 {paragraphes}<p style="margin-left: 95mm">{escape(antenne.signataire)}</p></div></body></html>"""
 
 
@@ -177,8 +227,10 @@ def mesurer_documents(stage: Stage, *, aujourd_hui: date, fois: int = 20) -> lis
     une = convocations[0]
     entete = documents.entete_de(stage.antenne)
     entete_lignes = [entete.nom, *entete.adresse, entete.telephone, entete.courriel]
-    pages = [(entete_lignes, documents.lignes_adresse(c), _lignes_de_la_lettre(c, seances, modele, aujourd_hui))
-             for c in convocations]
+    pages = [
+        (entete_lignes, documents.lignes_adresse(c), _lignes_de_la_lettre(c, seances, modele, aujourd_hui))
+        for c in convocations
+    ]
 
     def lettre():
         return documents.lettre_convocation(une, seances=seances, modele=modele, aujourd_hui=aujourd_hui)
@@ -186,13 +238,47 @@ def mesurer_documents(stage: Stage, *, aujourd_hui: date, fois: int = 20) -> lis
     def quinze():
         return documents.lettres_stage(convocations, stage=stage, aujourd_hui=aujourd_hui)
 
-    medianes = _cote_a_cote({"lettre": lettre, "nu": lambda: _reportlab_nu(pages[:1]),
-                             "quinze": quinze, "quinze_nu": lambda: _reportlab_nu(pages)}, fois)
+    medianes = _cote_a_cote(
+        {
+            "lettre": lettre,
+            "nu": lambda: _reportlab_nu(pages[:1]),
+            "platypus": lambda: _platypus_nu(convocations[:1], seances, modele, aujourd_hui),
+            "quinze": quinze,
+            "quinze_nu": lambda: _reportlab_nu(pages),
+            "quinze_platypus": lambda: _platypus_nu(convocations, seances, modele, aujourd_hui),
+        },
+        fois,
+    )
+    n = len(convocations)
     lignes = [
-        Ligne("Une lettre de convocation", medianes["lettre"], "reportlab nu, mêmes lignes", medianes["nu"],
-              "≤ 1,5×"),
-        Ligne(f"Les {len(convocations)} lettres d'un stage en un PDF", medianes["quinze"],
-              "reportlab nu, mêmes pages", medianes["quinze_nu"], "≤ 1,5×"),
+        Ligne(
+            "Une lettre de convocation",
+            medianes["lettre"],
+            "reportlab nu : drawString des mêmes lignes",
+            medianes["nu"],
+            "≤ 1,5×",
+        ),
+        Ligne(
+            "Une lettre de convocation",
+            medianes["lettre"],
+            "reportlab nu : platypus, mêmes paragraphes",
+            medianes["platypus"],
+            "≤ 1,5×",
+        ),
+        Ligne(
+            f"Les {n} lettres d'un stage en un PDF",
+            medianes["quinze"],
+            "reportlab nu : drawString des mêmes pages",
+            medianes["quinze_nu"],
+            "≤ 1,5×",
+        ),
+        Ligne(
+            f"Les {n} lettres d'un stage en un PDF",
+            medianes["quinze"],
+            "reportlab nu : platypus, mêmes paragraphes",
+            medianes["quinze_platypus"],
+            "≤ 1,5×",
+        ),
     ]
     try:
         from weasyprint import HTML
@@ -200,10 +286,18 @@ def mesurer_documents(stage: Stage, *, aujourd_hui: date, fois: int = 20) -> lis
         lignes.append(Ligne("WeasyPrint : non installé (pip install weasyprint)", 0))
     else:
         html = _html(une, seances, modele, aujourd_hui)
-        medianes = _cote_a_cote({"weasy": lambda: HTML(string=html).write_pdf(), "lettre": lettre},
-                                max(3, fois // 4))
-        lignes.append(Ligne("WeasyPrint, la même lettre depuis HTML", medianes["weasy"],
-                            "notre lettre (même exécution)", medianes["lettre"], "notre lettre ≥ 8× plus rapide"))
+        medianes = _cote_a_cote(
+            {"weasy": lambda: HTML(string=html).write_pdf(), "lettre": lettre}, max(3, fois // 4)
+        )
+        lignes.append(
+            Ligne(
+                "WeasyPrint, la même lettre depuis HTML",
+                medianes["weasy"],
+                "notre lettre (même exécution)",
+                medianes["lettre"],
+                "notre lettre ≥ 8× plus rapide",
+            )
+        )
     return lignes
 
 
@@ -219,7 +313,11 @@ def mesurer_convoquer(stage: Stage, *, fois: int = 5) -> Ligne:
 
     mediane = _mediane(convoquer, fois)
     _oublier_envois(stage)
-    return Ligne(f"Convoquer {len(convocations)} personnes (lettres, ICS, lignes d'envoi)", mediane, budget="≤ 1 000 ms")
+    return Ligne(
+        f"Convoquer {len(convocations)} personnes (lettres, ICS, lignes d'envoi)",
+        mediane,
+        budget="≤ 1 000 ms",
+    )
 
 
 def mesurer_worker(stage: Stage) -> Ligne:
@@ -237,11 +335,21 @@ def mesurer_worker(stage: Stage) -> Ligne:
     OrmQ.objects.all().delete()  # the bench database's queue: nothing left from an earlier run
     serveur = ServeurSMTP()
     serveur.demarrer()
-    env = environnement(DJANGO_SETTINGS_MODULE="tests.reglages_worker", SMTP_PORT=str(serveur.port),
-                        DATABASE_URL=os.environ.get("DATABASE_URL", ""))
+    env = environnement(
+        DJANGO_SETTINGS_MODULE="tests.reglages_worker",
+        SMTP_PORT=str(serveur.port),
+        DATABASE_URL=os.environ.get("DATABASE_URL", ""),
+    )
+    # The worker's log, to see why it stays silent: BENCH_JOURNAL_WORKER=/tmp/worker.log.
+    journal = open(os.environ.get("BENCH_JOURNAL_WORKER", os.devnull), "w")  # noqa: SIM115 (closed below)
     worker = subprocess.Popen(  # noqa: S603 (our own manage.py)
-        commande("qcluster"), cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL,
-        stderr=open(os.environ.get("BENCH_JOURNAL_WORKER", os.devnull), "w"), start_new_session=True)  # noqa: SIM115
+        commande("qcluster"),
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=journal,
+        start_new_session=True,
+    )
     try:
         # Worker up: a trivial task comes back.
         essai, fin = async_task("math.factorial", 5, sync=False), time.monotonic() + 60
@@ -261,10 +369,12 @@ def mesurer_worker(stage: Stage) -> Ligne:
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
+        journal.close()
         serveur.arreter()
     _oublier_envois(stage)
-    return Ligne(f"{recus} courriels par le worker au serveur SMTP local, de bout en bout", duree,
-                 budget="≤ 5 000 ms")
+    return Ligne(
+        f"{recus} courriels par le worker au serveur SMTP local, de bout en bout", duree, budget="≤ 5 000 ms"
+    )
 
 
 def mesurer_tout(*, aujourd_hui: date, fois: int = 20, worker: bool = True) -> list[Ligne]:
@@ -282,6 +392,9 @@ def _ms(valeur: float | None) -> str:
 
 def tableau_markdown(lignes: list[Ligne]) -> str:
     rangs = ["| Mesure | ms (médiane) | Référence | ms | rapport | budget |", "|---|---:|---|---:|---:|---|"]
-    rangs += [f"| {ligne.libelle} | {_ms(ligne.ours_ms)} | {ligne.base_libelle} | {_ms(ligne.base_ms)} | "
-              f"{ligne.rapport} | {ligne.budget} |" for ligne in lignes]
+    rangs += [
+        f"| {ligne.libelle} | {_ms(ligne.ours_ms)} | {ligne.base_libelle} | {_ms(ligne.base_ms)} | "
+        f"{ligne.rapport} | {ligne.budget} |"
+        for ligne in lignes
+    ]
     return "\n".join(rangs)
