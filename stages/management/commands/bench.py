@@ -147,7 +147,8 @@ class Command(BaseCommand):
             f"Mesuré le {mesure.maintenant()} sur : {mesure.machine()}.",
             "Un stage de 15 convocations dans une antenne à part (`tests/perf/convocations.py`). "
             "Lettres : médianes de 20 exécutions alternées avec leur référence dans la même exécution "
-            "(reportlab nu : `drawString` des mêmes lignes, déjà coupées, sans mise en page) ; "
+            "(reportlab nu, deux références : `drawString` des mêmes lignes déjà coupées, sans mise en "
+            "page ; platypus de reportlab avec les mêmes paragraphes, sans notre modèle de page) ; "
             "WeasyPrint rend la même lettre écrite en HTML et CSS. Convoquer : préparer les 15 messages "
             "(lettre PDF, ICS, lignes `Envoi` et pièces jointes). Worker : un vrai `manage.py qcluster` "
             "(courtier ORM, ou Redis si REDIS_URL), de la tâche mise en file au lot terminé, 15 courriels "
