@@ -207,11 +207,12 @@ class BilanEnvois:
 
 
 def envois_du_stage(stage: Stage) -> QuerySet[Envoi]:
-    ids = Convocation.objects.filter(stage=stage).values("pk")
-    from django.contrib.contenttypes.models import ContentType
-
+    # The content type by its natural key, joined: no query of its own (the page's budget).
     return Envoi.objects.filter(
-        objet_type=ContentType.objects.get_for_model(Convocation), objet_id__in=ids, nature__in=NATURES
+        objet_type__app_label=Convocation._meta.app_label,
+        objet_type__model=Convocation._meta.model_name,
+        objet_id__in=Convocation.objects.filter(stage=stage).values("pk"),
+        nature__in=NATURES,
     )
 
 
@@ -226,12 +227,15 @@ def bilan_envois(stage: Stage) -> BilanEnvois:
     problemes = list(
         envois.exclude(erreur="").exclude(statut=StatutEnvoi.ENVOYE).order_by("statut", "destinataire")[:50]
     )
-    personnes = {
-        c.pk: c.orientation.personne
-        for c in Convocation.objects.filter(pk__in=[e.objet_id for e in problemes]).select_related(
-            "orientation__personne"
-        )
-    }
+    ids = [e.objet_id for e in problemes]
+    personnes = (
+        {
+            c.pk: c.orientation.personne
+            for c in Convocation.objects.filter(pk__in=ids).select_related("orientation__personne")
+        }
+        if ids
+        else {}
+    )
     for envoi in problemes:
         envoi.personne = personnes.get(envoi.objet_id)
     return BilanEnvois(problemes=problemes, **comptes)

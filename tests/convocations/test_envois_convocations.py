@@ -234,7 +234,7 @@ def test_requetes_de_la_page_des_envois_bornees(
     client_secretariat, stage, antenne, django_assert_max_num_queries
 ):
     def page():
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(12):
             assert (
                 client_secretariat.get(reverse("convocations:stage_envois", args=[stage.pk])).status_code
                 == 200
@@ -319,3 +319,26 @@ def test_bout_en_bout_avec_un_vrai_worker(courtier, tmp_path, serveur_smtp):
         worker.wait()
     assert sorted(serveur_smtp.destinataires) == [[f"p{i}@exemple.invalid"] for i in range(3)]
     assert all(set(pieces(m)) == {"convocation.pdf", "convocation.ics"} for m in serveur_smtp.messages)
+
+
+def test_encart_de_la_page_du_stage(rf, stage, antenne, secretariat, convocation):
+    from django.template.loader import render_to_string
+
+    from commun.encarts import encarts
+    from stages.access import acces_de
+    from tests.factories import creer_utilisateur
+
+    def rendu(user):
+        requete = rf.get("/")
+        requete.user, requete.session = user, {}
+        requete.acces = acces_de(requete)
+        (gabarit, contexte), *_ = [e for e in encarts("stage", requete, stage) if "envois" in e[0]]
+        return render_to_string(gabarit, contexte, request=requete)
+
+    assert "Envoyer les convocations" in rendu(secretariat)
+    animateur = creer_utilisateur("animateur", antenne)
+    stage.animateurs.add(animateur.membres.get())
+    html = rendu(animateur)
+    assert "Agenda des animateur" in html and "Envoyer les convocations" not in html
+    personne = convocation.orientation.personne
+    assert personne.nom not in html and personne.email not in html
