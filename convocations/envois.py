@@ -138,6 +138,14 @@ def lot_demander(*, stage: Stage, user) -> LotEnvoi:
     return lot
 
 
+def _lot_finir(lot: LotEnvoi, etat: str, message: str, faits: int, courriels: int, a_poster: int,
+               echecs: int) -> None:
+    LotEnvoi.objects.filter(pk=lot.pk).update(
+        etat=etat, fini_le=timezone.now(), message=message, faits=faits, courriels=courriels,
+        a_poster=a_poster, echecs=echecs,
+    )
+
+
 def lot_executer(lot_id: int) -> LotEnvoi:
     """The worker's part: prepare each convocation's message and send the e-mails, saving
     the progress after each; the stage is then "convocations envoyées". Run twice, it sends
@@ -163,15 +171,8 @@ def lot_executer(lot_id: int) -> LotEnvoi:
             LotEnvoi.objects.filter(pk=lot.pk).update(faits=faits)
     except Exception as erreur:  # the batch shows it; what was prepared stays in the outbox
         logger.exception("Lot d'envoi %s interrompu", lot.pk)
-        LotEnvoi.objects.filter(pk=lot.pk).update(
-            etat=LotEnvoi.Etat.ECHOUE,
-            fini_le=timezone.now(),
-            faits=faits,
-            courriels=courriels,
-            a_poster=a_poster,
-            echecs=echecs,
-            message=f"Envoi interrompu : {erreur}. Relancez l'envoi : rien ne sera envoyé deux fois.",
-        )
+        message = f"Envoi interrompu : {erreur}. Relancez l'envoi : rien ne sera envoyé deux fois."
+        _lot_finir(lot, LotEnvoi.Etat.ECHOUE, message, faits, courriels, a_poster, echecs)
         raise
     Stage.objects.filter(pk=stage.pk, statut=StatutStage.PLANIFIE).update(
         statut=StatutStage.CONVOCATIONS_ENVOYEES
@@ -181,15 +182,7 @@ def lot_executer(lot_id: int) -> LotEnvoi:
         message += f", {deja} courriel(s) déjà envoyé(s) auparavant (pas renvoyé(s))"
     if echecs:
         message += f", {echecs} courriel(s) pas encore parti(s) (nouvel essai automatique)"
-    LotEnvoi.objects.filter(pk=lot.pk).update(
-        etat=LotEnvoi.Etat.TERMINE,
-        fini_le=timezone.now(),
-        faits=faits,
-        courriels=courriels,
-        a_poster=a_poster,
-        echecs=echecs,
-        message=message + ".",
-    )
+    _lot_finir(lot, LotEnvoi.Etat.TERMINE, message + ".", faits, courriels, a_poster, echecs)
     lot.refresh_from_db()
     return lot
 

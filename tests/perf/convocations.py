@@ -196,16 +196,6 @@ body {{ font-family: DejaVu; font-size: 10pt; line-height: 1.35; }}
 {paragraphes}<p style="margin-left: 95mm">{escape(antenne.signataire)}</p></div></body></html>"""
 
 
-def _mediane(fonction, fois: int) -> float:
-    fonction()  # warm-up
-    durees = []
-    for _ in range(fois):
-        debut = time.perf_counter()
-        fonction()
-        durees.append((time.perf_counter() - debut) * 1000)
-    return statistics.median(durees)
-
-
 def _cote_a_cote(fonctions: dict, fois: int) -> dict:
     """Medians of interleaved runs: the machine's noise hits each alike."""
     for fonction in fonctions.values():
@@ -311,7 +301,7 @@ def mesurer_convoquer(stage: Stage, *, fois: int = 5) -> Ligne:
         for convocation in convocations:
             envois.convocation_preparer(convocation, seances=seances, modele=modele)
 
-    mediane = _mediane(convoquer, fois)
+    mediane = _cote_a_cote({"convoquer": convoquer}, fois)["convoquer"]
     _oublier_envois(stage)
     return Ligne(
         f"Convoquer {len(convocations)} personnes (lettres, ICS, lignes d'envoi)",
