@@ -342,3 +342,22 @@ def test_encart_de_la_page_du_stage(rf, stage, antenne, secretariat, convocation
     assert "Agenda des animateur" in html and "Envoyer les convocations" not in html
     personne = convocation.orientation.personne
     assert personne.nom not in html and personne.email not in html
+
+
+def test_la_page_de_suivi_interroge_tant_que_le_lot_tourne(client_secretariat, stage, convoques):
+    lot = LotEnvoi.objects.create(stage=stage, etat=LotEnvoi.Etat.EN_COURS, total=3, faits=1)
+    adresse = reverse("convocations:lot_suivi", args=[lot.pk])
+
+    fragment = client_secretariat.get(adresse, headers={"HX-Request": "true"}).content.decode()
+    assert f'hx-get="{adresse}"' in fragment and 'hx-trigger="every 1s"' in fragment
+    assert 'max="3" value="1"' in fragment and "Convocations traitées : 1 / 3" in fragment
+    page = client_secretariat.get(adresse).content.decode()  # without JS: the whole page
+    assert "<html" in page and "rechargez la page" in page
+
+
+def test_les_lettres_du_stage_en_un_pdf_a_imprimer(client_secretariat, stage, convoques):
+    reponse = client_secretariat.get(reverse("convocations:stage_lettres", args=[stage.pk]))
+
+    assert reponse["Content-Type"] == "application/pdf"
+    texte = texte_poppler(reponse.content)
+    assert all(nom in texte for nom in ("LEFÈVRE", "ŒUVRAY", "SANSCOURRIEL"))
