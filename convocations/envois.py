@@ -138,6 +138,16 @@ def lot_demander(*, stage: Stage, user) -> LotEnvoi:
     return lot
 
 
+@transaction.atomic
+def _stage_marquer_envoye(stage_id: int) -> None:
+    """"Convocations envoyées", saved with its history line (who asked is the batch's user)."""
+    stage = Stage.objects.select_for_update().get(pk=stage_id)
+    if stage.statut == StatutStage.PLANIFIE:
+        stage.statut = StatutStage.CONVOCATIONS_ENVOYEES
+        stage._change_reason = "Convocations envoyées"
+        stage.save(update_fields=["statut"])
+
+
 def _lot_finir(lot: LotEnvoi, etat: str, message: str, faits: int, courriels: int, a_poster: int,
                echecs: int) -> None:
     LotEnvoi.objects.filter(pk=lot.pk).update(
@@ -174,9 +184,7 @@ def lot_executer(lot_id: int) -> LotEnvoi:
         message = f"Envoi interrompu : {erreur}. Relancez l'envoi : rien ne sera envoyé deux fois."
         _lot_finir(lot, LotEnvoi.Etat.ECHOUE, message, faits, courriels, a_poster, echecs)
         raise
-    Stage.objects.filter(pk=stage.pk, statut=StatutStage.PLANIFIE).update(
-        statut=StatutStage.CONVOCATIONS_ENVOYEES
-    )
+    _stage_marquer_envoye(stage.pk)
     message = f"{courriels} courriel(s) envoyé(s), {a_poster} lettre(s) à poster"
     if deja:
         message += f", {deja} courriel(s) déjà envoyé(s) auparavant (pas renvoyé(s))"

@@ -70,6 +70,7 @@ def test_envoyer_les_convocations(envoyer_depuis_la_page, client_secretariat, st
     )
     stage.refresh_from_db()
     assert stage.statut == StatutStage.CONVOCATIONS_ENVOYEES
+    assert stage.history.first().history_change_reason == "Convocations envoyées"
 
     assert sorted(serveur_smtp.destinataires) == [["gaelle@exemple.invalid"], ["noel@exemple.invalid"]]
     message = next(m for m in serveur_smtp.messages if m["To"] == "gaelle@exemple.invalid")
