@@ -7,6 +7,7 @@ Pure functions returning bytes; the callers pass every text (no wording of an ap
 
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +28,8 @@ from reportlab.platypus import (
     Frame,
     KeepInFrame,
     KeepTogether,
+    NextPageTemplate,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -169,13 +172,87 @@ class _CanevasNumerote(Canvas):
         self._startPage()
 
     def save(self):
-        total = len(self._pages)
+        # Several letters in one document (`construire_lettres`) are numbered each on its own:
+        # a page's `_lettre` is set by its first page's callback.
+        totaux = Counter(etat.get("_lettre", 0) for etat in self._pages)
+        rangs = Counter()
         for etat in self._pages:
             self.__dict__.update(etat)
+            lettre = etat.get("_lettre", 0)
+            rangs[lettre] += 1
             self.setFont(POLICE, 8)
-            self.drawCentredString(LARGEUR_PAGE / 2, 10 * mm, f"Page {self._pageNumber} sur {total}")
+            self.drawCentredString(LARGEUR_PAGE / 2, 10 * mm, f"Page {rangs[lettre]} sur {totaux[lettre]}")
             super().showPage()
         super().save()
+
+
+@dataclass(frozen=True)
+class Lettre:
+    """One letter of `construire_lettres`: the arguments of `construire_document`."""
+
+    contenu: Sequence[Flowable]
+    entete: EnTete
+    destinataire: Sequence[str] = ()
+    signataire: Signataire | None = None
+
+
+def _premiere_page(numero: int, lettre: Lettre) -> PageTemplate:
+    largeur = LARGEUR_PAGE - MARGE_GAUCHE - MARGE_DROITE
+    haut = HAUT_TEXTE_PREMIERE_PAGE if lettre.destinataire else 12 * mm + FENETRE_MM[1] * mm
+    cadre = Frame(MARGE_GAUCHE, MARGE_BAS, largeur, HAUTEUR_PAGE - haut - MARGE_BAS, id=f"premiere-{numero}",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+    def dessiner(canvas, _document):
+        canvas._lettre = numero
+        _dessiner_entete(canvas, lettre.entete)
+        if lettre.destinataire:
+            placer_adresse(canvas, lettre.destinataire)
+
+    return PageTemplate(id=f"premiere-{numero}", frames=[cadre], onPage=dessiner,
+                        autoNextPageTemplate=f"suivantes-{numero}")
+
+
+def _pages_suivantes(numero: int) -> PageTemplate:
+    largeur = LARGEUR_PAGE - MARGE_GAUCHE - MARGE_DROITE
+    cadre = Frame(MARGE_GAUCHE, MARGE_BAS, largeur, HAUTEUR_PAGE - MARGE_HAUT - MARGE_BAS,
+                  id=f"suivantes-{numero}", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+    def marquer(canvas, _document):
+        canvas._lettre = numero
+
+    return PageTemplate(id=f"suivantes-{numero}", frames=[cadre], onPage=marquer)
+
+
+def _elements(lettre: Lettre) -> list[Flowable]:
+    elements = list(lettre.contenu)
+    if lettre.signataire is not None:
+        bloc = [Spacer(1, 8 * mm), paragraphe(lettre.signataire.nom, "signature")]
+        if lettre.signataire.qualite:
+            bloc.append(paragraphe(lettre.signataire.qualite, "signature"))
+        elements.append(KeepTogether(bloc))
+    return elements
+
+
+def construire_lettres(lettres: Sequence[Lettre], *, titre: str = "", auteur: str = "") -> bytes:
+    """Several letters in one PDF built at once (for printing a batch: the fonts are embedded
+    once, which merging separate PDFs cannot do), each starting on a new page with its own
+    letterhead and window address, and numbered "Page n sur N" on its own."""
+    enregistrer_polices()
+    tampon = io.BytesIO()
+    modeles, elements = [], []
+    for numero, lettre in enumerate(lettres):
+        modeles += [_premiere_page(numero, lettre), _pages_suivantes(numero)]
+        if numero:
+            elements += [NextPageTemplate(f"premiere-{numero}"), PageBreak()]
+        elements += _elements(lettre)
+    nom = lettres[0].entete.nom if lettres else ""
+    document = BaseDocTemplate(
+        tampon, pagesize=A4, title=titre, author=auteur or nom, creator=nom,
+        leftMargin=MARGE_GAUCHE, rightMargin=MARGE_DROITE, topMargin=MARGE_HAUT, bottomMargin=MARGE_BAS,
+        pageTemplates=modeles,
+    )
+    document.build(elements, canvasmaker=_CanevasNumerote)
+    return tampon.getvalue()
 
 
 def construire_document(
@@ -190,37 +267,8 @@ def construire_document(
     """An A4 document: the letterhead and, if given, the recipient's address in the envelope
     window on the first page; the caller's flowables; the signatory at the end; "Page n sur N"
     at the foot of every page. Returns the PDF's bytes."""
-    enregistrer_polices()
-    tampon = io.BytesIO()
-    largeur = LARGEUR_PAGE - MARGE_GAUCHE - MARGE_DROITE
-    haut_premiere = HAUT_TEXTE_PREMIERE_PAGE if destinataire else 12 * mm + FENETRE_MM[1] * mm
-    premiere = Frame(MARGE_GAUCHE, MARGE_BAS, largeur, HAUTEUR_PAGE - haut_premiere - MARGE_BAS,
-                     id="premiere", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    suivantes = Frame(MARGE_GAUCHE, MARGE_BAS, largeur, HAUTEUR_PAGE - MARGE_HAUT - MARGE_BAS,
-                      id="suivantes", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-
-    def premiere_page(canvas, _document):
-        _dessiner_entete(canvas, entete)
-        if destinataire:
-            placer_adresse(canvas, destinataire)
-
-    document = BaseDocTemplate(
-        tampon, pagesize=A4, title=titre, author=auteur or entete.nom, creator=entete.nom,
-        leftMargin=MARGE_GAUCHE, rightMargin=MARGE_DROITE, topMargin=MARGE_HAUT, bottomMargin=MARGE_BAS,
-        pageTemplates=[
-            PageTemplate(id="premiere", frames=[premiere], onPage=premiere_page,
-                         autoNextPageTemplate="suivantes"),
-            PageTemplate(id="suivantes", frames=[suivantes]),
-        ],
-    )
-    elements = list(contenu)
-    if signataire is not None:
-        bloc = [Spacer(1, 8 * mm), paragraphe(signataire.nom, "signature")]
-        if signataire.qualite:
-            bloc.append(paragraphe(signataire.qualite, "signature"))
-        elements.append(KeepTogether(bloc))
-    document.build(elements, canvasmaker=_CanevasNumerote)
-    return tampon.getvalue()
+    return construire_lettres([Lettre(list(contenu), entete, destinataire, signataire)], titre=titre,
+                              auteur=auteur or entete.nom)
 
 
 def assembler(pdfs: Iterable[bytes]) -> bytes:

@@ -6,12 +6,25 @@ class ConvocationsConfig(AppConfig):
     verbose_name = "Convocations"
 
     def ready(self):
-        # What this app adds to the pages of `stages`, which does not import it.
+        # What this app adds to the pages of `stages`, which does not import it, and what it
+        # does when stages or convocations change.
         from commun.chronologie import ajouter_source
         from commun.encarts import Encart, ajouter_annotation, ajouter_encart
+        from convocations import envois
         from convocations.encart import contexte_encart
         from convocations.selectors import evenements_des_convocations, stages_avec_comptes
+        from convocations.services.reponses import convocation_fermee, sur_stage_annule
+        from convocations.views import envois as vues_envois
+        from stages.planning import seances_modifiees, stage_annule
 
         ajouter_encart("stage", Encart("convocations/encart_stage.html", contexte_encart, ordre=20))
+        ajouter_encart("stage", Encart("convocations/encart_envois.html", vues_envois.contexte_encart,
+                                       ordre=40))
+        ajouter_encart("stage_seances", Encart("convocations/encart_mise_a_jour.html",
+                                               vues_envois.contexte_mise_a_jour))
         ajouter_annotation("stages", stages_avec_comptes)
         ajouter_source("stages.Orientation", evenements_des_convocations)
+        seances_modifiees.connect(envois.sur_seances_modifiees, dispatch_uid="convocations.seances_modifiees")
+        convocation_fermee.connect(envois.sur_convocation_fermee,
+                                   dispatch_uid="convocations.convocation_fermee")
+        stage_annule.connect(sur_stage_annule, dispatch_uid="convocations.stage_annule")

@@ -1,11 +1,13 @@
-"""Forms of the convocations app: the proposal's confirmation, the responses, the entretien."""
+"""Forms of the convocations app: the proposal's confirmation, the responses, the entretien,
+the letter's wording."""
 
 import uuid
 
 from django import forms
 from django.utils import timezone
 
-from convocations.models import Convocation, Entretien, ModeEntretien
+from convocations import documents
+from convocations.models import Convocation, Entretien, ModeEntretien, ModeleLettre
 from convocations.services.proposition import Choix, Proposition
 
 MOTIF_MAX = Convocation._meta.get_field("motif").max_length
@@ -122,3 +124,18 @@ class EntretienForm(forms.ModelForm):
         if jour > timezone.localdate():
             raise forms.ValidationError("L'entretien ne peut pas être daté d'un jour à venir.")
         return jour
+
+
+class FormulaireModeleLettre(forms.ModelForm):
+    """The antenne's letter paragraphs; an unknown placeholder is refused next to its field."""
+
+    class Meta:
+        model = ModeleLettre
+        fields = [*documents.CHAMPS_TEXTE, "qualite_signataire"]
+        widgets = {champ: forms.Textarea(attrs={"rows": 4}) for champ in documents.CHAMPS_TEXTE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for champ in documents.CHAMPS_TEXTE:
+            self.fields[champ].validators.append(documents.verifier_texte)
+            self.fields[champ].required = champ not in ("gratuit",)

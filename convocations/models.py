@@ -95,3 +95,111 @@ class Entretien(models.Model):
 
     def __str__(self):
         return f"Entretien du {self.date:%d/%m/%Y} — {self.convocation}"
+
+
+# The letter's wording, the calendar feed, the sending batches, the reminders.
+
+
+class ModeleLettre(models.Model):
+    """The convocation letter's paragraphs of one antenne, with placeholders ({prenom},
+    {premiere_seance}…) filled in for each person (see convocations.documents.VARIABLES).
+    An antenne without a row gets the defaults of convocations.documents."""
+
+    antenne = models.OneToOneField("stages.Antenne", on_delete=models.CASCADE, related_name="modele_lettre")
+    introduction = models.TextField("introduction")
+    paiement = models.TextField("paiement", help_text="Quand le stage est payant.")
+    gratuit = models.TextField("gratuité", help_text="Quand le stage est gratuit (volontaire, tarif nul).")
+    a_apporter = models.TextField("à apporter")
+    absence = models.TextField("en cas d'absence")
+    report = models.TextField("demander un report")
+    contact = models.TextField("contact")
+    formule = models.TextField("formule de politesse")
+    qualite_signataire = models.CharField("qualité du signataire", max_length=120, blank=True)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "modèle de lettre de convocation"
+        verbose_name_plural = "modèles de lettre de convocation"
+
+    def __str__(self):
+        return f"Lettre de convocation — {self.antenne.nom}"
+
+
+class FluxCalendrier(models.Model):
+    """The secret address of a stage's calendar feed (animateurs subscribe to it): a new
+    token revokes the old address."""
+
+    stage = models.OneToOneField(Stage, on_delete=models.CASCADE, related_name="flux_calendrier")
+    jeton = models.CharField("jeton", max_length=64, unique=True)
+    cree_le = models.DateTimeField("créé le", auto_now=True)
+
+    class Meta:
+        verbose_name = "flux d'agenda d'un stage"
+        verbose_name_plural = "flux d'agenda des stages"
+
+    def __str__(self):
+        return f"Flux d'agenda — {self.stage}"
+
+
+class LotEnvoi(models.Model):
+    """One "Envoyer les convocations" of a stage, run by the worker: its progress for the
+    page that polls."""
+
+    class Etat(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente du travail de fond"
+        EN_COURS = "en_cours", "Envoi en cours"
+        TERMINE = "termine", "Envoi terminé"
+        ECHOUE = "echoue", "Envoi interrompu"
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="lots_envoi")
+    demande_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+", verbose_name="demandé par")
+    etat = models.CharField("état", max_length=20, choices=Etat.choices, default=Etat.EN_ATTENTE)
+    total = models.PositiveIntegerField("convocations", default=0)
+    faits = models.PositiveIntegerField("traitées", default=0)
+    courriels = models.PositiveIntegerField("courriels envoyés", default=0)
+    a_poster = models.PositiveIntegerField("lettres à poster", default=0)
+    echecs = models.PositiveIntegerField("échecs", default=0)
+    message = models.TextField("message", blank=True)
+    cree_le = models.DateTimeField("demandé le", auto_now_add=True)
+    fini_le = models.DateTimeField("fini le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "envoi des convocations"
+        verbose_name_plural = "envois des convocations"
+        ordering = ["-cree_le", "-id"]
+
+    def __str__(self):
+        return f"Envoi des convocations — {self.stage} ({self.get_etat_display()})"
+
+    @property
+    def est_fini(self) -> bool:
+        return self.etat in (self.Etat.TERMINE, self.Etat.ECHOUE)
+
+
+class CanalRappel(models.TextChoices):
+    COURRIEL = "courriel", "Courriel"
+    SMS = "sms", "SMS"
+
+
+class Rappel(models.Model):
+    """A reminder sent (or handed to the SMS backend) before the stage: one per convocation,
+    delay and channel, whatever the number of runs of the job."""
+
+    convocation = models.ForeignKey(Convocation, on_delete=models.CASCADE, related_name="rappels")
+    jours_avant = models.PositiveSmallIntegerField("jours avant la première séance")
+    canal = models.CharField("canal", max_length=10, choices=CanalRappel.choices)
+    premiere_seance = models.DateField("première séance visée")
+    texte = models.TextField("texte")
+    cree_le = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rappel"
+        constraints = [
+            models.UniqueConstraint(fields=["convocation", "jours_avant", "canal", "premiere_seance"],
+                                    name="rappel_unique"),
+        ]
+
+    def __str__(self):
+        return f"Rappel J-{self.jours_avant} ({self.get_canal_display()}) — {self.convocation}"

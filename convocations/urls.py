@@ -1,6 +1,6 @@
 from django.urls import path
 
-from convocations.views import propositions, reponses
+from convocations.views import envois, propositions, reponses
 
 app_name = "convocations"
 
@@ -10,4 +10,15 @@ urlpatterns = [
     path("<int:convocation_id>/reporter/", reponses.convocation_reporter_vue, name="reporter"),
     path("<int:convocation_id>/annuler/", reponses.convocation_annuler_vue, name="annuler"),
     path("<int:convocation_id>/entretien/", reponses.entretien_ajouter, name="entretien"),
+    path("lettre/", envois.lettre_modele, name="lettre_modele"),
+    path("stages/<int:stage_id>/envois/", envois.stage_envois, name="stage_envois"),
+    path("stages/<int:stage_id>/envois/envoyer/", envois.stage_envoyer, name="stage_envoyer"),
+    path("stages/<int:stage_id>/envois/lettres.pdf", envois.stage_lettres, name="stage_lettres"),
+    path("stages/<int:stage_id>/envois/a-poster.pdf", envois.stage_a_poster, name="stage_a_poster"),
+    path("stages/<int:stage_id>/agenda/regenerer/", envois.stage_flux_regenerer, name="stage_flux_regenerer"),
+    path("envois/<int:lot_envoi_id>/", envois.lot_suivi, name="lot_suivi"),
+    path("<int:convocation_id>/lettre.pdf", envois.convocation_lettre, name="convocation_lettre"),
+    path("<int:convocation_id>/convocation.ics", envois.convocation_ics, name="convocation_ics"),
+    # No login: a calendar application subscribes to it; the secret token is the access.
+    path("agenda/<str:jeton>.ics", envois.flux_stage, name="flux_stage"),
 ]

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
+from convocations.models import Convocation, LotEnvoi
 from stages.models import (
     Antenne,
     Consultation,
@@ -30,7 +31,9 @@ from stages.models import (
 )
 from tests.factories import creer_convocation, creer_stage, creer_utilisateur
 
-NOMS_EXCLUS = {"connexion", "deconnexion"}
+# flux_stage: a calendar feed answers its secret token alone, without login (calendar
+# applications cannot log in); tests/convocations/test_calendrier_convocation.py covers it.
+NOMS_EXCLUS = {"connexion", "deconnexion", "flux_stage"}
 ESPACES_EXCLUS = {"admin"}  # Django's admin checks is_staff itself (see test_roles.py)
 MODULES_STATIQUES = {"django.views.static", "django.contrib.staticfiles.views"}
 
@@ -38,9 +41,7 @@ def _stage_de(temoin: Orientation) -> Stage:
     return Stage.objects.filter(antenne=temoin.antenne).first() or creer_stage(temoin.antenne)
 
 
-def _convocation_de(temoin: Orientation):
-    from convocations.models import Convocation
-
+def _convocation_de(temoin: Orientation) -> Convocation:
     return (Convocation.objects.filter(orientation=temoin).first()
             or creer_convocation(temoin, _stage_de(temoin)))
 
@@ -56,6 +57,7 @@ PARAMETRES: dict[str, Callable[[Orientation], object]] = {
     "convocation_id": lambda temoin: _convocation_de(temoin).pk,
     "annee": lambda temoin: 2026,
     "mois": lambda temoin: 12,
+    "lot_envoi_id": lambda temoin: LotEnvoi.objects.get_or_create(stage=_stage_de(temoin))[0].pk,
 }
 # Parameters that name no object of antenne A (a month): such a URL opens to anyone with the
 # right, showing their own antenne's data only.

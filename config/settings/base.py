@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev, test and production adjust them."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -175,6 +176,14 @@ Q_CLUSTER = {
     "catch_up": False,
     "label": "Tâches de fond",
 }
+# Several workers on several machines (a whole CPCA or the network on one installation):
+# REDIS_URL=redis://host:6379/0 switches django-q2 to its Redis broker (docs/deploiement.md).
+if REDIS_URL := os.environ.get("REDIS_URL"):
+    Q_CLUSTER = {**{cle: valeur for cle, valeur in Q_CLUSTER.items() if cle != "orm"}, "redis": REDIS_URL}
+
+# Reminders by SMS: the backend that hands a text to a provider (convocations.sms). The
+# default writes it to the log; README.md says how to add a provider.
+SMS_BACKEND = "convocations.sms.JournalSMS"
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = "stages@cpca.invalid"

@@ -85,3 +85,18 @@ def texte_accord(convocation: Convocation) -> str:
     """The line staff read where the flag shows."""
     return (f"Accord à demander : l'échéance du {date_courte(convocation.orientation.echeance)} "
             "passe avant le prochain stage de l'antenne.")
+
+
+@transaction.atomic
+def convocations_du_stage_annuler(*, stage) -> int:
+    """A cancelled stage: each of its open convocations is cancelled with the stage's reason
+    (the orientation back on the list at its rank, the calendar cancellation sent)."""
+    ouvertes = list(Convocation.objects.filter(stage=stage, statut__in=STATUTS_OUVERTS))
+    for convocation in ouvertes:
+        convocation_annuler(convocation=convocation, motif=f"Stage annulé : {stage.motif_annulation}")
+    return len(ouvertes)
+
+
+def sur_stage_annule(sender, *, stage, **kwargs) -> None:
+    """Receiver of `stages.planning.stage_annule`."""
+    convocations_du_stage_annuler(stage=stage)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from stages.models import Antenne, Orientation, Role, Statut
 from tests.perf import admin as admin_bench
+from tests.perf import convocations as convocations_bench
 from tests.perf import donnees, mesure, mesure_import
 from tests.perf import exports as exports_bench
 
@@ -43,9 +44,11 @@ class Command(BaseCommand):
                             help="lignes du fichier dont l'import est mesuré (0 : pas de mesure)")
         parser.add_argument("--requetes", type=int, default=200,
                             help="Requêtes chronométrées par scénario (au moins 2).")
+        parser.add_argument("--convocations-seulement", action="store_true",
+                            help="Ne mesure que les convocations (lettres, ICS, envois).")
 
     def handle(self, *args, reconstruire, antennes, orientations, requetes, grande_antenne,
-               lignes_import, **options):
+               lignes_import, convocations_seulement=False, **options):
         nom = Path(connection.settings_dict["NAME"]).name
         if not nom.startswith("bench"):
             raise CommandError(
@@ -60,6 +63,10 @@ class Command(BaseCommand):
                                "et deux requêtes par scénario.")
         self._creer_base_postgresql(nom)
         call_command("migrate", interactive=False, verbosity=0)
+        fichier = settings.BASE_DIR / "docs" / "benchmarks.md"
+        if convocations_seulement:
+            self._mesurer_convocations(fichier)
+            return
 
         en_base = (Antenne.objects.count(), Orientation.objects.count())
         attendu = (antennes + bool(grande_antenne), orientations + grande_antenne)
@@ -77,7 +84,6 @@ class Command(BaseCommand):
                 "Machine déjà chargée (voir `uptime`) : les temps mesurés seront trop hauts."
             ))
         mesuree = donnees.milliers(antenne.orientations.count())
-        fichier = settings.BASE_DIR / "docs" / "benchmarks.md"
         self._mesurer_pages(
             mesure.SCENARIOS_LISTE_ATTENTE, antenne, requetes, fichier, cle="liste-attente",
             titre="Liste d'attente et fiches",
@@ -91,6 +97,7 @@ class Command(BaseCommand):
         self._mesurer_exports(grande or antenne, volumes, fichier)
         if lignes_import:
             self._mesurer_import(lignes_import, volumes, fichier)
+        self._mesurer_convocations(fichier)
         self.stdout.write(self.style.SUCCESS(f"Chiffres écrits dans {fichier}."))
 
     def _mesurer_pages(self, scenarios, antenne, requetes: int, fichier, *, cle: str, titre: str,
@@ -144,6 +151,25 @@ class Command(BaseCommand):
             "vérifie à nouveau et écrit les lignes par paquets. Budget : création ≤ 2 fois "
             "l'aperçu.",
             "| base | lignes | aperçu | création | rapport |\n|---|---:|---:|---:|---:|\n" + ligne,
+        ]))
+
+    def _mesurer_convocations(self, fichier) -> None:
+        self.stdout.write("Convocations : lettres, ICS, envois…")
+        lignes = convocations_bench.mesurer_tout(aujourd_hui=timezone.localdate())
+        tableau = convocations_bench.tableau_markdown(lignes)
+        self.stdout.write(tableau)
+        mesure.ecrire_section(fichier, f"convocations:{connection.vendor}", "\n\n".join([
+            f"## Convocations ({connection.display_name})",
+            f"Mesuré le {mesure.maintenant()} sur : {mesure.machine()}.",
+            "Un stage de 15 convocations dans une antenne à part (`tests/perf/convocations.py`). "
+            "Lettres : médianes de 20 exécutions alternées avec leur référence dans la même exécution "
+            "(reportlab nu, deux références : `drawString` des mêmes lignes déjà coupées, sans mise en "
+            "page ; platypus de reportlab avec les mêmes paragraphes, sans notre modèle de page) ; "
+            "WeasyPrint rend la même lettre écrite en HTML et CSS. Convoquer : préparer les 15 messages "
+            "(lettre PDF, ICS, lignes `Envoi` et pièces jointes). Worker : un vrai `manage.py qcluster` "
+            "(courtier ORM, ou Redis si REDIS_URL), de la tâche mise en file au lot terminé, 15 courriels "
+            "reçus par un serveur SMTP local (aiosmtpd).",
+            tableau,
         ]))
 
     def _comparer_admin(self, antennes, volumes, requetes: int, fichier) -> None:

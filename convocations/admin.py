@@ -1,0 +1,26 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from commun.admin import LectureSeule
+from convocations.models import LotEnvoi, ModeleLettre, Rappel
+
+
+@admin.register(ModeleLettre)
+class ModeleLettreAdmin(SimpleHistoryAdmin):
+    """The letter's wording per antenne (staff edit it on /convocations/lettre/)."""
+
+    list_display = ["antenne", "modifie_le"]
+
+
+@admin.register(LotEnvoi)
+class LotEnvoiAdmin(LectureSeule, admin.ModelAdmin):
+    list_display = ["cree_le", "stage", "etat", "total", "courriels", "a_poster", "echecs"]
+    list_filter = ["etat"]
+    date_hierarchy = "cree_le"
+
+
+@admin.register(Rappel)
+class RappelAdmin(LectureSeule, admin.ModelAdmin):
+    list_display = ["cree_le", "convocation", "jours_avant", "canal"]
+    list_filter = ["canal", "jours_avant"]
+    date_hierarchy = "cree_le"

@@ -1,0 +1,27 @@
+"""The worker's tasks (django-q2): they take ids and call the services. Enqueued with
+`transaction.on_commit`, so the worker reads committed rows."""
+
+from django_q.tasks import async_task
+
+from commun.envois import envoyer
+
+
+def lot_mettre_en_file(lot_id: int) -> None:
+    async_task("convocations.tasks.lot_envoyer", lot_id, task_name=f"convocations-lot-{lot_id}",
+               group="convocations")
+
+
+def lot_envoyer(lot_id: int) -> None:
+    from convocations.envois import lot_executer
+
+    lot_executer(lot_id)
+
+
+def envois_mettre_en_file(envoi_ids: list[int]) -> None:
+    if envoi_ids:
+        async_task("convocations.tasks.envois_envoyer", list(envoi_ids), group="convocations")
+
+
+def envois_envoyer(envoi_ids: list[int]) -> int:
+    """Send these outbox rows now (a failure is retried by `commun.envois.envoyer_en_attente`)."""
+    return sum(envoyer(envoi_id) for envoi_id in envoi_ids)
