@@ -225,9 +225,10 @@ def bilan_envois(stage: Stage) -> BilanEnvois:
         echoues=Count("pk", filter=Q(statut=StatutEnvoi.ECHOUE)),
         a_poster=Count("pk", filter=Q(statut=StatutEnvoi.A_POSTER)),
     )
+    # Only a message waiting for a new try or failed can carry an error to show.
     problemes = list(
         envois.exclude(erreur="").exclude(statut=StatutEnvoi.ENVOYE).order_by("statut", "destinataire")[:50]
-    )
+    ) if comptes["a_envoyer"] or comptes["echoues"] else []
     ids = [e.objet_id for e in problemes]
     personnes = (
         {

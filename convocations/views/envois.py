@@ -6,6 +6,8 @@ import secrets
 from datetime import time
 
 from django.contrib import messages
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -65,18 +67,23 @@ def contexte_mise_a_jour(request, stage: Stage) -> dict:
 def contexte_encart(request, stage: Stage) -> dict:
     """What the stage page shows of sending: counts, failures, the last batch, the links."""
     contexte = {"stage": stage}
+    # The open convocations and the feed's token in one query (the stage page's budget).
+    ouvertes = Convocation.objects.filter(stage=OuterRef("pk"), statut__in=STATUTS_OUVERTS)
+    lu = Stage.objects.filter(pk=stage.pk).values(
+        ouvertes=Coalesce(Subquery(ouvertes.values("stage").annotate(n=Count("pk")).values("n")), 0),
+        jeton=Subquery(FluxCalendrier.objects.filter(stage=OuterRef("pk")).values("jeton")),
+    ).get()
     if request.acces.peut(Droit.LISTE_ATTENTE):
         contexte |= {
             "personnel": True,
             "bilan": envois.bilan_envois(stage),
             "lot": LotEnvoi.objects.filter(stage=stage).first(),
-            "ouvertes": Convocation.objects.filter(stage=stage, statut__in=STATUTS_OUVERTS).count(),
+            "ouvertes": lu["ouvertes"],
             "envoyable": stage.statut in (StatutStage.PLANIFIE, StatutStage.CONVOCATIONS_ENVOYEES),
         }
-    flux = FluxCalendrier.objects.filter(stage=stage).first()
-    if flux is not None:
+    if lu["jeton"] is not None:
         contexte["adresse_flux"] = request.build_absolute_uri(
-            reverse("convocations:flux_stage", args=[flux.jeton])
+            reverse("convocations:flux_stage", args=[lu["jeton"]])
         )
     return contexte
 

@@ -265,6 +265,7 @@ CREER = """
 from django.db import transaction
 from convocations.envois import lot_demander
 from stages.models import Role
+from tests.convocations.envoi import convoquer
 from tests.factories import creer_antenne, creer_stage, creer_utilisateur
 antenne = creer_antenne(code='e2e', nom='Antenne de bout en bout', telephone='04 68 00 00 00')
 stage = creer_stage(antenne)
