@@ -20,6 +20,7 @@ from convocations import documents
 from convocations.models import STATUTS_OUVERTS, Convocation, LotEnvoi
 from stages.dates import date_longue
 from stages.models import Stage, StatutStage
+from stages.templatetags.affichage import compte
 
 logger = logging.getLogger(__name__)
 
@@ -185,11 +186,14 @@ def lot_executer(lot_id: int) -> LotEnvoi:
         _lot_finir(lot, LotEnvoi.Etat.ECHOUE, message, faits, courriels, a_poster, echecs)
         raise
     _stage_marquer_envoye(stage.pk)
-    message = f"{courriels} courriel(s) envoyé(s), {a_poster} lettre(s) à poster"
+    message = (f"{compte(courriels, 'courriel envoyé', 'courriels envoyés')}, "
+               f"{compte(a_poster, 'lettre à poster', 'lettres à poster')}")
     if deja:
-        message += f", {deja} courriel(s) déjà envoyé(s) auparavant (pas renvoyé(s))"
+        message += (f", {compte(deja, 'courriel déjà envoyé', 'courriels déjà envoyés')} "
+                    "auparavant, pas renvoyé" + ("s" if deja > 1 else ""))
     if echecs:
-        message += f", {echecs} courriel(s) pas encore parti(s) (nouvel essai automatique)"
+        message += (f", {compte(echecs, 'courriel pas encore parti', 'courriels pas encore partis')} "
+                    "(nouvel essai automatique)")
     _lot_finir(lot, LotEnvoi.Etat.TERMINE, message + ".", faits, courriels, a_poster, echecs)
     lot.refresh_from_db()
     return lot

@@ -18,13 +18,13 @@ def test_envoyer_les_convocations_d_un_stage(demo, connecter, live_server):
     convoquer(stage, nom="Sanscourriel")
 
     page = connecter("responsable")  # Perpignan only
-    page.goto(f"{live_server.url}/stages/{stage.pk}/envois/")
+    page.goto(f"{live_server.url}/convocations/stages/{stage.pk}/envois/")
     expect(page.get_by_role("heading", name="Envoi des convocations", level=2)).to_be_visible()
     assert violations_graves(page) == []
     page.get_by_role("button", name="Envoyer les convocations").click()
 
     expect(page.get_by_role("heading", name="Envoi terminé")).to_be_visible()
-    expect(page.locator("#suivi-envoi")).to_contain_text("1 courriel(s) envoyé(s), 1 lettre(s) à poster")
+    expect(page.locator("#suivi-envoi")).to_contain_text("1 courriel envoyé, 1 lettre à poster")
     assert violations_graves(page) == []
     assert [m.to for m in mail.outbox] == [["gaelle@exemple.invalid"]]
     assert Envoi.objects.count() == 2

@@ -111,7 +111,7 @@ def test_envoyer_les_convocations(envoyer_depuis_la_page, client_secretariat, st
         reverse("convocations:lot_suivi", args=[lot.pk]), headers={"HX-Request": "true"}
     )
     html = suivi.content.decode()
-    assert "Envoi terminé" in html and "2 courriel(s) envoyé(s), 1 lettre(s) à poster" in html
+    assert "Envoi terminé" in html and "2 courriels envoyés, 1 lettre à poster" in html
     assert "hx-trigger" not in html and "<html" not in html
 
 
@@ -122,7 +122,7 @@ def test_deux_fois_rien_de_nouveau(envoyer_depuis_la_page, stage, convoques, ser
 
     assert len(serveur_smtp.messages) == 2
     assert Envoi.objects.count() == 3
-    assert LotEnvoi.objects.first().message.startswith("0 courriel(s) envoyé(s)")
+    assert LotEnvoi.objects.first().message.startswith("0 courriel envoyé")
 
 
 def test_un_lot_en_cours_n_est_pas_double(stage, convoques, secretariat, django_capture_on_commit_callbacks):
