@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.smtp import serveur_smtp  # noqa: F401 (fixture, for the tests that send)
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 # Playwright's sync API runs an event loop in the test thread: let the ORM run under it.
