@@ -53,7 +53,12 @@ def convocations_demo(*, stages: list[Stage], aujourd_hui: date) -> int:
 
 
 def charger() -> str:
-    """Called by `manage.py donnees_demo` after the `stages` demo: every stage it planned."""
-    stages = list(Stage.objects.select_related("antenne").order_by("premier_jour", "id"))
+    """Called by `manage.py donnees_demo` after the `stages` demo: the next stage of each
+    antenne and kind is convoked; the later ones are left for staff to try the proposal."""
+    stages, vus = [], set()
+    for stage in Stage.objects.select_related("antenne").order_by("premier_jour", "id"):
+        if stage.est_convocable and (stage.antenne_id, stage.type_stage) not in vus:
+            vus.add((stage.antenne_id, stage.type_stage))
+            stages.append(stage)
     nombre = convocations_demo(stages=stages, aujourd_hui=timezone.localdate())
     return f"{compte(nombre, 'convocation')} sur {compte(len(stages), 'stage')}"
