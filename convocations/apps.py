@@ -11,7 +11,7 @@ class ConvocationsConfig(AppConfig):
         from commun.chronologie import ajouter_source
         from commun.encarts import Encart, ajouter_annotation, ajouter_encart
         from convocations import envois
-        from convocations.encart import contexte_encart
+        from convocations.encart import contexte_encart, contexte_orientation
         from convocations.selectors import evenements_des_convocations, stages_avec_comptes
         from convocations.services.reponses import convocation_fermee, sur_stage_annule
         from convocations.views import envois as vues_envois
@@ -22,6 +22,7 @@ class ConvocationsConfig(AppConfig):
                                        ordre=40))
         ajouter_encart("stage_seances", Encart("convocations/encart_mise_a_jour.html",
                                                vues_envois.contexte_mise_a_jour))
+        ajouter_encart("orientation", Encart("convocations/encart_orientation.html", contexte_orientation))
         ajouter_annotation("stages", stages_avec_comptes)
         ajouter_source("stages.Orientation", evenements_des_convocations)
         seances_modifiees.connect(envois.sur_seances_modifiees, dispatch_uid="convocations.seances_modifiees")

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from convocations.selectors import convocations_du_stage
 from stages.access import Droit
-from stages.models import Stage
+from stages.models import Orientation, Stage
 
 
 def contexte_encart(request: HttpRequest, stage: Stage) -> dict:
@@ -22,4 +22,16 @@ def contexte_encart(request: HttpRequest, stage: Stage) -> dict:
         "entretien_attendu": attendu,
         "non_joints": [ligne for ligne in ouvertes if not ligne.joint] if attendu else [],
         "peut_gerer": request.acces.peut(Droit.LISTE_ATTENTE),
+    }
+
+
+def contexte_orientation(request: HttpRequest, orientation: Orientation) -> dict:
+    """The orientation page's section: its convocations, latest first, and whether the
+    prescripteur's accord is to be asked (set by a report, `reponses.echeance_avant_prochain_stage`)."""
+    convocations = list(orientation.convocations.select_related("stage").order_by("-cree_le", "-pk"))
+    derniere = convocations[0] if convocations else None
+    return {
+        "orientation": orientation,
+        "convocations": convocations,
+        "accord_a_demander": bool(derniere and derniere.accord_a_demander and orientation.est_en_attente),
     }

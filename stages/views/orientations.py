@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
+from commun import encarts
 from stages import services
 from stages.access import (
     Droit,
@@ -214,6 +215,7 @@ def _fiche(request, orientation: Orientation, ouverte: Action | None = None, for
         "jours_restants": jours_restants, "jours_restants_abs": abs(jours_restants),
         "autres_orientations": autres_orientations_de_la_personne(orientation),
         "chronologie": chronologie(orientation),
+        "encarts": encarts.encarts("orientation", request, orientation),
     }
     services.tracer_consultation(request, Consultation.Objet.FICHE, orientation=orientation)
     return render(request, "stages/orientation.html", contexte)

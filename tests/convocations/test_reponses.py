@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from convocations.models import Convocation, ModeEntretien, StatutConvocation
 from convocations.services.entretiens import entretien_enregistrer
@@ -109,3 +110,18 @@ def test_entretien_enregistre_et_refuse_sur_une_convocation_fermee(antenne, stag
     with pytest.raises(ValidationError, match="n'a plus lieu d'être"):
         entretien_enregistrer(convocation=convocation, date_entretien=date(2026, 11, 19),
                               mode=ModeEntretien.PRESENTIEL, joint=True)
+
+
+@pytest.mark.parametrize(("echeance", "accord"), [(date(2027, 2, 1), True), (date(2027, 3, 1), False)])
+def test_la_fiche_de_l_orientation_montre_ses_convocations_et_l_accord_a_demander(
+    client_secretariat, antenne, stage, echeance, accord,
+):
+    creer_stage(antenne, jours=(date(2027, 2, 15), date(2027, 2, 16)))
+    convocation = convocation_reporter(
+        convocation=_convoquer(antenne, stage, echeance=echeance), motif="Travail")
+
+    contenu = client_secretariat.get(
+        reverse("stages:orientation", args=[convocation.orientation_id])).content.decode()
+
+    assert f"{convocation.stage}</a> — reportée (Travail)" in contenu
+    assert ("Accord à demander" in contenu) is accord
