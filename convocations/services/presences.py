@@ -113,18 +113,20 @@ def convocation_resoudre(*, convocation: Convocation) -> bool:
     if suivies == len(seances):
         convocation.statut = StatutConvocation.EFFECTUEE
         _enregistrer(convocation, "Toutes les séances suivies")
-        orientation_stage_effectue(orientation=orientation, motif=f"Stage effectué : {stage}")
+        orientation_stage_effectue(orientation=orientation,
+                                   motif=f"Stage effectué du {date_courte(stage.premier_jour)} ({stage.lieu})")
         return True
     convocation.statut = StatutConvocation.PARTIELLE if suivies else StatutConvocation.ABSENTE
     texte = (f"{suivies} séance{'s' if suivies > 1 else ''} suivie{'s' if suivies > 1 else ''} sur {len(seances)}"
              if suivies else "Absente à toutes les séances")
     _enregistrer(convocation, texte)
-    motif = f"Absence au {stage} ({texte.lower()})"
+    # The outcome first: the history keeps 100 characters of the reason.
+    motif = f"absence au stage du {date_courte(stage.premier_jour)} ({texte.lower()})"
     if antenne.politique_absence == PolitiqueAbsence.SECONDE_CONVOCATION and orientation.nb_absences == 0:
         orientation_remettre_en_attente(orientation=orientation, absence=True,
-                                        motif=f"{motif} : seconde convocation")
+                                        motif=f"Seconde convocation après {motif}")
     else:
-        orientation_a_retourner(orientation=orientation, motif=f"{motif} : à retourner au prescripteur")
+        orientation_a_retourner(orientation=orientation, motif=f"À retourner au prescripteur après {motif}")
     return True
 
 
