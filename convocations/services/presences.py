@@ -88,7 +88,7 @@ def presence_marquer(*, seance: Seance, convocation: Convocation, statut: str, m
     raison = f"{presence.libelle}" + (f" — correction : {motif}" if motif else "")
     presence._change_reason = Truncator(raison).chars(RAISON_MAX)
     presence.save()
-    convocation_resoudre(convocation=convocation)
+    _resoudre(convocation)
     return presence
 
 
@@ -101,6 +101,11 @@ def convocation_resoudre(*, convocation: Convocation) -> bool:
     convocation, or « à retourner » to the prescripteur. False while séances remain."""
     convocation = (Convocation.objects.select_for_update(of=("self",))
                    .select_related("stage__antenne", "orientation").get(pk=convocation.pk))
+    return _resoudre(convocation)
+
+
+def _resoudre(convocation: Convocation) -> bool:
+    """`convocation_resoudre` on a convocation already locked and read with its stage."""
     if convocation.statut not in STATUTS_OUVERTS:
         return False
     stage, orientation = convocation.stage, convocation.orientation
