@@ -43,7 +43,8 @@ class Ligne:
 def convocations_listees(stage: Stage):
     return (Convocation.objects.filter(stage=stage, statut__in=STATUTS_LISTES)
             .select_related("orientation__personne")
-            .order_by("orientation__personne__nom_normalise", "orientation__personne__prenom_normalise", "pk"))
+            .order_by("orientation__personne__nom_normalise", "orientation__personne__prenom_normalise",
+                      "pk"))
 
 
 def lignes_de_la_seance(seance: Seance) -> list[Ligne]:

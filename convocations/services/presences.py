@@ -20,7 +20,11 @@ from convocations.models import (
 from stages.dates import date_courte
 from stages.models import PolitiqueAbsence, Seance, Stage, StatutStage
 from stages.services import RAISON_MAX
-from stages.statuts import orientation_a_retourner, orientation_remettre_en_attente, orientation_stage_effectue
+from stages.statuts import (
+    orientation_a_retourner,
+    orientation_remettre_en_attente,
+    orientation_stage_effectue,
+)
 
 MOTIF_MAX = Presence._meta.get_field("motif_correction").max_length
 
@@ -76,7 +80,8 @@ def presence_marquer(*, seance: Seance, convocation: Convocation, statut: str, m
         raise ValidationError({"motif": "Ce stage est clos : indiquez le motif de la correction."})
     if convocation.statut not in STATUTS_OUVERTS:
         raise ValidationError(
-            f"{convocation.orientation.personne} : la convocation est « {convocation.get_statut_display().lower()} », ses présences ne changent plus."
+            f"{convocation.orientation.personne} : la convocation est "
+            f"« {convocation.get_statut_display().lower()} », ses présences ne changent plus."
         )
     minutes = _minutes_valides(statut, minutes, seance)
     presence = Presence.objects.filter(convocation=convocation, seance=seance).first()
@@ -118,12 +123,13 @@ def _resoudre(convocation: Convocation) -> bool:
     if suivies == len(seances):
         convocation.statut = StatutConvocation.EFFECTUEE
         _enregistrer(convocation, "Toutes les séances suivies")
-        orientation_stage_effectue(orientation=orientation,
-                                   motif=f"Stage effectué du {date_courte(stage.premier_jour)} ({stage.lieu})")
+        motif = f"Stage effectué du {date_courte(stage.premier_jour)} ({stage.lieu})"
+        orientation_stage_effectue(orientation=orientation, motif=motif)
         return True
     convocation.statut = StatutConvocation.PARTIELLE if suivies else StatutConvocation.ABSENTE
-    texte = (f"{suivies} séance{'s' if suivies > 1 else ''} suivie{'s' if suivies > 1 else ''} sur {len(seances)}"
-             if suivies else "Absente à toutes les séances")
+    pluriel = "s" if suivies > 1 else ""
+    texte = (f"{suivies} séance{pluriel} suivie{pluriel} sur {len(seances)}" if suivies
+             else "Absente à toutes les séances")
     _enregistrer(convocation, texte)
     # The outcome first: the history keeps 100 characters of the reason.
     motif = f"absence au stage du {date_courte(stage.premier_jour)} ({texte.lower()})"

@@ -59,7 +59,8 @@ def convocation(antenne, stage_passe):
 
 
 def _marque(client, seance, convocation, statut="present", entetes=None, **champs):
-    donnees = {"convocation": convocation.pk, "statut": statut, **dans_l_antenne(seance.stage.antenne), **champs}
+    donnees = {"convocation": convocation.pk, "statut": statut, **dans_l_antenne(seance.stage.antenne),
+               **champs}
     return client.post(reverse("convocations:marquer", args=[seance.pk]), donnees, headers=entetes or {})
 
 
@@ -80,10 +81,12 @@ def test_l_animateur_du_stage_voit_la_seance_et_marque_d_un_tap(client, animateu
     assert (presence.statut, presence.minutes, presence.marque_par) == ("retard", 10, animateur)
 
 
-def test_sans_javascript_le_formulaire_revient_a_la_page_avec_le_message(client, animateur, seance, convocation):
+def test_sans_javascript_le_formulaire_revient_a_la_page_avec_le_message(client, animateur, seance,
+                                                                         convocation):
     client.force_login(animateur)
     reponse = _marque(client, seance, convocation, "absent")
-    assert reponse.status_code == 302 and reponse["Location"] == reverse("convocations:seance", args=[seance.pk])
+    assert reponse.status_code == 302
+    assert reponse["Location"] == reverse("convocations:seance", args=[seance.pk])
     page = client.get(reponse["Location"])
     assert "DURAND Éloïse : absent·e." in page.content.decode()
 
@@ -234,7 +237,8 @@ def test_le_stage_montre_les_presences_par_seance(client, secretariat, seance, c
        motif=st.text(max_size=400),
        ident=st.one_of(st.none(), st.integers(-3, 2**40).map(str), st.text(max_size=6)),
        htmx=st.booleans())
-def test_jamais_de_500_en_marquant(client, animateur, seance, convocation, statut, minutes, motif, ident, htmx):
+def test_jamais_de_500_en_marquant(client, animateur, seance, convocation, statut, minutes, motif, ident,
+                                   htmx):
     """Any input: a mark, a French refusal or a 404, never a 500 (None: the real person)."""
     client.force_login(animateur)
     donnees = {"convocation": convocation.pk if ident is None else ident, "statut": statut, "motif": motif,

@@ -26,8 +26,10 @@ def test_l_animateur_marque_trois_personnes_sur_tablette(transactional_db, brows
     stage.animateurs.add(Membre.objects.get(user=animateur))
     seance = Seance.objects.create(stage=stage, date=timezone.localdate(), debut=time(0, 0), fin=time(23, 59))
     noms = ["Durand", "Martin", "Petit"]
-    convocations = [creer_convocation(creer_orientation(antenne, personne=creer_personne(antenne, nom=nom)), stage)
-                    for nom in noms]
+    convocations = [
+        creer_convocation(creer_orientation(antenne, personne=creer_personne(antenne, nom=nom)), stage)
+        for nom in noms
+    ]
 
     contexte = browser.new_context(viewport={"width": 800, "height": 1280}, has_touch=True,
                                    locale="fr-FR", timezone_id="Europe/Paris")
