@@ -40,7 +40,8 @@ def test_la_demo_marque_les_seances_commencees_des_stages_en_cours(antenne):
     from convocations.models import Presence
     from stages.models import StatutStage
 
-    en_cours = creer_stage(antenne, jours=(date(2026, 11, 19), date(2026, 11, 20)), statut=StatutStage.EN_COURS)
+    en_cours = creer_stage(antenne, jours=(date(2026, 11, 19), date(2026, 11, 20)),
+                           statut=StatutStage.EN_COURS)
     planifie = creer_stage(antenne, jours=(date(2026, 11, 19),))
     for i in range(12):
         creer_orientation(antenne, date_orientation=date(2026, 9, 1 + i))
