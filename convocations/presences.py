@@ -4,7 +4,8 @@ mark, the summary per séance the stage page shows. Each a fixed number of queri
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -60,20 +61,26 @@ def lignes_de_la_seance(seance: Seance) -> list[Ligne]:
 class Resume:
     seance: Seance
     comptes: dict[str, int]
-    nb_marques: int
+
+    @property
+    def nb_marques(self) -> int:
+        return sum(self.comptes.values())
 
     @property
     def lignes(self) -> list[tuple[str, int]]:
-        return [(label, self.comptes.get(valeur, 0)) for valeur, label in StatutPresence.choices
-                if self.comptes.get(valeur)]
+        return [(label, self.comptes[valeur]) for valeur, label in StatutPresence.choices
+                if self.comptes[valeur]]
 
 
 def resume_du_stage(stage: Stage) -> tuple[list[Resume], int]:
-    """Per séance, how many were marked in each way; and how many people the séances list."""
-    seances = list(stage.seances.all())
-    comptes: dict[int, dict[str, int]] = {s.pk: {} for s in seances}
-    for seance_id, statut, nombre in (Presence.objects.filter(seance__stage=stage).order_by()
-                                      .values_list("seance", "statut").annotate(n=Count("pk"))):
-        comptes.setdefault(seance_id, {})[statut] = nombre
-    nb_listes = Convocation.objects.filter(Q(stage=stage) & Q(statut__in=STATUTS_LISTES)).count()
-    return [Resume(s, comptes[s.pk], sum(comptes[s.pk].values())) for s in seances], nb_listes
+    """Per séance, how many were marked in each way; and how many people the séances list.
+    One query: the séances with their counts and the number of people listed."""
+    listes = (Convocation.objects.filter(stage=OuterRef("stage"), statut__in=STATUTS_LISTES).order_by()
+              .values("stage").annotate(n=Count("pk")).values("n"))
+    seances = list(stage.seances.annotate(
+        nb_listes=Coalesce(Subquery(listes, output_field=IntegerField()), 0),
+        **{f"nb_{valeur}": Count("presences", filter=Q(presences__statut=valeur))
+           for valeur in StatutPresence.values},
+    ))
+    resumes = [Resume(s, {v: getattr(s, f"nb_{v}") for v in StatutPresence.values}) for s in seances]
+    return resumes, seances[0].nb_listes if seances else 0

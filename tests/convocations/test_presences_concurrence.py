@@ -29,7 +29,8 @@ def test_la_meme_personne_sur_deux_tablettes_la_derniere_l_emporte(antenne):
     statuts = ["present", "absent"]
 
     def marquer():
-        return presence_marquer(seance=seance, convocation=convocation, statut=statuts.pop(), maintenant=APRES)
+        return presence_marquer(seance=seance, convocation=convocation, statut=statuts.pop(),
+                                maintenant=APRES)
 
     resultats, erreurs = en_meme_temps(marquer)
 

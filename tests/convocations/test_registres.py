@@ -42,7 +42,8 @@ def test_l_encart_du_stage_montre_les_actions_au_secretariat_seulement(antenne, 
     rendus = {}
     for nom, user in (("secretariat", secretariat), ("animateur", animateur)):
         requete = _requete(user)
-        [(gabarit, contexte)] = [e for e in encarts("stage", requete, stage) if "convocations" in e[0]]
+        [(gabarit, contexte)] = [e for e in encarts("stage", requete, stage)
+                                 if e[0].endswith("encart_stage.html")]
         rendus[nom] = render_to_string(gabarit, contexte, request=requete)
     assert f"/convocations/{convocation.pk}/reporter/" in rendus["secretariat"]
     assert "Proposer des convocations" in rendus["secretariat"]

@@ -194,8 +194,9 @@ def test_page_du_stage_nombre_de_requetes_borne(client_secretariat, antenne, nom
     for n in range(nombre):  # as many records in its history
         stage_modifier(stage=stage, champs={"lieu": f"Salle {n}"}, motif=f"Changement {n}")
 
-    # 9 of the page's own (the convocations section's included), 2 of the test's savepoint.
-    with django_assert_max_num_queries(11):
+    # 10 of the page's own (the convocations and attendance sections' included), 2 of the
+    # test's savepoint.
+    with django_assert_max_num_queries(12):
         reponse = client_secretariat.get(url("stage", stage.pk))
 
     assert len(reponse.context["lignes"]) == nombre
