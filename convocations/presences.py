@@ -37,8 +37,9 @@ class Ligne:
     presence: Presence | None
 
     @property
-    def marquable(self) -> bool:
-        return self.convocation.est_ouverte
+    def resolue(self) -> bool:
+        """Closed by the attendance: a correction needs its reason."""
+        return not self.convocation.est_ouverte
 
 
 def convocations_listees(stage: Stage):

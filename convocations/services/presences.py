@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from convocations.models import (
     STATUTS_AVEC_MINUTES,
     STATUTS_OUVERTS,
+    STATUTS_RESOLUS,
     Convocation,
     Presence,
     StatutConvocation,
@@ -63,7 +64,9 @@ def presence_marquer(*, seance: Seance, convocation: Convocation, statut: str, m
                      par=None, motif: str = "", maintenant: datetime | None = None) -> Presence:
     """Mark `convocation`'s person at `seance`. Two tablets marking the same person are taken in
     turn (the convocation's row is locked): the last mark wins, the history keeps both. A
-    closed stage is corrected only with `motif`, kept in the history. Resolves the
+    closed stage, or a convocation already resolved, is corrected only with `motif`, kept in
+    the history; a correction that would change a resolved convocation's outcome (effectuée,
+    partielle, absente) is refused, since the orientation has moved on. Resolves the
     convocation when this was its last séance to mark."""
     maintenant = maintenant or timezone.now()
     if statut not in StatutPresence.values:
@@ -76,13 +79,19 @@ def presence_marquer(*, seance: Seance, convocation: Convocation, statut: str, m
     if refus := refus_de_marquer(stage, seance, maintenant):
         raise ValidationError(refus)
     motif = motif.strip()
-    if stage.statut == StatutStage.CLOS and not motif:
-        raise ValidationError({"motif": "Ce stage est clos : indiquez le motif de la correction."})
-    if convocation.statut not in STATUTS_OUVERTS:
+    resolue = convocation.statut in STATUTS_RESOLUS
+    if convocation.statut not in STATUTS_OUVERTS and not resolue:
         raise ValidationError(
             f"{convocation.orientation.personne} : la convocation est "
             f"« {convocation.get_statut_display().lower()} », ses présences ne changent plus."
         )
+    if stage.statut == StatutStage.CLOS and not motif:
+        raise ValidationError({"motif": "Ce stage est clos : indiquez le motif de la correction."})
+    if resolue and not motif:
+        raise ValidationError({"motif": (
+            f"{convocation.orientation.personne} : la convocation est déjà résolue "
+            f"(« {convocation.get_statut_display().lower()} ») : indiquez le motif de la correction."
+        )})
     minutes = _minutes_valides(statut, minutes, seance)
     presence = Presence.objects.filter(convocation=convocation, seance=seance).first()
     if presence is None:
@@ -93,7 +102,17 @@ def presence_marquer(*, seance: Seance, convocation: Convocation, statut: str, m
     raison = f"{presence.libelle}" + (f" — correction : {motif}" if motif else "")
     presence._change_reason = Truncator(raison).chars(RAISON_MAX)
     presence.save()
-    _resoudre(convocation)
+    if resolue:
+        issue = _issue(convocation)
+        # A séance added since would leave it unresolved: the mark is kept, nothing else moves.
+        if issue is not None and issue != convocation.statut:  # rolled back: nothing saved
+            raise ValidationError(
+                f"{convocation.orientation.personne} : cette correction changerait l'issue du stage "
+                f"(« {convocation.get_statut_display().lower()} » → « {issue.label.lower()} »), déjà "
+                "appliquée à l'orientation : rien n'a été enregistré. Voyez avec le secrétariat."
+            )
+    else:
+        _resoudre(convocation)
     return presence
 
 
@@ -114,13 +133,11 @@ def _resoudre(convocation: Convocation) -> bool:
     if convocation.statut not in STATUTS_OUVERTS:
         return False
     stage, orientation = convocation.stage, convocation.orientation
-    seances = set(stage.seances.values_list("pk", flat=True))
-    presences = list(convocation.presences.filter(seance__in=seances))
-    if not seances or {p.seance_id for p in presences} != seances:
-        return False
     antenne = stage.antenne
-    suivies = sum(p.compte_present(antenne.tolerance_minutes) for p in presences)
-    if suivies == len(seances):
+    seances, suivies = _seances_suivies(convocation)
+    if suivies is None:
+        return False
+    if suivies == seances:
         convocation.statut = StatutConvocation.EFFECTUEE
         _enregistrer(convocation, "Toutes les séances suivies")
         motif = f"Stage effectué du {date_courte(stage.premier_jour)} ({stage.lieu})"
@@ -128,7 +145,7 @@ def _resoudre(convocation: Convocation) -> bool:
         return True
     convocation.statut = StatutConvocation.PARTIELLE if suivies else StatutConvocation.ABSENTE
     pluriel = "s" if suivies > 1 else ""
-    texte = (f"{suivies} séance{pluriel} suivie{pluriel} sur {len(seances)}" if suivies
+    texte = (f"{suivies} séance{pluriel} suivie{pluriel} sur {seances}" if suivies
              else "Absente à toutes les séances")
     _enregistrer(convocation, texte)
     # The outcome first: the history keeps 100 characters of the reason.
@@ -139,6 +156,27 @@ def _resoudre(convocation: Convocation) -> bool:
     else:
         orientation_a_retourner(orientation=orientation, motif=f"À retourner au prescripteur après {motif}")
     return True
+
+
+def _seances_suivies(convocation: Convocation) -> tuple[int, int | None]:
+    """(séances of the stage, séances attended), None attended while one is not marked."""
+    seances = set(convocation.stage.seances.values_list("pk", flat=True))
+    presences = list(convocation.presences.filter(seance__in=seances))
+    if not seances or {p.seance_id for p in presences} != seances:
+        return len(seances), None
+    tolerance = convocation.stage.antenne.tolerance_minutes
+    return len(seances), sum(p.compte_present(tolerance) for p in presences)
+
+
+def _issue(convocation: Convocation) -> StatutConvocation | None:
+    """What the marks make of the convocation: effectuée, partielle, absente; None while a
+    séance is not marked."""
+    seances, suivies = _seances_suivies(convocation)
+    if suivies is None:
+        return None
+    if suivies == seances:
+        return StatutConvocation.EFFECTUEE
+    return StatutConvocation.PARTIELLE if suivies else StatutConvocation.ABSENTE
 
 
 def _enregistrer(convocation: Convocation, motif: str) -> None:

@@ -168,11 +168,25 @@ def test_la_tolerance_est_celle_de_l_antenne(antenne, stage, convocation):
     assert convocation.statut == StatutConvocation.EFFECTUEE
 
 
-def test_une_convocation_resolue_ne_change_plus(stage, convocation):
-    convocation, _ = _tout_marquer(convocation, stage, PRESENT, PRESENT)
-    with pytest.raises(ValidationError, match="ses présences ne changent plus"):
-        _marquer(convocation, _seances(stage)[0], StatutPresence.ABSENT)
+def test_une_convocation_resolue_se_corrige_avec_un_motif_sans_changer_son_issue(stage, convocation):
+    convocation, _ = _tout_marquer(convocation, stage, PRESENT, (StatutPresence.RETARD, 10))
+    seance = _seances(stage)[1]
+    with pytest.raises(ValidationError, match="déjà résolue .* indiquez le motif"):
+        _marquer(convocation, seance, StatutPresence.PRESENT)
+    presence = _marquer(convocation, seance, StatutPresence.PRESENT,
+                        motif="Arrivé à l'heure, erreur de saisie")
+    assert presence.statut == "present"
+    assert "correction : Arrivé à l'heure" in presence.history.first().history_change_reason
+
+
+def test_une_correction_qui_changerait_l_issue_est_refusee_et_rien_n_est_garde(stage, convocation):
+    convocation, orientation = _tout_marquer(convocation, stage, PRESENT, PRESENT)
+    with pytest.raises(ValidationError, match="changerait l'issue du stage .*effectué.* → .*suivi en partie"):
+        _marquer(convocation, _seances(stage)[0], StatutPresence.ABSENT, motif="Erreur")
     assert Presence.objects.filter(statut=StatutPresence.PRESENT).count() == 2
+    assert Presence.history.count() == 2  # the refused mark left no trace either
+    orientation.refresh_from_db()
+    assert orientation.statut == Statut.STAGE_EFFECTUE
 
 
 def test_une_convocation_reportee_ne_se_marque_pas(stage, convocation):

@@ -108,6 +108,18 @@ def test_un_refus_s_affiche_en_francais_au_dessus_de_la_liste(client, animateur,
     assert not Presence.objects.exists()
 
 
+def test_une_convocation_resolue_se_montre_et_se_corrige_avec_un_motif(client, animateur, stage_passe,
+                                                                      convocation):
+    client.force_login(animateur)
+    premiere, seconde = stage_passe.seances.all()
+    _marque(client, premiere, convocation, "present", HX)
+    fragment = _marque(client, seconde, convocation, "present", HX).content.decode()
+    assert "Stage effectué" in fragment and f'id="motif-{convocation.pk}"' in fragment
+    refus = _marque(client, seconde, convocation, "excuse", HX, motif="Erreur").content.decode()
+    assert "changerait l&#x27;issue du stage" in refus
+    assert Presence.objects.get(seance=seconde).statut == "present"
+
+
 def test_une_seance_a_venir_se_lit_mais_ne_se_marque_pas(client, antenne, animateur):
     demain = _aujourd_hui() + timedelta(days=1)
     stage = creer_stage(antenne, jours=(demain,))
