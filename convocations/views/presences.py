@@ -13,7 +13,7 @@ from django.utils import timezone
 from commun.htmx import rendre, veut_un_fragment
 from convocations.feuille import feuille_emargement
 from convocations.forms import MarqueForm
-from convocations.models import STATUTS_AVEC_MINUTES, StatutPresence
+from convocations.models import StatutPresence
 from convocations.presences import convocations_listees, lignes_de_la_seance, seance_ou_404, seances_du_jour
 from convocations.services.presences import presence_marquer, refus_de_marquer
 from stages.access import Droit, droit_requis, meme_antenne
@@ -30,16 +30,16 @@ def seances_du_jour_vue(request):
     })
 
 
-def _contexte(request, seance: Seance, *, erreur: str = "", form: MarqueForm | None = None) -> dict:
+def _contexte(seance: Seance, *, erreur: str = "") -> dict:
     stage = seance.stage
     lignes = lignes_de_la_seance(seance)
     return {
         "seance": seance, "stage": stage, "lignes": lignes,
         "refus": refus_de_marquer(stage, seance, timezone.now()),
         "stage_clos": stage.statut == StatutStage.CLOS,
-        "statuts": StatutPresence.choices, "avec_minutes": STATUTS_AVEC_MINUTES,
+        "statuts": StatutPresence.choices,
         "nb_marques": sum(ligne.presence is not None for ligne in lignes),
-        "erreur": erreur, "form": form,
+        "erreur": erreur,
     }
 
 
@@ -47,7 +47,7 @@ def _contexte(request, seance: Seance, *, erreur: str = "", form: MarqueForm | N
 def seance_vue(request, seance_id: int):
     """The page, or (htmx, every few seconds) its list of people only."""
     seance = seance_ou_404(request, seance_id)
-    return rendre(request, GABARIT, _contexte(request, seance), fragment="liste")
+    return rendre(request, GABARIT, _contexte(seance), fragment="liste")
 
 
 @droit_requis(Droit.STAGES)
@@ -81,7 +81,7 @@ def seance_marquer(request, seance_id: int):
         if erreur:
             messages.error(request, erreur)
         return redirect(page)
-    return rendre(request, GABARIT, _contexte(request, seance, erreur=erreur), fragment="liste")
+    return rendre(request, GABARIT, _contexte(seance, erreur=erreur), fragment="liste")
 
 
 @droit_requis(Droit.STAGES)
