@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from convocations.models import Presence
-from stages.models import Membre, Role, Seance
+from stages.models import Membre, Role, Seance, Stage
 from tests.e2e.conftest import violations_graves
 from tests.factories import (
     creer_antenne,
@@ -22,9 +22,11 @@ from tests.factories import (
 def test_l_animateur_marque_trois_personnes_sur_tablette(transactional_db, browser, live_server):
     antenne = creer_antenne(nom="Antenne de Perpignan")
     animateur = creer_utilisateur(Role.ANIMATEUR, antenne, username="alain", first_name="Alain")
+    aujourd_hui = timezone.localdate()
     stage = creer_stage(antenne, jours=(), lieu="Salle Arago")
+    Stage.objects.filter(pk=stage.pk).update(premier_jour=aujourd_hui, dernier_jour=aujourd_hui)
     stage.animateurs.add(Membre.objects.get(user=animateur))
-    seance = Seance.objects.create(stage=stage, date=timezone.localdate(), debut=time(0, 0), fin=time(23, 59))
+    seance = Seance.objects.create(stage=stage, date=aujourd_hui, debut=time(0, 0), fin=time(23, 59))
     noms = ["Durand", "Martin", "Petit"]
     convocations = [
         creer_convocation(creer_orientation(antenne, personne=creer_personne(antenne, nom=nom)), stage)
