@@ -11,7 +11,12 @@ class ConvocationsConfig(AppConfig):
         from commun.chronologie import ajouter_source
         from commun.encarts import Encart, ajouter_annotation, ajouter_encart
         from convocations import envois
-        from convocations.encart import contexte_encart, contexte_orientation
+        from convocations.encart import (
+            contexte_accueil,
+            contexte_encart,
+            contexte_orientation,
+            contexte_presences,
+        )
         from convocations.selectors import evenements_des_convocations, stages_avec_comptes
         from convocations.services.reponses import convocation_fermee, sur_stage_annule
         from convocations.views import envois as vues_envois
@@ -23,6 +28,8 @@ class ConvocationsConfig(AppConfig):
         ajouter_encart("stage_seances", Encart("convocations/encart_mise_a_jour.html",
                                                vues_envois.contexte_mise_a_jour))
         ajouter_encart("orientation", Encart("convocations/encart_orientation.html", contexte_orientation))
+        ajouter_encart("stage", Encart("convocations/encart_presences.html", contexte_presences, ordre=30))
+        ajouter_encart("accueil", Encart("convocations/encart_accueil.html", contexte_accueil, ordre=10))
         ajouter_annotation("stages", stages_avec_comptes)
         ajouter_source("stages.Orientation", evenements_des_convocations)
         seances_modifiees.connect(envois.sur_seances_modifiees, dispatch_uid="convocations.seances_modifiees")

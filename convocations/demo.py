@@ -1,16 +1,18 @@
 """The demo's convocations: on the stages the `stages` demo planned (`charger`, which
-`manage.py donnees_demo` calls after it), convocations in every state, with entretiens préalables."""
+`manage.py donnees_demo` calls after it), convocations in every state, with entretiens préalables;
+on the stages under way, the marks of the séances already started."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from convocations.models import Convocation, ModeEntretien
+from convocations.models import Convocation, ModeEntretien, StatutPresence
 from convocations.services.entretiens import entretien_enregistrer
+from convocations.services.presences import presence_marquer, seance_commencee
 from convocations.services.proposition import eligibles
 from convocations.services.reponses import convocation_annuler, convocation_confirmer, convocation_reporter
-from stages.models import Stage
+from stages.models import Stage, StatutStage
 from stages.statuts import orientation_convoquer
 from stages.templatetags.affichage import compte
 
@@ -52,6 +54,42 @@ def convocations_demo(*, stages: list[Stage], aujourd_hui: date) -> int:
     return creees
 
 
+# The marks of a stage under way, in turn: mostly present, a late arrival within the
+# tolerance, one beyond it, an early leaving, an excused absence, an absence.
+MARQUES_DEMO = [
+    (StatutPresence.PRESENT, None), (StatutPresence.PRESENT, None), (StatutPresence.RETARD, 10),
+    (StatutPresence.PRESENT, None), (StatutPresence.ABSENT, None), (StatutPresence.PRESENT, None),
+    (StatutPresence.DEPART, 40), (StatutPresence.PRESENT, None), (StatutPresence.EXCUSE, None),
+]
+NB_CONVOQUES_EN_COURS = 9
+
+
+@transaction.atomic
+def presences_demo(*, stages: list[Stage], maintenant: datetime) -> int:
+    """On each stage under way without convocations: some people convoked (before it began, as
+    staff would have) and their marks at the séances already started, by one of its
+    animateurs; the number of marks."""
+    marques = 0
+    for stage in stages:
+        if stage.statut != StatutStage.EN_COURS or Convocation.objects.filter(stage=stage).exists():
+            continue
+        seances = [s for s in stage.seances.all() if seance_commencee(s, maintenant)]
+        animateur = stage.animateurs.select_related("user").first()
+        par = animateur.user if animateur else None
+        a_convoquer = eligibles(stage).select_related("personne")[:NB_CONVOQUES_EN_COURS]
+        for rang, orientation in enumerate(a_convoquer):
+            orientation_convoquer(orientation=orientation, motif=f"Convoquée au {stage}")
+            convocation = Convocation(orientation=orientation, stage=stage)
+            convocation._change_reason = "Convocation"
+            convocation.save()
+            for numero, seance in enumerate(seances):
+                statut, minutes = MARQUES_DEMO[(rang + numero) % len(MARQUES_DEMO)]
+                presence_marquer(seance=seance, convocation=convocation, statut=statut, minutes=minutes,
+                                 par=par, maintenant=maintenant)
+                marques += 1
+    return marques
+
+
 def charger() -> str:
     """Called by `manage.py donnees_demo` after the `stages` demo: the next stage of each
     antenne and kind is convoked; the later ones are left for staff to try the proposal."""
@@ -61,4 +99,6 @@ def charger() -> str:
             vus.add((stage.antenne_id, stage.type_stage))
             stages.append(stage)
     nombre = convocations_demo(stages=stages, aujourd_hui=timezone.localdate())
-    return f"{compte(nombre, 'convocation')} sur {compte(len(stages), 'stage')}"
+    marques = presences_demo(stages=stages, maintenant=timezone.now())
+    return (f"{compte(nombre, 'convocation')} sur {compte(len(stages), 'stage')}, "
+            f"{compte(marques, 'présence')} marquée{'s' if marques > 1 else ''}")

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from convocations import documents
-from convocations.models import Convocation, Entretien, ModeEntretien, ModeleLettre
+from convocations.models import Convocation, Entretien, ModeEntretien, ModeleLettre, StatutPresence
 from convocations.services.proposition import Choix, Proposition
 
 MOTIF_MAX = Convocation._meta.get_field("motif").max_length
@@ -139,3 +139,15 @@ class FormulaireModeleLettre(forms.ModelForm):
         for champ in documents.CHAMPS_TEXTE:
             self.fields[champ].validators.append(documents.verifier_texte)
             self.fields[champ].required = champ not in ("gratuit",)
+
+
+class MarqueForm(forms.Form):
+    """One tap on the séance page: the person (her convocation), the mark, the minutes of a
+    late arrival or early leaving; the reason of a correction once the stage is closed."""
+
+    convocation = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    statut = forms.ChoiceField(label="Présence", choices=StatutPresence.choices,
+                               error_messages={"invalid_choice": "Choisissez une présence de la liste."})
+    minutes = forms.IntegerField(label="Minutes", required=False, min_value=0, max_value=1440,
+                                 error_messages={"invalid": "Indiquez un nombre de minutes."})
+    motif = forms.CharField(label="Motif de la correction", required=False, max_length=300)

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from stages.models import Orientation, Stage
+from stages.models import Orientation, Seance, Stage
 
 
 class StatutConvocation(models.TextChoices):
@@ -13,6 +13,10 @@ class StatutConvocation(models.TextChoices):
     CONFIRMEE = "confirmee", "Confirmée"
     REPORTEE = "reportee", "Reportée"
     ANNULEE = "annulee", "Annulée"
+    # Resolved by the attendance once every séance is marked (`services.presences`).
+    EFFECTUEE = "effectuee", "Stage effectué"
+    PARTIELLE = "partielle", "Stage suivi en partie"
+    ABSENTE = "absente", "Absente"
 
 
 # An open convocation holds a place on its stage; an orientation has at most one.
@@ -203,3 +207,59 @@ class Rappel(models.Model):
 
     def __str__(self):
         return f"Rappel J-{self.jours_avant} ({self.get_canal_display()}) — {self.convocation}"
+
+
+# What the attendance resolves a convocation to (it is then closed).
+STATUTS_RESOLUS = [StatutConvocation.EFFECTUEE, StatutConvocation.PARTIELLE, StatutConvocation.ABSENTE]
+
+
+class StatutPresence(models.TextChoices):
+    PRESENT = "present", "Présent·e"
+    RETARD = "retard", "En retard"
+    DEPART = "depart", "Parti·e avant la fin"
+    EXCUSE = "excuse", "Absent·e excusé·e"
+    ABSENT = "absent", "Absent·e"
+
+
+# The marks that carry a number of minutes (late, or left early).
+STATUTS_AVEC_MINUTES = [StatutPresence.RETARD, StatutPresence.DEPART]
+
+
+class Presence(models.Model):
+    """One person's attendance at one séance, as the animateur (or the office) marked it. Marked
+    again (another tablet, a correction): the row changes, its history keeps every mark."""
+
+    convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, related_name="presences")
+    seance = models.ForeignKey(Seance, on_delete=models.PROTECT, related_name="presences")
+    statut = models.CharField("présence", max_length=10, choices=StatutPresence.choices)
+    minutes = models.PositiveSmallIntegerField("minutes de retard ou d'avance", default=0)
+    marque_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="marquée par",
+    )
+    marque_le = models.DateTimeField("marquée le")
+    # Why a mark changed after the stage was closed.
+    motif_correction = models.CharField("motif de la correction", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "présence"
+        constraints = [
+            models.UniqueConstraint(fields=["convocation", "seance"], name="une_presence_par_seance"),
+        ]
+        indexes = [models.Index(fields=["seance", "statut"], name="presence_seance_idx")]
+
+    def __str__(self):
+        return f"{self.get_statut_display()} — {self.seance}"
+
+    def compte_present(self, tolerance_minutes: int) -> bool:
+        """Present, or late / left early within the antenne's tolerance."""
+        if self.statut == StatutPresence.PRESENT:
+            return True
+        return self.statut in STATUTS_AVEC_MINUTES and self.minutes <= tolerance_minutes
+
+    @property
+    def libelle(self) -> str:
+        if self.statut in STATUTS_AVEC_MINUTES:
+            return f"{self.get_statut_display()} ({self.minutes} min)"
+        return self.get_statut_display()

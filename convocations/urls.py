@@ -1,6 +1,6 @@
 from django.urls import path
 
-from convocations.views import envois, propositions, reponses
+from convocations.views import envois, presences, propositions, reponses
 
 app_name = "convocations"
 
@@ -21,4 +21,8 @@ urlpatterns = [
     path("<int:convocation_id>/convocation.ics", envois.convocation_ics, name="convocation_ics"),
     # No login: a calendar application subscribes to it; the secret token is the access.
     path("agenda/<str:jeton>.ics", envois.flux_stage, name="flux_stage"),
+    path("seances/du-jour/", presences.seances_du_jour_vue, name="seances_du_jour"),
+    path("seances/<int:seance_id>/", presences.seance_vue, name="seance"),
+    path("seances/<int:seance_id>/marquer/", presences.seance_marquer, name="marquer"),
+    path("seances/<int:seance_id>/emargement.pdf", presences.seance_feuille, name="feuille"),
 ]

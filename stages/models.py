@@ -52,6 +52,11 @@ class FormatStage(models.TextChoices):
     SEPT_HEBDOMADAIRES = "7_hebdomadaires", "7 séances hebdomadaires"
 
 
+class PolitiqueAbsence(models.TextChoices):
+    SECONDE_CONVOCATION = "seconde_convocation", "Une seconde convocation, puis retour au prescripteur"
+    RETOUR = "retour", "Retour au prescripteur dès la première absence"
+
+
 class Antenne(models.Model):
     nom = models.CharField("nom", max_length=120)
     code = models.SlugField("code", max_length=20, unique=True)
@@ -81,6 +86,15 @@ class Antenne(models.Model):
     debut_apres_midi = models.TimeField("début de l'après-midi", default=time(13, 30))
     fin_apres_midi = models.TimeField("fin de l'après-midi", default=time(16, 30))
     entretien_prealable_attendu = models.BooleanField("entretien préalable attendu", default=True)
+    # Attendance: a late arrival or early leaving up to this many minutes still counts as present.
+    tolerance_minutes = models.PositiveSmallIntegerField(
+        "retard ou départ anticipé toléré (minutes)", default=15, validators=[MaxValueValidator(120)],
+        help_text="Au-delà, la séance n'est pas comptée comme suivie.",
+    )
+    politique_absence = models.CharField(
+        "après une absence", max_length=30, choices=PolitiqueAbsence.choices,
+        default=PolitiqueAbsence.SECONDE_CONVOCATION,
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -42,3 +42,23 @@ def orientation_remettre_en_attente(
     orientation.nb_absences += int(absence)
     enregistrer_avec_motif(orientation, motif)
     return orientation
+
+
+@transaction.atomic
+def orientation_stage_effectue(*, orientation: Orientation, motif: str) -> Orientation:
+    """Convoquée -> stage effectué: every séance attended (the attestation comes next)."""
+    orientation = _verrouiller(orientation, attendu=Statut.CONVOQUEE)
+    orientation.statut = Statut.STAGE_EFFECTUE
+    enregistrer_avec_motif(orientation, motif)
+    return orientation
+
+
+@transaction.atomic
+def orientation_a_retourner(*, orientation: Orientation, motif: str) -> Orientation:
+    """Convoquée -> à retourner au prescripteur after a missed stage (one absence more),
+    when the antenne's policy gives no further convocation."""
+    orientation = _verrouiller(orientation, attendu=Statut.CONVOQUEE)
+    orientation.statut = Statut.A_RETOURNER
+    orientation.nb_absences += 1
+    enregistrer_avec_motif(orientation, motif)
+    return orientation

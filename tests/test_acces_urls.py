@@ -55,6 +55,7 @@ PARAMETRES: dict[str, Callable[[Orientation], object]] = {
         antenne=temoin.antenne, nom_fichier="temoin.csv")[0].pk,
     "stage_id": lambda temoin: _stage_de(temoin).pk,
     "convocation_id": lambda temoin: _convocation_de(temoin).pk,
+    "seance_id": lambda temoin: _convocation_de(temoin).stage.seances.first().pk,
     "annee": lambda temoin: 2026,
     "mois": lambda temoin: 12,
     "lot_envoi_id": lambda temoin: LotEnvoi.objects.get_or_create(stage=_stage_de(temoin))[0].pk,
@@ -207,7 +208,7 @@ def test_le_parcours_voit_les_urls_du_projet():
 
 
 @pytest.mark.parametrize(("motif", "message"), [
-    (Motif("x", "x/<int:seance_id>/", ("seance_id",)), "seance_id inconnu"),
+    (Motif("x", "x/<int:inconnu_id>/", ("inconnu_id",)), "inconnu_id inconnu"),
     (Motif(None, "x/", ()), "n'a pas de nom"),
 ])
 def test_un_motif_inconnu_fait_echouer_avec_la_marche_a_suivre(temoin_a, motif, message):

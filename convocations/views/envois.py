@@ -67,17 +67,24 @@ def contexte_mise_a_jour(request, stage: Stage) -> dict:
 def contexte_encart(request, stage: Stage) -> dict:
     """What the stage page shows of sending: counts, failures, the last batch, the links."""
     contexte = {"stage": stage}
-    # The open convocations and the feed's token in one query (the stage page's budget).
+    # The open convocations, the feed's token and the last batch in one query (the stage
+    # page's budget).
     ouvertes = Convocation.objects.filter(stage=OuterRef("pk"), statut__in=STATUTS_OUVERTS)
+    dernier_lot = LotEnvoi.objects.filter(stage=OuterRef("pk"))  # latest first (Meta.ordering)
     lu = Stage.objects.filter(pk=stage.pk).values(
         ouvertes=Coalesce(Subquery(ouvertes.values("stage").annotate(n=Count("pk")).values("n")), 0),
         jeton=Subquery(FluxCalendrier.objects.filter(stage=OuterRef("pk")).values("jeton")),
+        lot_pk=Subquery(dernier_lot.values("pk")[:1]),
+        lot_etat=Subquery(dernier_lot.values("etat")[:1]),
+        lot_message=Subquery(dernier_lot.values("message")[:1]),
     ).get()
     if request.acces.peut(Droit.LISTE_ATTENTE):
+        lot = lu["lot_pk"] and LotEnvoi(pk=lu["lot_pk"], stage=stage, etat=lu["lot_etat"],
+                                        message=lu["lot_message"])
         contexte |= {
             "personnel": True,
             "bilan": envois.bilan_envois(stage),
-            "lot": LotEnvoi.objects.filter(stage=stage).first(),
+            "lot": lot or None,
             "ouvertes": lu["ouvertes"],
             "envoyable": stage.statut in (StatutStage.PLANIFIE, StatutStage.CONVOCATIONS_ENVOYEES),
         }

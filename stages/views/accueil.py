@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from commun import encarts
 from stages.access import Droit, antenne_choisir, stages_visibles
 from stages.models import Role, Seance, StatutStage
 from stages.selectors import indicateurs_par_antenne
@@ -17,6 +18,8 @@ def accueil(request):
     contexte = {"aujourd_hui": timezone.localdate()}
     if acces.peut(Droit.INDICATEURS):
         contexte["indicateurs"] = indicateurs_par_antenne(acces)
+    # What the apps above add (today's séances for the émargement), for whoever sees stages.
+    contexte["encarts"] = encarts.encarts("accueil", request, None) if acces.peut(Droit.STAGES) else []
     if acces.role == Role.ANIMATEUR:
         contexte["prochaines_seances"] = prochaines_seances(request, contexte["aujourd_hui"])
     return render(request, "stages/accueil.html", contexte)
