@@ -26,6 +26,9 @@ PLANIFICATIONS = (
     # The planner's statistics after a day of changes (see stages.maintenance).
     Planification("Statistiques de la base", "stages.maintenance.rafraichir_statistiques",
                   minutes=24 * 60),
+    # Stages « en cours » from their first séance, « clos » a week after their last.
+    Planification("Statut des stages selon le calendrier", "stages.planning.stages_suivre_le_calendrier",
+                  minutes=24 * 60),
     # The outbox: new messages not sent at once, and retries whose time has come (backoff).
     Planification("Envois en attente", "commun.envois.envoyer_en_attente", minutes=1),
     # Reminders 7 days and 1 day before a stage (convocations.rappels): each sent once, so

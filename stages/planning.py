@@ -19,9 +19,19 @@ import holidays
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils import timezone
 
 from stages.dates import ajouter_mois, date_courte
-from stages.models import Antenne, FormatStage, Membre, Role, Seance, Stage, StatutStage
+from stages.models import (
+    STATUTS_STAGE_CONVOCABLES,
+    Antenne,
+    FormatStage,
+    Membre,
+    Role,
+    Seance,
+    Stage,
+    StatutStage,
+)
 from stages.services import enregistrer_avec_motif
 
 seances_modifiees = Signal()
@@ -331,6 +341,37 @@ def stage_annuler(*, stage: Stage, motif: str) -> Stage:
     enregistrer_avec_motif(verrouille, f"Annulé : {motif}")
     transaction.on_commit(lambda: stage_annule.send(sender=Stage, stage=verrouille))
     return verrouille
+
+
+# Attendance can still be marked for a week after the last séance before the stage closes
+# (later corrections need a reason, `convocations.services.presences`).
+JOURS_AVANT_CLOTURE = 7
+
+
+def stages_suivre_le_calendrier(*, aujourd_hui: date | None = None) -> int:
+    """The daily job: a stage whose first séance has come is « en cours », one whose last
+    séance is a week past is « clos »; each change is in the stage's history. Returns the
+    number of stages changed."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    etapes = [
+        (Stage.objects.filter(statut__in=STATUTS_STAGE_CONVOCABLES, premier_jour__lte=aujourd_hui),
+         StatutStage.EN_COURS, "Stage commencé"),
+        (Stage.objects.filter(statut=StatutStage.EN_COURS,
+                              dernier_jour__lt=aujourd_hui - timedelta(days=JOURS_AVANT_CLOTURE)),
+         StatutStage.CLOS, "Stage clos (une semaine après sa dernière séance)"),
+    ]
+    changes = 0
+    for stages, statut, motif in etapes:
+        for stage in stages:
+            with transaction.atomic():
+                # Locked, then checked again: staff may have cancelled it meanwhile.
+                verrouille = Stage.objects.select_for_update().get(pk=stage.pk)
+                if verrouille.statut != stage.statut:
+                    continue
+                verrouille.statut = statut
+                enregistrer_avec_motif(verrouille, motif)
+            changes += 1
+    return changes
 
 
 # --- What the stage page warns about ---------------------------------------------------------

@@ -341,3 +341,20 @@ def test_annuler_deux_fois_refuse(antenne):
         planning.stage_annuler(stage=stage, motif="Encore")
     stage.refresh_from_db()
     assert stage.motif_annulation == "Salle indisponible"
+
+
+def test_le_calendrier_met_les_stages_en_cours_puis_clos(antenne):
+    aujourd_hui = date(2026, 12, 14)
+    a_venir = creer_stage(antenne, jours=(date(2026, 12, 15),))
+    commence = creer_stage(antenne, jours=(date(2026, 12, 14), date(2026, 12, 15)))
+    fini_hier = creer_stage(antenne, jours=(date(2026, 12, 13),), statut=StatutStage.EN_COURS)
+    fini = creer_stage(antenne, jours=(date(2026, 12, 6),), statut=StatutStage.EN_COURS)
+    annule = creer_stage(antenne, jours=(date(2026, 12, 1),), statut=StatutStage.ANNULE)
+
+    assert planning.stages_suivre_le_calendrier(aujourd_hui=aujourd_hui) == 2
+    statuts = {s.pk: s.statut for s in Stage.objects.all()}
+    assert statuts == {a_venir.pk: StatutStage.PLANIFIE, commence.pk: StatutStage.EN_COURS,
+                       fini_hier.pk: StatutStage.EN_COURS, fini.pk: StatutStage.CLOS,
+                       annule.pk: StatutStage.ANNULE}
+    assert fini.history.first().history_change_reason.startswith("Stage clos")
+    assert planning.stages_suivre_le_calendrier(aujourd_hui=aujourd_hui) == 0
