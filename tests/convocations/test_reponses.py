@@ -125,3 +125,21 @@ def test_la_fiche_de_l_orientation_montre_ses_convocations_et_l_accord_a_demande
 
     assert f"{convocation.stage}</a> — reportée (Travail)" in contenu
     assert ("Accord à demander" in contenu) is accord
+
+
+def test_annuler_le_stage_annule_ses_convocations_ouvertes(
+    antenne, stage, django_capture_on_commit_callbacks,
+):
+    from stages.planning import stage_annuler
+
+    ouverte = _convoquer(antenne, stage)
+    reportee = convocation_reporter(convocation=_convoquer(antenne, stage), motif="Travail")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stage_annuler(stage=stage, motif="Salle indisponible")
+
+    ouverte.refresh_from_db()
+    reportee.refresh_from_db()
+    assert (ouverte.statut, ouverte.motif) == (StatutConvocation.ANNULEE, "Stage annulé : Salle indisponible")
+    assert reportee.statut == StatutConvocation.REPORTEE  # closed already: left as it was
+    assert Orientation.objects.get(pk=ouverte.orientation_id).statut == Statut.EN_ATTENTE
