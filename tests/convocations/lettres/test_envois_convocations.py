@@ -22,6 +22,7 @@ from commun.models import CanalEnvoi, Envoi, StatutEnvoi
 from convocations import envois
 from convocations.models import LotEnvoi, StatutConvocation
 from stages.models import StatutStage
+from stages.planning import SeanceSaisie, seances_enregistrer
 from tests.commun.lecture import texte_poppler
 from tests.convocations.envoi import convoquer
 from tests.factories import dans_l_antenne
@@ -186,13 +187,16 @@ def test_seances_modifiees_ics_mis_a_jour(
         for m in serveur_smtp.messages
         for e in Calendar.from_ical(pieces(m)["convocation.ics"].get_content()).walk("VEVENT")
     }
-    seance = stage.seances.last()
-    seance.debut = seance.debut.replace(hour=10)
-    seance.save()
     assert {c.pk for c in envois.destinataires_mise_a_jour(stage)} == {c.pk for c in convoques}
+    *premieres, derniere = stage.seances.all()
+    saisies = [SeanceSaisie(date=s.date, debut=s.debut, fin=s.fin, pauses_minutes=s.pauses_minutes, id=s.pk)
+               for s in premieres]
+    saisies.append(SeanceSaisie(date=derniere.date, debut=derniere.debut.replace(hour=10), fin=derniere.fin,
+                                pauses_minutes=derniere.pauses_minutes, id=derniere.pk))
 
+    # Through the séances' service, as the edit page saves them: its signal sends the update.
     with django_capture_on_commit_callbacks(execute=True):
-        envois.convocations_mettre_a_jour(stage)
+        seances_enregistrer(stage=stage, seances=saisies)
 
     nouveaux = serveur_smtp.messages[2:]
     assert len(nouveaux) == 2 and all("changement" in m["Subject"] for m in nouveaux)
