@@ -48,9 +48,12 @@ class Command(BaseCommand):
                             help="Requêtes chronométrées par scénario (au moins 2).")
         parser.add_argument("--convocations-seulement", action="store_true",
                             help="Ne mesure que les convocations (lettres, ICS, envois).")
+        parser.add_argument("--stages-seulement", action="store_true",
+                            help="Ne mesure que les pages des stages (après les données).")
 
     def handle(self, *args, reconstruire, antennes, orientations, requetes, grande_antenne,
-               lignes_import, stages=10_000, convocations_seulement=False, **options):
+               lignes_import, stages=10_000, convocations_seulement=False,
+               stages_seulement=False, **options):
         nom = Path(connection.settings_dict["NAME"]).name
         if not nom.startswith("bench"):
             raise CommandError(
@@ -89,13 +92,15 @@ class Command(BaseCommand):
                 "Machine déjà chargée (voir `uptime`) : les temps mesurés seront trop hauts."
             ))
         mesuree = donnees.milliers(antenne.orientations.count())
+        self._mesurer_stages(antenne, volumes, requetes, fichier)
+        if stages_seulement:
+            return
         self._mesurer_pages(
             mesure.SCENARIOS_LISTE_ATTENTE, antenne, requetes, fichier, cle="liste-attente",
             titre="Liste d'attente et fiches",
             description=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
             f"({mesuree} orientations), accueil aussi vu par la coordination",
         )
-        self._mesurer_stages(antenne, volumes, requetes, fichier)
         grande = Antenne.objects.filter(code=donnees.CODE_GRANDE_ANTENNE).first()
         if grande is not None:
             self._mesurer_grande_antenne(grande, volumes, requetes, fichier)
