@@ -185,11 +185,11 @@ def test_la_liste_des_non_joints_suit_le_reglage_de_l_antenne(client_secretariat
     assert ("pas encore jointe" in client_secretariat.get(_page(stage)).content.decode()) is attendu
 
 
-@pytest.mark.parametrize("n", [1, 50])
+@pytest.mark.parametrize("n", [1, 200])
 def test_page_de_proposition_requetes_en_nombre_fixe(
     client_secretariat, antenne, django_assert_max_num_queries, n
 ):
-    """Pinned at the same count with 1 and 50 convocations and as many people proposed."""
+    """Pinned at the same count with 1 and 200 convocations and as many people proposed."""
     stage = creer_stage(antenne, places=2 * n, surreservation=0)
     creer_stage(antenne, jours=(date(2027, 1, 11),))
     for orientation in _orientations(antenne, n):
@@ -201,6 +201,44 @@ def test_page_de_proposition_requetes_en_nombre_fixe(
         reponse = client_secretariat.get(_page(stage))
     assert reponse.content.decode().count('name="choisies"') == n
     assert Orientation.objects.filter(statut=Statut.CONVOQUEE).count() == n
+
+
+def _stage_convoque(antenne, n: int, jours=(date(2026, 12, 14), date(2026, 12, 15))):
+    """A stage of `n` open convocations, each with an entretien (what the stage page lists)."""
+    stage = creer_stage(antenne, jours=jours, places=n, surreservation=0)
+    for orientation in _orientations(antenne, n):
+        Entretien.objects.create(convocation=creer_convocation(orientation, stage), date=AUJOURD_HUI,
+                                 joint=True)
+    return stage
+
+
+@pytest.mark.parametrize("n", [1, 200])
+def test_page_du_stage_requetes_en_nombre_fixe_a_1_et_200_convocations(
+    client_secretariat, antenne, django_assert_max_num_queries, n
+):
+    """The stage page with its convocations section: the same budget at 1 and 200."""
+    stage = _stage_convoque(antenne, n)
+    page = reverse("stages:stage", args=[stage.pk])
+    client_secretariat.get(page)  # the session and membership cached alike
+    # 12 of the page's own, 2 of the test's savepoint around the session save.
+    with django_assert_max_num_queries(14):
+        reponse = client_secretariat.get(page)
+    assert reponse.content.decode().count("/confirmer/") >= n
+    assert Convocation.objects.filter(stage=stage).count() == n
+
+
+@pytest.mark.parametrize("n", [1, 200])
+def test_ecran_des_stages_requetes_en_nombre_fixe_a_1_et_200_convocations(
+    client_secretariat, antenne, django_assert_max_num_queries, n
+):
+    """The stages list counts each stage's convocations in the same queries at 1 and 200."""
+    _stage_convoque(antenne, n)
+    _stage_convoque(antenne, n, jours=(date(2026, 10, 5), date(2026, 10, 6)))  # past
+    client_secretariat.get(reverse("stages:stages"))
+    with django_assert_max_num_queries(9):  # as the list's own pinned test
+        reponse = client_secretariat.get(reverse("stages:stages"))
+    assert [s.convoques_affiches for s in reponse.context["a_venir"]] == [n]
+    assert [s.convoques_affiches for s in reponse.context["passes"]] == [n]
 
 
 def test_htmx_erreur_rend_le_fragment_de_la_proposition(client_secretariat, antenne, stage):

@@ -12,6 +12,7 @@ import re
 import sqlite3
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -25,7 +26,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from stages.dates import date_longue
-from stages.models import Antenne, Membre, Orientation, Role
+from stages.models import Antenne, Membre, Orientation, Role, Stage
+from tests.perf import donnees
 
 BUDGET_P95_MS, BUDGET_REQUETES = 50, 12
 CHAUFFE, COMPTEES = 10, 10  # requests before the timed ones, and after them to count queries
@@ -41,6 +43,8 @@ class Scenario:
     # URL kwarg -> model: each request names a random row of the measured antenne.
     objets: dict[str, type[Model]] = field(default_factory=dict)
     role: str = Role.SECRETARIAT  # the measured antenne's secretariat, or the coordination
+    # URL kwargs fixed for the whole run, found from the measured antenne (a marked stage…).
+    fixes: Callable[[Antenne], dict[str, int]] | None = None
 
 
 SCENARIOS_LISTE_ATTENTE = [
@@ -58,6 +62,31 @@ SCENARIOS_LISTE_ATTENTE = [
         "orientation", "Fiche d'une orientation", "stages:orientation",
         objets={"orientation_id": Orientation},
     ),
+]
+
+
+def _mois_courant(_antenne: Antenne) -> dict[str, int]:
+    aujourd_hui = timezone.localdate()
+    return {"annee": aujourd_hui.year, "mois": aujourd_hui.month}
+
+
+def _stage_marque(lieu: str) -> Callable[[Antenne], dict[str, int]]:
+    return lambda antenne: {"stage_id": donnees.stage_repere(antenne, lieu)}
+
+
+SCENARIOS_STAGES = [
+    Scenario("stages", "Écran des stages (à venir, puis passés)", "stages:stages"),
+    Scenario("stages-passes-page-5", "Stages passés, page 5 (fragment)", "stages:stages",
+             {"page": "5"}, htmx=True),
+    Scenario("stages-mois", "Séances du mois en cours", "stages:stages_mois", fixes=_mois_courant),
+    Scenario("stage-une", "Page d'un stage d'une convocation", "stages:stage",
+             fixes=_stage_marque(donnees.LIEU_UNE_CONVOCATION)),
+    Scenario("stage-grand", "Page d'un stage de 200 convocations", "stages:stage",
+             fixes=_stage_marque(donnees.LIEU_GRAND_STAGE)),
+    Scenario("stage-hasard", "Page d'un stage au hasard (passé ou à venir)", "stages:stage",
+             objets={"stage_id": Stage}),
+    Scenario("proposition", "Proposition pour un stage à venir (celui d'une convocation)",
+             "convocations:proposition", fixes=_stage_marque(donnees.LIEU_UNE_CONVOCATION)),
 ]
 
 
@@ -99,10 +128,11 @@ def mesurer(
         cle: list(modele.objects.filter(antenne=antenne).values_list("pk", flat=True))
         for cle, modele in scenario.objets.items()
     }
+    fixes = scenario.fixes(antenne) if scenario.fixes else {}
     suffixe = f"?{urlencode(scenario.parametres)}" if scenario.parametres else ""
 
     def chemin() -> str:
-        kwargs = {cle: hasard.choice(valeurs) for cle, valeurs in ids.items()}
+        kwargs = fixes | {cle: hasard.choice(valeurs) for cle, valeurs in ids.items()}
         return reverse(scenario.vue, kwargs=kwargs) + suffixe
 
     try:

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import F
+from django.db.models import Count, F
+from django.utils import timezone
 
 from stages.models import (
     Antenne,
@@ -14,6 +15,7 @@ from stages.models import (
     Orientation,
     Personne,
     Role,
+    Stage,
     TypePrescripteur,
     normaliser,
 )
@@ -140,3 +142,41 @@ def test_mesurer_import_cree_les_lignes_puis_les_annule(db):
     assert resultat.lignes == 12 and resultat.apercu_s > 0 and resultat.creation_s > 0
     assert (Orientation.objects.count(), Antenne.objects.count()) == avant
     assert "| 12 |" in mesure_import.ligne_markdown(resultat)
+
+
+@pytest.fixture
+def avec_stages(db):
+    return donnees.generer(nb_antennes=2, nb_orientations=400, aujourd_hui=timezone.localdate(),
+                           nb_stages=12, grand_stage=20)
+
+
+def test_generer_des_stages_et_leurs_convocations(avec_stages):
+    from convocations.models import STATUTS_OUVERTS, Convocation
+
+    antenne = Antenne.objects.get(code=donnees.code_antenne(1))
+    assert avec_stages.stages == Stage.objects.count() == 12
+    assert avec_stages.convocations == Convocation.objects.count() > 21
+    assert not Stage.objects.annotate(n=Count("seances")).exclude(n=2).exists()
+    assert set(Stage.objects.values_list("places", "surreservation").exclude(
+        lieu=donnees.LIEU_GRAND_STAGE)) == {(12, 3)}
+    assert Stage.objects.filter(dernier_jour__lt=timezone.localdate()).exists()
+    assert Stage.objects.filter(premier_jour__gt=timezone.localdate()).count() >= 2
+    ouvertes = Convocation.objects.filter(statut__in=STATUTS_OUVERTS)
+    for lieu, nombre in ((donnees.LIEU_UNE_CONVOCATION, 1), (donnees.LIEU_GRAND_STAGE, 20)):
+        stage = Stage.objects.get(pk=donnees.stage_repere(antenne, lieu))
+        assert ouvertes.filter(stage=stage).count() == nombre <= stage.capacite
+    # One open convocation per orientation (the constraint holds), never beyond a stage's capacity,
+    # always within the stage's antenne.
+    assert not Stage.objects.annotate(n=Count("convocations")).filter(
+        n__gt=F("places") + F("surreservation")).exists()
+    assert not Convocation.objects.exclude(orientation__antenne=F("stage__antenne")).exists()
+    assert not ouvertes.exclude(orientation__statut__in=["convoquee", "stage_effectue", "terminee"]).exists()
+
+
+@pytest.mark.parametrize("scenario", mesure.SCENARIOS_STAGES, ids=lambda s: s.cle)
+def test_les_scenarios_des_stages_repondent(avec_stages, scenario):
+    resultat = _mesurer(scenario)
+
+    assert resultat.probleme == "" and len(resultat.durees_ms) == 3
+    assert min(resultat.requetes) > 0
+    assert "stages" in resultat.exemple

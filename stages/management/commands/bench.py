@@ -18,7 +18,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from stages.models import Antenne, Orientation, Role, Statut
+from stages.models import Antenne, Orientation, Role, Stage, Statut
 from tests.perf import admin as admin_bench
 from tests.perf import convocations as convocations_bench
 from tests.perf import donnees, mesure, mesure_import
@@ -40,15 +40,20 @@ class Command(BaseCommand):
             "--grande-antenne", type=int, default=100_000, metavar="ORIENTATIONS",
             help="Une antenne de plus, de cette taille, mesurée à part (0 : aucune).",
         )
+        parser.add_argument("--stages", type=int, default=10_000,
+                            help="stages répartis entre les antennes, avec leurs convocations")
         parser.add_argument("--lignes-import", type=int, default=5_000,
                             help="lignes du fichier dont l'import est mesuré (0 : pas de mesure)")
         parser.add_argument("--requetes", type=int, default=200,
                             help="Requêtes chronométrées par scénario (au moins 2).")
         parser.add_argument("--convocations-seulement", action="store_true",
                             help="Ne mesure que les convocations (lettres, ICS, envois).")
+        parser.add_argument("--stages-seulement", action="store_true",
+                            help="Ne mesure que les pages des stages (après les données).")
 
     def handle(self, *args, reconstruire, antennes, orientations, requetes, grande_antenne,
-               lignes_import, convocations_seulement=False, **options):
+               lignes_import, stages=10_000, convocations_seulement=False,
+               stages_seulement=False, **options):
         nom = Path(connection.settings_dict["NAME"]).name
         if not nom.startswith("bench"):
             raise CommandError(
@@ -58,9 +63,9 @@ class Command(BaseCommand):
             )
         if settings.DEBUG:
             raise CommandError("DEBUG est actif et fausse les mesures : lancez `make bench`.")
-        if antennes < 1 or orientations < antennes or requetes < 2 or grande_antenne < 0:
+        if antennes < 1 or orientations < antennes or requetes < 2 or grande_antenne < 0 or stages < 2:
             raise CommandError("Il faut au moins une antenne, une orientation par antenne "
-                               "et deux requêtes par scénario.")
+                               "deux requêtes par scénario et deux stages.")
         self._creer_base_postgresql(nom)
         call_command("migrate", interactive=False, verbosity=0)
         fichier = settings.BASE_DIR / "docs" / "benchmarks.md"
@@ -68,10 +73,13 @@ class Command(BaseCommand):
             self._mesurer_convocations(fichier)
             return
 
-        en_base = (Antenne.objects.count(), Orientation.objects.count())
-        attendu = (antennes + bool(grande_antenne), orientations + grande_antenne)
+        # The convocations' bench keeps an antenne and a stage of its own: not counted here.
+        code_a_part = convocations_bench.CODE_ANTENNE
+        en_base = (Antenne.objects.exclude(code=code_a_part).count(), Orientation.objects.count(),
+                   Stage.objects.exclude(antenne__code=code_a_part).count())
+        attendu = (antennes + bool(grande_antenne), orientations + grande_antenne, stages)
         if reconstruire or en_base != attendu:
-            self._generer(antennes, orientations, grande_antenne)
+            self._generer(antennes, orientations, grande_antenne, stages)
         else:
             self.stdout.write("Données de bench existantes réutilisées (--reconstruire pour "
                               "les recréer).")
@@ -84,6 +92,9 @@ class Command(BaseCommand):
                 "Machine déjà chargée (voir `uptime`) : les temps mesurés seront trop hauts."
             ))
         mesuree = donnees.milliers(antenne.orientations.count())
+        self._mesurer_stages(antenne, volumes, requetes, fichier)
+        if stages_seulement:
+            return
         self._mesurer_pages(
             mesure.SCENARIOS_LISTE_ATTENTE, antenne, requetes, fichier, cle="liste-attente",
             titre="Liste d'attente et fiches",
@@ -109,6 +120,16 @@ class Command(BaseCommand):
             titre=f"{titre} ({connection.display_name})", donnees=description, resultats=resultats,
             nb_requetes=requetes,
         ))
+
+    def _mesurer_stages(self, antenne, volumes, requetes: int, fichier) -> None:
+        """The stages screens and the stage page at 1 and 200 convocations (issue 17)."""
+        self.stdout.write(f"Stages de « {antenne.nom} »…")
+        self._mesurer_pages(
+            mesure.SCENARIOS_STAGES, antenne, requetes, fichier, cle="stages",
+            titre="Stages, page du stage et proposition",
+            description=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
+            f"({donnees.stages_de(antenne, aujourd_hui=timezone.localdate())})",
+        )
 
     def _mesurer_grande_antenne(self, antenne, volumes, requetes: int, fichier) -> None:
         """The same pages in the large antenne: what grows with an antenne's size shows here."""
@@ -225,16 +246,16 @@ class Command(BaseCommand):
             if curseur.fetchone() is None:
                 curseur.execute(f'CREATE DATABASE "{nom}"')
 
-    def _generer(self, antennes: int, orientations: int, grande_antenne: int) -> None:
+    def _generer(self, antennes: int, orientations: int, grande_antenne: int, stages: int) -> None:
         if Antenne.objects.exists():
             call_command("flush", interactive=False, verbosity=0)
         self.stdout.write(f"Création de {donnees.milliers(orientations)} orientations "
-                          f"sur {antennes} antennes…")
+                          f"et {donnees.milliers(stages)} stages sur {antennes} antennes…")
         debut = time.perf_counter()
         volumes = donnees.generer(
             nb_antennes=antennes, nb_orientations=orientations,
             aujourd_hui=timezone.localdate(), annoncer=self.stdout.write,
-            grande_antenne=grande_antenne,
+            grande_antenne=grande_antenne, nb_stages=stages,
         )
         self.stdout.write(f"{volumes} : créées en {time.perf_counter() - debut:.0f} s.")
         if connection.vendor == "postgresql":
