@@ -46,7 +46,7 @@ def convocations_du_stage(stage: Stage) -> list[LigneConvocation]:
     queries whatever their number."""
     convocations = (
         Convocation.objects.filter(stage=stage)
-        .select_related("orientation__personne", "orientation__prescripteur")
+        .select_related("orientation__personne")
         .prefetch_related(Prefetch("entretiens", queryset=Entretien.objects.select_related("fait_par")))
         .order_by("orientation__personne__nom_normalise", "orientation__personne__prenom_normalise", "id")
     )
