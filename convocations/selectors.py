@@ -41,12 +41,20 @@ class LigneConvocation:
         return self.entretiens[-1] if self.entretiens else None
 
 
+COLONNES_DES_LIGNES = (
+    "stage_id", "numero", "statut", "motif", "motif_hors_rang", "accord_a_demander",
+    "orientation__personne__nom", "orientation__personne__prenom",
+)
+
+
 def convocations_du_stage(stage: Stage) -> list[LigneConvocation]:
     """Every convocation of the stage, the open ones first, each with its entretiens: two
     queries whatever their number."""
     convocations = (
         Convocation.objects.filter(stage=stage)
         .select_related("orientation__personne")
+        # What the rows show: a stage may list 200 of them (the page's budget).
+        .only(*COLONNES_DES_LIGNES)
         .prefetch_related(Prefetch("entretiens", queryset=Entretien.objects.select_related("fait_par")))
         .order_by("orientation__personne__nom_normalise", "orientation__personne__prenom_normalise", "id")
     )
