@@ -106,8 +106,12 @@ CHARGE_DATABASE_URL ?= $(or $(DATABASE_URL),sqlite:///$(CURDIR)/charge.sqlite3)
 UTILISATEURS ?= 10
 DUREE ?= 60
 IMPORT ?= 0
+# The private folders the production settings require (previews of imports, uploads).
+CHARGE_PRIVE := $(CURDIR)/prive/charge
 charge: install
+	mkdir -p -m 700 $(CURDIR)/prive $(CHARGE_PRIVE) $(CHARGE_PRIVE)/imports $(CHARGE_PRIVE)/tmp
 	DATABASE_URL=$(CHARGE_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.charge \
+		IMPORTS_DIR=$(CHARGE_PRIVE)/imports \
 		SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		ALLOWED_HOSTS=127.0.0.1,localhost EMAIL_HOST=127.0.0.1 \
 		DEFAULT_FROM_EMAIL=charge@exemple.invalid PROXIES_DE_CONFIANCE=0 \

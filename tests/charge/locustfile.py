@@ -248,8 +248,11 @@ class Importeur(Session):
             JOURNAL["import"]["refus"] = f"aperçu sans confirmation ({apercu.status_code})"
             return None
         reponse = self.poster("/orientations/import/confirmer/", "import : confirmation", confirmation)
-        # Imported: to the waiting list. Back to the import page: refused ("plus en attente").
-        if reponse.status_code == 302 and reponse.headers.get("Location") == "/orientations/":
+        # Imported in the request (to the waiting list) or handed to the worker (to the
+        # import's follow-up page). Back to the import page: refused ("plus en attente").
+        lieu = reponse.headers.get("Location", "")
+        if reponse.status_code == 302 and (lieu == "/orientations/"
+                                           or re.fullmatch(r"/orientations/import/\d+/", lieu)):
             JOURNAL["import"]["confirmees"] += nombre
             self.noter("import", premiere=premiere, lignes=nombre)
         else:

@@ -82,7 +82,7 @@ class Command(BaseCommand):
             raise CommandError(f"De 1 à {COMPTES_MAX} utilisateurs, 10 s au moins.")
         bench.Command._creer_base_postgresql(self, nom)
         call_command("migrate", interactive=False, verbosity=0)
-        bench.Command._generer(self, ANTENNES, ORIENTATIONS)
+        bench.Command._generer(self, ANTENNES, ORIENTATIONS, grande_antenne=0, stages=0)
         comptes = self._comptes(utilisateurs)
         call_command("collectstatic", interactive=False, verbosity=0)
         marque = secrets.token_hex(3)
