@@ -33,6 +33,7 @@ from tests.charge.pages import (
     champs_nouvelle,
     fichier_import,
     ids_orientations,
+    import_confirme,
     nom_import,
     nombre_dans_la_liste,
 )
@@ -248,11 +249,8 @@ class Importeur(Session):
             JOURNAL["import"]["refus"] = f"aperçu sans confirmation ({apercu.status_code})"
             return None
         reponse = self.poster("/orientations/import/confirmer/", "import : confirmation", confirmation)
-        # Imported in the request (to the waiting list) or handed to the worker (to the
-        # import's follow-up page). Back to the import page: refused ("plus en attente").
-        lieu = reponse.headers.get("Location", "")
-        if reponse.status_code == 302 and (lieu == "/orientations/"
-                                           or re.fullmatch(r"/orientations/import/\d+/", lieu)):
+        # Back to the import page instead: refused ("plus en attente").
+        if import_confirme(reponse.status_code, reponse.headers.get("Location", "")):
             JOURNAL["import"]["confirmees"] += nombre
             self.noter("import", premiere=premiere, lignes=nombre)
         else:

@@ -158,3 +158,9 @@ def a_creer_au_plus(html: str) -> int | None:
     """The page's limit when it refuses a file too large to confirm from it."""
     trouve = re.search(r"un fichier crée ([\d\s\u202f]+) orientations au plus", html)
     return int(re.sub(r"\D", "", trouve.group(1))) if trouve else None
+
+
+def import_confirme(statut: int, lieu: str) -> bool:
+    """The import's confirmation was taken: imported in the request (redirect to the waiting
+    list) or handed to the worker (redirect to the import's follow-up page)."""
+    return statut == 302 and (lieu == "/orientations/" or bool(re.fullmatch(r"/orientations/import/\d+/", lieu)))

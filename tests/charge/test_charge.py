@@ -97,7 +97,7 @@ def test_le_fichier_d_import_du_scenario_est_confirme_depuis_la_page(client_csrf
     confirmation = pages.Formulaires(apercu.content.decode()).avec("jeton")
     reponse = client_csrf.post("/orientations/import/confirmer/", confirmation)
 
-    assert reponse.status_code == 302
+    assert pages.import_confirme(reponse.status_code, reponse["Location"])
     assert sorted(Orientation.objects.values_list("reference", flat=True)) == [
         "IMP-e55a1-00007", "IMP-e55a1-00008", "IMP-e55a1-00009"]
     liste = client_csrf.get(f"/orientations/?q={pages.nom_import('e55a1')}").content.decode()
