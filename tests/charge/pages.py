@@ -163,4 +163,5 @@ def a_creer_au_plus(html: str) -> int | None:
 def import_confirme(statut: int, lieu: str) -> bool:
     """The import's confirmation was taken: imported in the request (redirect to the waiting
     list) or handed to the worker (redirect to the import's follow-up page)."""
-    return statut == 302 and (lieu == "/orientations/" or bool(re.fullmatch(r"/orientations/import/\d+/", lieu)))
+    suivi = re.fullmatch(r"/orientations/import/\d+/", lieu) is not None
+    return statut == 302 and (lieu == "/orientations/" or suivi)
