@@ -21,7 +21,7 @@ from commun import calendrier
 from commun.documents import EnTete, Lettre, Signataire, construire_lettres, echapper, paragraphe, styles
 from convocations.models import Convocation, ModeleLettre
 from stages.dates import date_longue
-from stages.models import Antenne, Seance, Sexe, Stage
+from stages.models import Antenne, Cadre, Orientation, Personne, Prescripteur, Seance, Sexe, Stage
 
 OBJET = (
     "Objet : Convocation au stage de responsabilisation pour la prévention et la lutte contre "
@@ -391,3 +391,35 @@ def ics_flux_stage(
         nom=f"{TITRE_EVENEMENT} — {stage.lieu}",
         horodatage=horodatage,
     )
+
+
+def lettre_exemple(antenne: Antenne, modele: ModeleLettre) -> bytes:
+    """A letter to a fictitious person on a fictitious stage, with the wording being edited."""
+    stage = Stage(
+        antenne=antenne,
+        lieu="Salle des fêtes",
+        adresse_lieu="1 place de la Mairie\n66000 Perpignan",
+        acces_lieu="Bus 1, arrêt « Mairie »",
+        places=12,
+    )
+    aujourd_hui = timezone.localdate()
+    seances = [
+        Seance(stage=stage, date=aujourd_hui + timedelta(days=jours), debut=time(9), fin=time(17))
+        for jours in (21, 22)
+    ]
+    personne = Personne(
+        antenne=antenne,
+        nom="Exemple",
+        prenom="Camille",
+        sexe=Sexe.FEMME,
+        adresse="10 rue de l'Exemple\n66000 Perpignan",
+    )
+    orientation = Orientation(
+        antenne=antenne,
+        personne=personne,
+        cadre=Cadre.ALTERNATIVE,
+        reference="EX-0001",
+        prescripteur=Prescripteur(antenne=antenne, nom="Parquet (exemple)"),
+    )
+    convocation = Convocation(orientation=orientation, stage=stage)
+    return lettre_convocation(convocation, seances=seances, modele=modele)

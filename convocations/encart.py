@@ -3,7 +3,9 @@ counts it adds to the stages list."""
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
+from convocations.presences import resume_du_stage, seances_du_jour
 from convocations.selectors import convocations_du_stage
 from stages.access import Droit
 from stages.models import Orientation, Stage
@@ -61,16 +63,10 @@ def contexte_orientation(request: HttpRequest, orientation: Orientation) -> dict
 
 def contexte_presences(request: HttpRequest, stage: Stage) -> dict:
     """The attendance summary per séance, with links to each séance's page and sheet."""
-    from convocations.presences import resume_du_stage
-
     resumes, nb_listes = resume_du_stage(stage)
     return {"stage": stage, "resumes": resumes, "nb_listes": nb_listes}
 
 
 def contexte_accueil(request: HttpRequest, _objet=None) -> dict:
     """Today's séances of whoever sees stages (an animateur: those they run)."""
-    from django.utils import timezone
-
-    from convocations.presences import seances_du_jour
-
     return {"seances": seances_du_jour(request, timezone.localdate())}

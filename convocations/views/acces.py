@@ -2,32 +2,29 @@
 antenne's stage or convocation is a 404, as for the waiting list), and where they go back to."""
 
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from convocations.models import Convocation
-from stages.access import objet_ou_404
+from stages import access
 from stages.models import Stage
 
 
 def stage_ou_404(request, stage_id: int) -> Stage:
-    return objet_ou_404(request, Stage.objects.select_related("antenne"), pk=stage_id)
+    """`stages.access.stage_ou_404`, with the antenne the letters and messages need."""
+    return access.stage_ou_404(request, stage_id, Stage.objects.select_related("antenne"))
 
 
 def convocation_ou_404(request, convocation_id: int) -> Convocation:
     antenne = request.acces.antenne
-    convocations = Convocation.objects.select_related("orientation__personne", "stage__antenne")
+    convocations = Convocation.objects.select_related(
+        "orientation__personne", "orientation__prescripteur", "stage__antenne")
     convocations = convocations.filter(stage__antenne=antenne) if antenne else convocations.none()
     return get_object_or_404(convocations, pk=convocation_id)
 
 
 def page_du_stage(stage: Stage) -> str:
-    """The stage page (built in `stages`), else the proposal page that also lists the
-    stage's convocations."""
-    try:
-        return reverse("stages:stage", args=[stage.pk])
-    except NoReverseMatch:
-        return reverse("convocations:proposition", args=[stage.pk])
+    return reverse("stages:stage", args=[stage.pk])
 
 
 def rediriger(request, url: str):

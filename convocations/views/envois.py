@@ -3,24 +3,22 @@ wording. Staff of the stage's antenne only (personal data); the calendar feed an
 secret address alone (calendars cannot log in)."""
 
 import secrets
-from datetime import time
 
 from django.contrib import messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
-from django_htmx.http import HttpResponseClientRedirect
 
 from commun import calendrier
 from commun.htmx import rendre
 from convocations import documents, envois
 from convocations.forms import FormulaireModeleLettre
-from convocations.models import STATUTS_OUVERTS, Convocation, FluxCalendrier, LotEnvoi, ModeleLettre
-from stages.access import Droit, droit_requis, meme_antenne, objet_ou_404
-from stages.models import Cadre, Orientation, Personne, Prescripteur, Seance, Sexe, Stage, StatutStage
+from convocations.models import STATUTS_OUVERTS, Convocation, FluxCalendrier, LotEnvoi
+from convocations.views.acces import convocation_ou_404, rediriger, stage_ou_404
+from stages.access import Droit, droit_requis, meme_antenne
+from stages.models import Stage, StatutStage
 
 
 def _pdf(contenu: bytes, nom: str, *, en_ligne: bool = True) -> HttpResponse:
@@ -33,27 +31,6 @@ def _ics(contenu: bytes, nom: str) -> HttpResponse:
     reponse = HttpResponse(contenu, content_type=f"{calendrier.TYPE_MIME}; charset=utf-8")
     reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
     return reponse
-
-
-def _stage(request, stage_id: int) -> Stage:
-    return objet_ou_404(request, Stage.objects.select_related("antenne"), pk=stage_id)
-
-
-def _convocation(request, convocation_id: int) -> Convocation:
-    antenne = request.acces.antenne
-    if antenne is None:
-        raise Http404
-    return get_object_or_404(
-        Convocation.objects.select_related(
-            "orientation__personne", "orientation__prescripteur", "stage__antenne"
-        ),
-        pk=convocation_id,
-        stage__antenne=antenne,
-    )
-
-
-def _retour(request, adresse: str):
-    return HttpResponseClientRedirect(adresse) if request.htmx else redirect(adresse)
 
 
 # --- The stage's section (an encart of the stage page) and its own page -----------------
@@ -97,7 +74,7 @@ def contexte_encart(request, stage: Stage) -> dict:
 
 @droit_requis(Droit.LISTE_ATTENTE)
 def stage_envois(request, stage_id: int):
-    stage = _stage(request, stage_id)
+    stage = stage_ou_404(request, stage_id)
     return rendre(request, "convocations/stage_envois.html", contexte_encart(request, stage), "encart")
 
 
@@ -106,19 +83,19 @@ def stage_envois(request, stage_id: int):
 def stage_envoyer(request, stage_id: int):
     """ "Envoyer les convocations": the worker sends them; the page follows its progress.
     A GET (a link followed) shows the stage's sending page, where the button is."""
-    stage = _stage(request, stage_id)
+    stage = stage_ou_404(request, stage_id)
     if request.method != "POST":
         return redirect("convocations:stage_envois", stage.pk)
     if not stage.seances.exists():
         messages.error(request, "Ce stage n'a aucune séance : ajoutez-les avant d'envoyer les convocations.")
-        return _retour(request, reverse("convocations:stage_envois", args=[stage.pk]))
+        return rediriger(request, reverse("convocations:stage_envois", args=[stage.pk]))
     if stage.statut not in (StatutStage.PLANIFIE, StatutStage.CONVOCATIONS_ENVOYEES):
         messages.error(
             request, f"Ce stage est « {stage.get_statut_display().lower()} » : plus d'envoi possible."
         )
-        return _retour(request, reverse("convocations:stage_envois", args=[stage.pk]))
+        return rediriger(request, reverse("convocations:stage_envois", args=[stage.pk]))
     lot = envois.lot_demander(stage=stage, user=request.user)
-    return _retour(request, reverse("convocations:lot_suivi", args=[lot.pk]))
+    return rediriger(request, reverse("convocations:lot_suivi", args=[lot.pk]))
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
@@ -132,7 +109,7 @@ def lot_suivi(request, lot_envoi_id: int):
 @droit_requis(Droit.LISTE_ATTENTE)
 def stage_lettres(request, stage_id: int):
     """Every open convocation's letter, one PDF to print."""
-    stage = _stage(request, stage_id)
+    stage = stage_ou_404(request, stage_id)
     convocations = list(envois.convocations_ouvertes(stage))
     if not convocations:
         messages.info(request, "Aucune convocation en cours sur ce stage : aucune lettre à imprimer.")
@@ -143,7 +120,7 @@ def stage_lettres(request, stage_id: int):
 @droit_requis(Droit.LISTE_ATTENTE)
 def stage_a_poster(request, stage_id: int):
     """The print batch: the letters of the people without e-mail, as prepared for sending."""
-    stage = _stage(request, stage_id)
+    stage = stage_ou_404(request, stage_id)
     pdf = envois.lettres_a_poster(stage)
     if pdf is None:
         messages.info(request, "Aucune lettre à poster pour ce stage.")
@@ -155,12 +132,12 @@ def stage_a_poster(request, stage_id: int):
 @meme_antenne
 def stage_flux_regenerer(request, stage_id: int):
     """A new secret address for the stage's calendar feed; the old one stops answering."""
-    stage = _stage(request, stage_id)
+    stage = stage_ou_404(request, stage_id)
     if request.method != "POST":
         return redirect("convocations:stage_envois", stage.pk)
     FluxCalendrier.objects.update_or_create(stage=stage, defaults={"jeton": secrets.token_urlsafe(32)})
     messages.success(request, "Nouvelle adresse d'agenda créée : l'ancienne ne fonctionne plus.")
-    return _retour(request, reverse("convocations:stage_envois", args=[stage.pk]))
+    return rediriger(request, reverse("convocations:stage_envois", args=[stage.pk]))
 
 
 def flux_stage(request, jeton: str):
@@ -178,49 +155,17 @@ def flux_stage(request, jeton: str):
 
 @droit_requis(Droit.LISTE_ATTENTE)
 def convocation_lettre(request, convocation_id: int):
-    convocation = _convocation(request, convocation_id)
+    convocation = convocation_ou_404(request, convocation_id)
     return _pdf(documents.lettre_convocation(convocation), f"convocation-{convocation.pk}.pdf")
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
 def convocation_ics(request, convocation_id: int):
-    convocation = _convocation(request, convocation_id)
+    convocation = convocation_ou_404(request, convocation_id)
     return _ics(documents.ics_convocation(convocation), f"convocation-{convocation.pk}.ics")
 
 
 # --- The antenne's wording ----------------------------------------------------------------
-
-
-def _exemple(antenne, modele: ModeleLettre) -> bytes:
-    """A letter to a fictitious person on a fictitious stage, with the wording being edited."""
-    stage = Stage(
-        antenne=antenne,
-        lieu="Salle des fêtes",
-        adresse_lieu="1 place de la Mairie\n66000 Perpignan",
-        acces_lieu="Bus 1, arrêt « Mairie »",
-        places=12,
-    )
-    aujourd_hui = timezone.localdate()
-    seances = [
-        Seance(stage=stage, date=aujourd_hui + timezone.timedelta(days=jours), debut=time(9), fin=time(17))
-        for jours in (21, 22)
-    ]
-    personne = Personne(
-        antenne=antenne,
-        nom="Exemple",
-        prenom="Camille",
-        sexe=Sexe.FEMME,
-        adresse="10 rue de l'Exemple\n66000 Perpignan",
-    )
-    orientation = Orientation(
-        antenne=antenne,
-        personne=personne,
-        cadre=Cadre.ALTERNATIVE,
-        reference="EX-0001",
-        prescripteur=Prescripteur(antenne=antenne, nom="Parquet (exemple)"),
-    )
-    convocation = Convocation(orientation=orientation, stage=stage)
-    return documents.lettre_convocation(convocation, seances=seances, modele=modele)
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
@@ -232,7 +177,7 @@ def lettre_modele(request):
     form = FormulaireModeleLettre(request.POST or None, instance=modele)
     if request.method == "POST" and form.is_valid():
         if "apercu" in request.POST:
-            return _pdf(_exemple(antenne, form.save(commit=False)), "apercu-convocation.pdf")
+            return _pdf(documents.lettre_exemple(antenne, form.save(commit=False)), "apercu-convocation.pdf")
         modele = form.save(commit=False)
         modele._change_reason = "Texte de la lettre de convocation modifié"
         modele.save()
