@@ -23,9 +23,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from time import perf_counter
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
 
 from convocations.models import STATUTS_OUVERTS as STATUTS_CONVOCATION_OUVERTS
 from convocations.models import Convocation, StatutConvocation
@@ -367,3 +370,36 @@ def _convocations(antenne, stages, reperes, aujourd_hui, hasard) -> int:
         statut=StatutStage.CONVOCATIONS_ENVOYEES
     )
     return len(lignes)
+
+
+def creer_base_postgresql(nom: str) -> None:
+    """Create the PostgreSQL database of the bench (or of the load scenario) on first use, as
+    the test runner does; nothing on SQLite."""
+    if connection.vendor != "postgresql":
+        return
+    with connection._nodb_cursor() as curseur:
+        curseur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom])
+        if curseur.fetchone() is None:
+            curseur.execute(f'CREATE DATABASE "{nom}"')
+
+
+def reconstruire(*, antennes: int, orientations: int, grande_antenne: int = 0, stages: int = 0,
+                 annoncer=print) -> Volumes:
+    """Empty the database and generate its data again (`generer`), for `make bench` and
+    `make charge`."""
+    if Antenne.objects.exists():
+        call_command("flush", interactive=False, verbosity=0)
+    annoncer(f"Création de {milliers(orientations)} orientations et {milliers(stages)} stages "
+             f"sur {antennes} antennes…")
+    debut = perf_counter()
+    volumes = generer(nb_antennes=antennes, nb_orientations=orientations,
+                      aujourd_hui=timezone.localdate(), annoncer=annoncer,
+                      grande_antenne=grande_antenne, nb_stages=stages)
+    annoncer(f"{volumes} : créées en {perf_counter() - debut:.0f} s.")
+    if connection.vendor == "postgresql":
+        # What autovacuum does to new rows within minutes: statistics for the planner, and the
+        # visibility map without which an index-only scan reads the table. SQLite is left as
+        # the application leaves it (no ANALYZE).
+        with connection.cursor() as curseur:
+            curseur.execute("VACUUM ANALYZE")
+    return volumes

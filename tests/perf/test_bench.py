@@ -180,3 +180,11 @@ def test_les_scenarios_des_stages_repondent(avec_stages, scenario):
     assert resultat.probleme == "" and len(resultat.durees_ms) == 3
     assert min(resultat.requetes) > 0
     assert "stages" in resultat.exemple
+
+
+def test_reconstruire_vide_la_base_puis_la_regenere(db):
+    """The data preparation `make bench` and `make charge` share."""
+    premiers = donnees.reconstruire(antennes=2, orientations=20, annoncer=lambda _texte: None)
+    seconds = donnees.reconstruire(antennes=2, orientations=20, annoncer=lambda _texte: None)
+
+    assert premiers.orientations == seconds.orientations == Orientation.objects.count() == 20

@@ -8,7 +8,6 @@ beside the other benchmarks; this command only checks, prepares and reports.
 
 import os
 import random
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -66,7 +65,7 @@ class Command(BaseCommand):
         if antennes < 1 or orientations < antennes or requetes < 2 or grande_antenne < 0 or stages < 2:
             raise CommandError("Il faut au moins une antenne, une orientation par antenne "
                                "deux requêtes par scénario et deux stages.")
-        self._creer_base_postgresql(nom)
+        donnees.creer_base_postgresql(nom)
         call_command("migrate", interactive=False, verbosity=0)
         fichier = settings.BASE_DIR / "docs" / "benchmarks.md"
         if convocations_seulement:
@@ -79,7 +78,8 @@ class Command(BaseCommand):
                    Stage.objects.exclude(antenne__code=code_a_part).count())
         attendu = (antennes + bool(grande_antenne), orientations + grande_antenne, stages)
         if reconstruire or en_base != attendu:
-            self._generer(antennes, orientations, grande_antenne, stages)
+            donnees.reconstruire(antennes=antennes, orientations=orientations,
+                                 grande_antenne=grande_antenne, stages=stages, annoncer=self.stdout.write)
         else:
             self.stdout.write("Données de bench existantes réutilisées (--reconstruire pour "
                               "les recréer).")
@@ -236,31 +236,3 @@ class Command(BaseCommand):
             f"mesuré juste après la page de liste ; {requetes} requêtes chronométrées chacune.",
             "\n".join(lignes),
         ]))
-
-    def _creer_base_postgresql(self, nom: str) -> None:
-        """Create the PostgreSQL bench database on first use, as the test runner does."""
-        if connection.vendor != "postgresql":
-            return
-        with connection._nodb_cursor() as curseur:
-            curseur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom])
-            if curseur.fetchone() is None:
-                curseur.execute(f'CREATE DATABASE "{nom}"')
-
-    def _generer(self, antennes: int, orientations: int, grande_antenne: int, stages: int) -> None:
-        if Antenne.objects.exists():
-            call_command("flush", interactive=False, verbosity=0)
-        self.stdout.write(f"Création de {donnees.milliers(orientations)} orientations "
-                          f"et {donnees.milliers(stages)} stages sur {antennes} antennes…")
-        debut = time.perf_counter()
-        volumes = donnees.generer(
-            nb_antennes=antennes, nb_orientations=orientations,
-            aujourd_hui=timezone.localdate(), annoncer=self.stdout.write,
-            grande_antenne=grande_antenne, nb_stages=stages,
-        )
-        self.stdout.write(f"{volumes} : créées en {time.perf_counter() - debut:.0f} s.")
-        if connection.vendor == "postgresql":
-            # What autovacuum does to new rows within minutes: statistics for the planner,
-            # and the visibility map without which an index-only scan reads the table.
-            # SQLite is left as the application leaves it (no ANALYZE).
-            with connection.cursor() as curseur:
-                curseur.execute("VACUUM ANALYZE")

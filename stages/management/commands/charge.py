@@ -27,7 +27,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from stages.management.commands import bench
 from stages.models import Antenne, Membre, Orientation, Prescripteur, Role, TypePrescripteur
 from tests.perf import donnees, mesure
 
@@ -80,9 +79,9 @@ class Command(BaseCommand):
                                "par « charge ») : le scénario efface ses données.")
         if not 1 <= utilisateurs <= COMPTES_MAX or duree < 10:
             raise CommandError(f"De 1 à {COMPTES_MAX} utilisateurs, 10 s au moins.")
-        bench.Command._creer_base_postgresql(self, nom)
+        donnees.creer_base_postgresql(nom)
         call_command("migrate", interactive=False, verbosity=0)
-        bench.Command._generer(self, ANTENNES, ORIENTATIONS, grande_antenne=0, stages=0)
+        donnees.reconstruire(antennes=ANTENNES, orientations=ORIENTATIONS, annoncer=self.stdout.write)
         comptes = self._comptes(utilisateurs)
         call_command("collectstatic", interactive=False, verbosity=0)
         marque = secrets.token_hex(3)
