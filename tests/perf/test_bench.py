@@ -182,8 +182,9 @@ def test_les_scenarios_des_stages_repondent(avec_stages, scenario):
     assert "stages" in resultat.exemple
 
 
-def test_reconstruire_vide_la_base_puis_la_regenere(db):
-    """The data preparation `make bench` and `make charge` share."""
+def test_reconstruire_vide_la_base_puis_la_regenere(transactional_db):
+    """The data preparation `make bench` and `make charge` share (outside a transaction, as
+    the commands run it: PostgreSQL's VACUUM refuses one)."""
     premiers = donnees.reconstruire(antennes=2, orientations=20, annoncer=lambda _texte: None)
     seconds = donnees.reconstruire(antennes=2, orientations=20, annoncer=lambda _texte: None)
 
