@@ -13,5 +13,7 @@ urlpatterns = [
     path("deconnexion/", Deconnexion.as_view(), name="deconnexion"),
     path("admin/", admin.site.urls),
     path("convocations/", include("convocations.urls", namespace="convocations")),
+    path("paiements/", include("paiements.urls", namespace="paiements")),
+    path("questionnaires/", include("questionnaires.urls", namespace="questionnaires")),
     path("", include("stages.urls", namespace="stages")),
 ]

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "commun",
     "stages",
     "convocations",
+    "paiements",
+    "questionnaires",
 ]
 
 MIDDLEWARE = [
