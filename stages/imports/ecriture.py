@@ -17,7 +17,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -35,8 +35,12 @@ from stages.models import EN_IMPORT, Antenne, ImportLot, MotDuNom, Orientation, 
 from stages.services import personne_corriger
 from stages.templatetags.affichage import compte
 
-# Lines per write transaction: 300 lines write in well under a second here (bulk inserts).
-TAILLE_LOT = 300
+# Lines per write transaction: 100 lines hold SQLite's write lock for 0.1-0.3 s here.
+TAILLE_LOT = 100
+# SQLite has one write lock, and a waiting request polls for it every 100 ms at most (its
+# busy handler): batches started back to back starved the other users for 14 s of a 5 000-line
+# import. A pause longer than that poll after each batch lets them in. PostgreSQL needs none.
+PAUSE_SQLITE = 0.12
 # A lot en cours without a sign of life for this long has died (worker killed, timeout):
 # the analysis of the largest file writes none for ~15 s, the batches one a second.
 ABANDON = timedelta(minutes=5)
@@ -175,6 +179,8 @@ def _executer(lot: ImportLot) -> Analyse:
     quand = timezone.now()  # one date for the history of the whole import
     for debut in range(0, len(a_creer), TAILLE_LOT):
         lignes_ecrire(lot=lot, lignes=a_creer[debut:debut + TAILLE_LOT], quand=quand)
+        if connection.vendor == "sqlite":
+            time.sleep(PAUSE_SQLITE)
     _terminer(lot, analyse)
     return analyse
 
