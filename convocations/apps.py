@@ -17,10 +17,10 @@ class ConvocationsConfig(AppConfig):
             contexte_orientation,
             contexte_presences,
         )
-        from convocations.selectors import evenements_des_convocations, stages_avec_comptes
+        from convocations.selectors import evenements_des_convocations, stages_avec_comptes, sur_places_prises
         from convocations.services.reponses import convocation_fermee, sur_stage_annule
         from convocations.views import envois as vues_envois
-        from stages.planning import seances_modifiees, stage_annule
+        from stages.planning import places_prises, seances_modifiees, stage_annule
 
         ajouter_encart("stage", Encart("convocations/encart_stage.html", contexte_encart, ordre=20))
         ajouter_encart("stage", Encart("convocations/encart_envois.html", vues_envois.contexte_encart,
@@ -36,3 +36,4 @@ class ConvocationsConfig(AppConfig):
         convocation_fermee.connect(envois.sur_convocation_fermee,
                                    dispatch_uid="convocations.convocation_fermee")
         stage_annule.connect(sur_stage_annule, dispatch_uid="convocations.stage_annule")
+        places_prises.connect(sur_places_prises, dispatch_uid="convocations.places_prises")

@@ -12,6 +12,17 @@ from stages.dates import date_courte
 from stages.models import Orientation, Stage
 
 
+def places_prises(stage: Stage) -> int:
+    """The places of a stage its open convocations take: the stage's capacity less this is
+    what may still be convoked, and its places may not go below it."""
+    return Convocation.objects.filter(stage=stage, statut__in=STATUTS_OUVERTS).count()
+
+
+def sur_places_prises(sender, stage: Stage, **kwargs) -> int:
+    """Receiver of `stages.planning.places_prises`."""
+    return places_prises(stage)
+
+
 def _compte(**filtre) -> Coalesce:
     lignes = (Convocation.objects.filter(stage=OuterRef("pk"), **filtre).order_by()
               .values("stage").annotate(n=Count("pk")).values("n"))

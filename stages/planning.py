@@ -7,7 +7,10 @@ Signals, for the apps above `stages` (which `stages` never imports):
 - `seances_modifiees` (sender=Stage, stage=<Stage>): sent after the commit of any change of
   a stage's séances (added, moved, removed), so that the convocations app sends the updated
   calendar files and an e-mail to the people convoked;
-- `stage_annule` (sender=Stage, stage=<Stage>): sent after the commit of a cancellation.
+- `stage_annule` (sender=Stage, stage=<Stage>): sent after the commit of a cancellation;
+- `places_prises` (sender=Stage, stage=<Stage>): asked before the places of a stage change;
+  each receiver answers how many places are taken (the convocations app: its open
+  convocations), and a capacity below the largest answer is refused.
 """
 
 from collections import defaultdict
@@ -36,6 +39,7 @@ from stages.services import enregistrer_avec_motif
 
 seances_modifiees = Signal()
 stage_annule = Signal()
+places_prises = Signal()
 
 # R131-36 du Code pénal: « la durée journalière de formation effective ne peut excéder six heures ».
 MINUTES_PAR_JOUR_MAX = 6 * 60
@@ -294,6 +298,16 @@ def _verrouiller(stage: Stage) -> Stage:
     return verrouille
 
 
+def _refuser_si_sous_les_places_prises(stage: Stage) -> None:
+    prises = max((n for _, n in places_prises.send(sender=Stage, stage=stage)), default=0)
+    if stage.capacite < prises:
+        raise ValidationError({"places": (
+            f"{prises} personnes sont déjà convoquées : places et sur-réservation ensemble ne "
+            f"peuvent pas descendre sous {prises} (aujourd'hui {stage.capacite}). Annulez ou "
+            f"reportez d'abord des convocations."
+        )})
+
+
 @transaction.atomic
 def stage_modifier(*, stage: Stage, champs: dict, animateurs=None, motif: str = "Modification") -> Stage:
     """The stage's own fields (`CHAMPS_DU_STAGE`) and, if given, its animateurs."""
@@ -303,6 +317,7 @@ def stage_modifier(*, stage: Stage, champs: dict, animateurs=None, motif: str = 
         raise ValueError(f"Champs non modifiables ici : {', '.join(sorted(inconnus))}")
     for nom, valeur in champs.items():
         setattr(verrouille, nom, valeur)
+    _refuser_si_sous_les_places_prises(verrouille)
     enregistrer_avec_motif(verrouille, motif)
     if animateurs is not None:
         verrouille.animateurs.set(_verifier_animateurs(verrouille.antenne, animateurs))

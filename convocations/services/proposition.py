@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.text import Truncator
 
 from convocations.models import STATUTS_OUVERTS, Convocation, StatutConvocation
+from convocations.selectors import places_prises
 from stages.dates import date_courte
 from stages.models import STATUTS_STAGE_CONVOCABLES, Cadre, Orientation, Sexe, Stage, Statut, TypeStage
 from stages.planning import depasse_un_mois
@@ -84,10 +85,6 @@ def prochain_stage(stage: Stage) -> Stage | None:
             .order_by("premier_jour", "id").first())
 
 
-def convocations_ouvertes(stage: Stage) -> QuerySet:
-    return Convocation.objects.filter(stage=stage, statut__in=STATUTS_OUVERTS)
-
-
 def _du_bon_type(stage: Stage) -> Q:
     """A women-only stage takes women; a mixte stage anyone not requiring a women-only one."""
     if stage.type_stage == TypeStage.FEMMES:
@@ -134,7 +131,7 @@ def proposer_convocations(*, stage: Stage, aujourd_hui: date) -> Proposition:
     """In waiting-list order, the first eligible orientations up to the stage's capacity less
     its open convocations; who is at their last chance; who cannot make it in time."""
     stage_verifier_convocable(stage, aujourd_hui=aujourd_hui)
-    places_libres = max(stage.capacite - convocations_ouvertes(stage).count(), 0)
+    places_libres = max(stage.capacite - places_prises(stage), 0)
     suivant = prochain_stage(stage)
     peine_trop_longue = depasse_un_mois(stage.premier_jour, stage.dernier_jour)
 
@@ -213,7 +210,7 @@ def convocations_creer(*, stage: Stage, choix: list[Choix], aujourd_hui: date, p
     if len(set(ids)) != len(ids):
         raise ValidationError("La même personne est cochée deux fois.")
     # Counted under the lock: a confirmation running at the same time waits for this one.
-    places_libres = stage.capacite - convocations_ouvertes(stage).count()
+    places_libres = stage.capacite - places_prises(stage)
     if len(choix) > places_libres:
         raise ValidationError(
             f"{len(choix)} personnes cochées pour {max(places_libres, 0)} place"
