@@ -7,8 +7,10 @@ from datetime import date
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When, Window
 from django.db.models.functions import Coalesce, RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
+from stages.dates import date_courte
 from stages.models import (
     EN_IMPORT,
     Antenne,
@@ -256,21 +258,50 @@ def autres_orientations_de_la_personne(orientation: Orientation) -> list[Orienta
 
 @dataclass(frozen=True)
 class LigneListe:
-    orientation: Orientation
+    """A row of the waiting list as the screen shows it: plain values, labels and dates
+    computed once here, so that the template reads one attribute per cell (resolving
+    `o.personne.get_sexe_display` and the like was half of the page's time)."""
+
+    pk: int
+    url: str
     rang: int | None  # only waiting orientations have one
+    personne: str
+    urgent: bool
+    motif_urgence: str
+    transferee_depuis: str
+    statut: str  # empty while waiting
+    motif_sortie: str
+    sexe: str
+    non_mixte: bool
+    prescripteur: str
+    cadre: str
+    orientee_le: str
     jours_attente: int
     etat_echeance: EtatEcheance
+    echeance: str
+    prolongee: bool
+    nb_reports: int
+    nb_absences: int
 
 
 def lignes_liste_attente(
     orientations: Iterable[Orientation], rangs: Mapping[int, int], aujourd_hui: date
 ) -> Iterator[LigneListe]:
-    for orientation in orientations:
+    """The rows of `orientations` (their persons, prescripteurs and origins selected)."""
+    for o in orientations:
+        en_attente = o.est_en_attente
         yield LigneListe(
-            orientation=orientation,
-            rang=rangs.get(orientation.pk),
-            jours_attente=(aujourd_hui - orientation.date_orientation).days,
-            etat_echeance=orientation.etat_echeance(aujourd_hui),
+            pk=o.pk, url=reverse("stages:orientation", args=[o.pk]), rang=rangs.get(o.pk),
+            personne=str(o.personne), urgent=o.urgent, motif_urgence=o.motif_urgence,
+            transferee_depuis=o.origine.antenne.nom if o.origine_id else "",
+            statut="" if en_attente else o.get_statut_display(),
+            motif_sortie="" if en_attente else o.motif_sortie,
+            sexe=o.personne.get_sexe_display(), non_mixte=o.est_non_mixte,
+            prescripteur=str(o.prescripteur) if o.prescripteur_id else "— (volontaire)",
+            cadre=o.get_cadre_display(), orientee_le=date_courte(o.date_orientation),
+            jours_attente=(aujourd_hui - o.date_orientation).days,
+            etat_echeance=o.etat_echeance(aujourd_hui), echeance=date_courte(o.echeance),
+            prolongee=o.est_prolongee, nb_reports=o.nb_reports, nb_absences=o.nb_absences,
         )
 
 
