@@ -1,11 +1,10 @@
-"""The section this app adds to the stage page (`commun.encarts`)."""
+"""The section this app adds to the stage page (`commun.encarts`): links only, no query (the
+page's budget is spent; the number of answers is on the results page)."""
 
 from django.http import HttpRequest
 
-from questionnaires.models import Reponse
 from stages.models import Stage
 
 
 def contexte_stage(request: HttpRequest, stage: Stage) -> dict:
-    """How many answers the stage has, with the links to its kiosk and results. One query."""
-    return {"stage": stage, "nb_reponses": Reponse.objects.filter(stage=stage).count()}
+    return {"stage": stage}
