@@ -1,5 +1,6 @@
-// The kiosk (questionnaires): back to the start, the unfinished answer dropped, after the
-// idle delay the page names (data-inactivite, seconds); a page shown again from the
+// The kiosk (questionnaires): back to the start after the idle delay the page names
+// (data-inactivite, seconds: 120 on the questionnaire, the unfinished answer dropped; a few
+// on the thank-you screen, for the next participant); a page shown again from the
 // browser's memory (Back) is fetched afresh, so no earlier participant's answer shows.
 (function () {
   "use strict";
