@@ -54,7 +54,8 @@ def _repondre(page, choix: dict[str, str | list[str]]):
 
 def _nombre(section, reponse: str) -> str:
     """The figure of `reponse` in the table under a question's chart."""
-    ligne = section.get_by_role("row").filter(has=section.page.get_by_role("rowheader", name=reponse, exact=True))
+    entete = section.page.get_by_role("rowheader", name=reponse, exact=True)
+    ligne = section.get_by_role("row").filter(has=entete)
     return ligne.get_by_role("cell").first.inner_text()
 
 
@@ -120,7 +121,8 @@ def test_kiosque_sur_tablette_trois_reponses_puis_resultats(transactional_db, br
         page.go_back()
         page.wait_for_load_state()
         _rien_de_personnel(page)
-    for adresse in (f"/stages/{stage.pk}/", f"/convocations/seances/{seance.pk}/", "/questionnaires/resultats/"):
+    for adresse in (f"/stages/{stage.pk}/", f"/convocations/seances/{seance.pk}/",
+                    "/questionnaires/resultats/"):
         page.goto(f"{live_server.url}{adresse}")
         assert "/connexion/" in page.url
         _rien_de_personnel(page)
@@ -142,7 +144,8 @@ def test_kiosque_sur_tablette_trois_reponses_puis_resultats(transactional_db, br
     # The period's results (the responsable): 7 answers, an SVG chart per question.
     page.get_by_role("button", name="Se déconnecter").tap()
     _connecter(page, live_server.url, "rachel")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Questionnaires").tap()
+    menu = page.get_by_role("navigation", name="Navigation principale")
+    menu.get_by_role("link", name="Questionnaires").tap()
     expect(page.locator(".resultats__total")).to_have_text("7 réponses pour 7 personnes présentes.")
     graphiques = page.locator("svg.graphique")
     expect(graphiques).to_have_count(6)  # one per question

@@ -40,8 +40,8 @@ def test_enregistrer_sans_reponses_change_en_place(client_secretariat, antenne):
 
 def test_avec_des_reponses_une_nouvelle_version(client_secretariat, antenne, secretariat):
     repondre(creer_stage(antenne), secretariat, [{4: ["Oui"]}])
-    reponse = client_secretariat.post(ADRESSE, _formulaire(antenne, [{"libelle": "Un mot ?", "type": "texte"}]),
-                                      follow=True)
+    formulaire = _formulaire(antenne, [{"libelle": "Un mot ?", "type": "texte"}])
+    reponse = client_secretariat.post(ADRESSE, formulaire, follow=True)
     assert "version 2" in reponse.content.decode()
     assert list(Questionnaire.objects.filter(antenne=antenne).values_list("version", "actuel")) == [
         (2, True), (1, False)]
