@@ -41,6 +41,7 @@ def _connecter(page, url, identifiant):
     page.get_by_label("Nom d’utilisateur").fill(identifiant)
     page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
     page.get_by_role("button", name="Se connecter").tap()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
 def _repondre(page, choix: dict[str, str | list[str]]):
@@ -159,4 +160,37 @@ def test_kiosque_sur_tablette_trois_reponses_puis_resultats(transactional_db, br
     assert _nombre(page.get_by_role("region", name=VISION), "Non renseigné") == "1"
     assert violations_graves(page) == []
     assert Valeur.objects.filter(stage=stage, valeur="Le Parent").count() == 2
+    contexte.close()
+
+
+def test_inactivite_et_remerciement_ramenent_au_debut(transactional_db, browser, live_server):
+    """Two idle minutes drop the unfinished answer; the thank-you screen goes back to the start
+    by itself (the browser's clock is driven by the test)."""
+    antenne = creer_antenne(nom="Antenne de Perpignan")
+    creer_utilisateur(Role.ANIMATEUR, antenne, username="alain", first_name="Alain")
+    stage = creer_stage(antenne, jours=(), lieu="Salle Arago")
+    Seance.objects.create(stage=stage, date=timezone.localdate(), debut=time(0, 0), fin=time(23, 59))
+    stage.animateurs.add(Membre.objects.get(user__username="alain"))
+    contexte = browser.new_context(viewport={"width": 800, "height": 1280}, has_touch=True, locale="fr-FR")
+    page = contexte.new_page()
+    page.clock.install()
+    _connecter(page, live_server.url, "alain")
+    page.goto(f"{live_server.url}/questionnaires/stages/{stage.pk}/kiosque/")
+    page.get_by_label("Personnes présentes").fill("2")
+    page.get_by_role("button", name="Ouvrir le kiosque").tap()
+
+    page.get_by_text("Plutôt d'accord", exact=True).first.tap()
+    page.clock.run_for("01:50")
+    page.get_by_text("Oui", exact=True).first.tap()  # a touch: the two minutes start again
+    page.clock.run_for("01:50")
+    assert page.locator("input:checked").count() == 2
+    page.clock.run_for("00:15")
+    expect(page.locator("input:checked")).to_have_count(0)
+    expect(page.get_by_role("button", name="Valider")).to_be_visible()
+
+    page.get_by_role("button", name="Valider").tap()
+    expect(page.get_by_role("heading", name="Merci !")).to_be_visible()
+    page.clock.run_for("00:07")
+    expect(page.get_by_role("button", name="Valider")).to_be_visible()
+    assert Reponse.objects.count() == 1
     contexte.close()
