@@ -1,7 +1,10 @@
 """The forms of the questionnaires: the kiosk's (built from the questions of a version), the
 animateur's opening of the kiosk, the staff password, and the questionnaire's definition."""
 
+import uuid
+
 from django import forms
+from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from questionnaires.models import (
@@ -18,6 +21,16 @@ OBLIGATOIRE = "Cette question est obligatoire : choisissez ou écrivez une répo
 HORS_CHOIX = "Choisissez une des réponses proposées."
 
 
+FORMULAIRE_PERIME = "Ce formulaire n'est plus valable : vérifiez vos réponses et validez à nouveau."
+VALIDITE_JETON = 24 * 3600  # seconds; the kiosk itself is valid for its day only
+
+
+def jeton_signe(sel: str) -> str:
+    """A one-time token for a kiosk's form: a random UUID (the future answer's key) signed
+    for this kiosk, so that nothing needs storing until the answer comes back."""
+    return signing.dumps(str(uuid.uuid4()), salt=sel)
+
+
 def nom_du_champ(question: Question) -> str:
     return f"q{question.pk}"
 
@@ -26,11 +39,12 @@ class KiosqueForm(forms.Form):
     """One field per question, in order; a choice is sent as its number among the options
     (a value outside them is refused), a text within its announced length."""
 
-    jeton = forms.UUIDField(widget=forms.HiddenInput)
+    jeton = forms.CharField(widget=forms.HiddenInput, error_messages={"required": FORMULAIRE_PERIME})
 
-    def __init__(self, *args, questions: list[Question], **kwargs):
+    def __init__(self, *args, questions: list[Question], sel: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
+        self.sel = sel
         messages = {"required": OBLIGATOIRE, "invalid_choice": HORS_CHOIX, "invalid_list": HORS_CHOIX}
         for question in questions:
             options = [(str(rang), libelle) for rang, libelle in enumerate(question.options)]
@@ -49,6 +63,14 @@ class KiosqueForm(forms.Form):
             else:
                 champ = forms.ChoiceField(choices=options, widget=forms.RadioSelect, **commun)
             self.fields[nom_du_champ(question)] = champ
+
+    def clean_jeton(self) -> uuid.UUID:
+        """The token this kiosk signed (`jeton_signe`): a forged one, or one of another
+        kiosk, is refused."""
+        try:
+            return uuid.UUID(signing.loads(self.cleaned_data["jeton"], salt=self.sel, max_age=VALIDITE_JETON))
+        except (signing.BadSignature, ValueError, TypeError) as erreur:
+            raise forms.ValidationError(FORMULAIRE_PERIME) from erreur
 
     def saisie(self) -> Saisie:
         """The answers as the service records them: the options' labels, the text typed."""

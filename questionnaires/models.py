@@ -160,3 +160,44 @@ class Valeur(models.Model):
 
     def __str__(self):
         return self.valeur[:60]
+
+
+# --- Counts kept by the submission, that the results of a period read ----------------------
+# A month is the period's unit: a year of 30 antennes is a few thousand rows instead of every
+# value. `valeur` "" counts the answers that answered the question at all.
+REPONDU = ""
+
+
+class Decompte(models.Model):
+    """How many answers gave `valeur` to `question` in the month `mois` (its first day)."""
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    mois = models.DateField("mois")
+    valeur = models.TextField("réponse", blank=True)
+    nombre = models.PositiveIntegerField("nombre", default=0)
+
+    class Meta:
+        verbose_name = "décompte des réponses"
+        constraints = [models.UniqueConstraint(fields=["question", "mois", "valeur"], name="decompte_unique")]
+        indexes = [models.Index(fields=["mois", "question"], name="decompte_mois_idx")]
+
+    def __str__(self):
+        return f"{self.valeur or 'réponses'} : {self.nombre}"
+
+
+class DecompteStage(models.Model):
+    """How many answers a stage received in a month, to a version of the questionnaire."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="+")
+    mois = models.DateField("mois")
+    nombre = models.PositiveIntegerField("réponses", default=0)
+
+    class Meta:
+        verbose_name = "décompte des réponses d'un stage"
+        constraints = [models.UniqueConstraint(fields=["stage", "questionnaire", "mois"],
+                                               name="decompte_stage_unique")]
+        indexes = [models.Index(fields=["mois"], name="decompte_stage_mois_idx")]
+
+    def __str__(self):
+        return f"{self.stage_id} : {self.nombre}"

@@ -7,13 +7,24 @@ its counts only, never its answers: a stage's are then seen only pooled into its
 Free texts come in the order of their random key, without day or time.
 """
 
+from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
-from questionnaires.models import NON_RENSEIGNE, Passation, Question, Reponse, TypeQuestion, Valeur
+from questionnaires.models import (
+    NON_RENSEIGNE,
+    REPONDU,
+    Decompte,
+    DecompteStage,
+    Passation,
+    Question,
+    Reponse,
+    TypeQuestion,
+    Valeur,
+)
 from stages.models import Antenne, Stage
 
 SEUIL_ANONYMAT = 5
@@ -83,12 +94,11 @@ def _cle(question: Question) -> tuple[str, str]:
     return question.type, " ".join(question.libelle.split()).casefold()
 
 
-def _resultats(reponses: Q, passations: Q, valeurs: Q, *, par_antenne: bool, textes_max: int | None
+def _resultats(comptes: list[dict], presents: dict[int, int], decomptes, textes, *, par_antenne: bool
                ) -> Resultats:
-    comptes = list(Reponse.objects.filter(reponses).order_by()
-                   .values("stage_id", "stage__antenne_id", "questionnaire_id").annotate(n=Count("id")))
-    presents = dict(Passation.objects.filter(passations).order_by().values("stage_id")
-                    .annotate(m=Max("nb_presents")).values_list("stage_id", "m"))
+    """`comptes`: answers per stage and version ({stage_id, stage__antenne_id, questionnaire_id,
+    n}); `decomptes(ids)`: (question_id, valeur, n) of those questions, `REPONDU` counting the
+    answers that answered; `textes(ids)`: (question_id, texte) in random order."""
     par_version: dict[int, int] = defaultdict(int)
     par_stage: dict[int, int] = defaultdict(int)
     antenne_du_stage: dict[int, int] = {}
@@ -111,25 +121,14 @@ def _resultats(reponses: Q, passations: Q, valeurs: Q, *, par_antenne: bool, tex
         groupe.nb_concernees += par_version[question.questionnaire_id]
         groupe.options += [o for o in question.options if o not in groupe.options]
         groupe_de[question.pk] = groupe
-    a_choix = [pk for pk, g in groupe_de.items() if not g.est_texte]
-    for question_id, valeur, n in (Valeur.objects.filter(valeurs, question_id__in=a_choix).order_by()
-                                   .values("question_id", "valeur").annotate(n=Count("id"))
-                                   .values_list("question_id", "valeur", "n")):
-        comptes_ = groupe_de[question_id].comptes
-        comptes_[valeur] = comptes_.get(valeur, 0) + n
-        if groupe_de[question_id].type != TypeQuestion.CHOIX_MULTIPLE:
-            groupe_de[question_id].nb_repondues += n
-    distincts = [pk for pk, g in groupe_de.items()
-                 if g.type in (TypeQuestion.CHOIX_MULTIPLE, TypeQuestion.TEXTE)]
-    if distincts:
-        for question_id, n in (Valeur.objects.filter(valeurs, question_id__in=distincts).order_by()
-                               .values("question_id").annotate(n=Count("reponse_id", distinct=True))
-                               .values_list("question_id", "n")):
-            groupe_de[question_id].nb_repondues += n
-    textes = [pk for pk, g in groupe_de.items() if g.est_texte]
-    if textes:
-        lignes = Valeur.objects.filter(valeurs, question_id__in=textes).order_by("id")
-        for question_id, texte in lignes.values_list("question_id", "valeur")[:textes_max]:
+    for question_id, valeur, n in decomptes(list(groupe_de)):
+        groupe = groupe_de[question_id]
+        if valeur == REPONDU:
+            groupe.nb_repondues += n
+        else:
+            groupe.comptes[valeur] = groupe.comptes.get(valeur, 0) + n
+    if ids_textes := [pk for pk, groupe in groupe_de.items() if groupe.est_texte]:
+        for question_id, texte in textes(ids_textes):
             groupe_de[question_id].textes.append(texte)
     resultats.questions = list(groupes.values())
     return resultats
@@ -150,16 +149,55 @@ def _lignes(par_stage: dict[int, int], presents: dict[int, int], antenne_du_stag
             for stage in stages]
 
 
+def _textes(valeurs: QuerySet[Valeur], textes_max: int | None):
+    return lambda ids: (valeurs.filter(question_id__in=ids).order_by("id")
+                        .values_list("question_id", "valeur")[:textes_max])
+
+
 def resultats_du_stage(*, stage: Stage, textes_max: int | None = TEXTES_MONTRES) -> Resultats:
-    par_stage = Q(stage=stage)
-    return _resultats(par_stage, par_stage, par_stage, par_antenne=False, textes_max=textes_max)
+    """Read from the stage's values (a few hundred rows at most)."""
+    comptes = list(Reponse.objects.filter(stage=stage).order_by()
+                   .values("stage_id", "stage__antenne_id", "questionnaire_id").annotate(n=Count("id")))
+    presents = dict(Passation.objects.filter(stage=stage).order_by().values("stage_id")
+                    .annotate(m=Max("nb_presents")).values_list("stage_id", "m"))
+    valeurs = Valeur.objects.filter(stage=stage).order_by()
+
+    def decomptes(ids):
+        choix = valeurs.filter(question_id__in=ids).exclude(question__type=TypeQuestion.TEXTE)
+        repondues = (valeurs.filter(question_id__in=ids).values("question_id")
+                     .annotate(n=Count("reponse_id", distinct=True)).values_list("question_id", "n"))
+        return [*choix.values("question_id", "valeur").annotate(n=Count("id"))
+                .values_list("question_id", "valeur", "n"),
+                *((question_id, REPONDU, n) for question_id, n in repondues)]
+
+    return _resultats(comptes, presents, decomptes, _textes(valeurs, textes_max), par_antenne=False)
+
+
+def mois_de(jour: date) -> date:
+    return jour.replace(day=1)
+
+
+def fin_du_mois(jour: date) -> date:
+    return jour.replace(day=monthrange(jour.year, jour.month)[1])
 
 
 def resultats_de_la_periode(*, du: date, au: date, antenne: Antenne | None,
                             textes_max: int | None = TEXTES_MONTRES) -> Resultats:
-    """The answers of the days `du`..`au` of `antenne` (None: every antenne, for coordination),
-    its rows per stage (per antenne for every antenne)."""
-    periode = Q(jour__range=(du, au))
-    du_lieu = periode & Q(stage__antenne=antenne) if antenne else periode
-    # Valeur rows are narrowed to the antenne by their questions (its questionnaires').
-    return _resultats(du_lieu, du_lieu, periode, par_antenne=antenne is None, textes_max=textes_max)
+    """The answers of the months `du`..`au` (whole months) of `antenne` (None: every antenne,
+    for coordination), with its rows per stage (per antenne for every antenne). Read from the
+    month's counts (`models.Decompte`), not from every value."""
+    mois = Q(mois__range=(mois_de(du), mois_de(au)))
+    jours = Q(jour__range=(mois_de(du), fin_du_mois(au)))
+    lieu = Q(stage__antenne=antenne) if antenne else Q()
+    comptes = list(DecompteStage.objects.filter(mois, lieu).order_by()
+                   .values("stage_id", "stage__antenne_id", "questionnaire_id").annotate(n=Sum("nombre")))
+    presents = dict(Passation.objects.filter(jours, lieu).order_by().values("stage_id")
+                    .annotate(m=Max("nb_presents")).values_list("stage_id", "m"))
+
+    # The counts and values are narrowed to the antenne by their questions (its questionnaires').
+    def decomptes(ids):
+        return (Decompte.objects.filter(mois, question_id__in=ids).order_by().values("question_id", "valeur")
+                .annotate(n=Sum("nombre")).values_list("question_id", "valeur", "n"))
+
+    return _resultats(comptes, presents, decomptes, _textes(Valeur.objects.filter(jours), textes_max),
+                      par_antenne=antenne is None)

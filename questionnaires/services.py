@@ -7,13 +7,16 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from commun.idempotence import creer_une_fois
 from questionnaires.models import (
     LONGUEUR_TEXTE,
+    REPONDU,
+    Decompte,
+    DecompteStage,
     Passation,
     Question,
     Questionnaire,
@@ -136,6 +139,31 @@ def passation_fermer(*, passation: Passation) -> None:
     Passation.objects.filter(pk=passation.pk, fermee_le__isnull=True).update(fermee_le=timezone.now())
 
 
+def _ajouter(table: str, cle: list[str], lignes: list[tuple]) -> None:
+    """INSERT … ON CONFLICT DO UPDATE: one statement adds 1 to each row (created at 1), safe
+    when two tablets answer at once (SQLite ≥ 3.24 and PostgreSQL alike; the ORM's upsert
+    can only overwrite, not add)."""
+    colonnes = [*cle, "nombre"]
+    valeurs = ", ".join(["(" + ", ".join(["%s"] * len(colonnes)) + ")"] * len(lignes))
+    with connection.cursor() as curseur:
+        curseur.execute(
+            f"INSERT INTO {table} ({', '.join(colonnes)}) VALUES {valeurs} "  # noqa: S608 (our names)
+            f"ON CONFLICT ({', '.join(cle)}) DO UPDATE SET nombre = {table}.nombre + excluded.nombre",
+            [valeur for ligne in lignes for valeur in (*ligne, 1)],
+        )
+
+
+def _compter(passation: Passation, valeurs: dict[Question, list[str]], jour: date) -> None:
+    """The month's counts that the results of a period read (`models.Decompte`)."""
+    mois = connection.ops.adapt_datefield_value(jour.replace(day=1))
+    _ajouter(DecompteStage._meta.db_table, ["stage_id", "questionnaire_id", "mois"],
+             [(passation.stage_id, passation.questionnaire_id, mois)])
+    lignes = [(question.pk, mois, valeur) for question, liste in valeurs.items()
+              for valeur in [REPONDU, *liste] if question.type != TypeQuestion.TEXTE or valeur == REPONDU]
+    if lignes:
+        _ajouter(Decompte._meta.db_table, ["question_id", "mois", "valeur"], lignes)
+
+
 class DejaEnregistree(Exception):
     """The same answer sent twice (a double tap, a replay): it counts once."""
 
@@ -164,11 +192,13 @@ def reponse_enregistrer(*, passation: Passation, saisie: Saisie, aujourd_hui: da
             if not comptee:
                 passation.refresh_from_db()
                 raise KiosqueRefus(etat_du_kiosque(passation, aujourd_hui) or "Ce kiosque est fermé.")
+            valeurs = {question: list(dict.fromkeys(v)) for question, v in saisie.valeurs.items() if v}
             Valeur.objects.bulk_create([
                 Valeur(reponse=reponse, question=question, stage_id=passation.stage_id, jour=aujourd_hui,
                        valeur=valeur)
-                for question, valeurs in saisie.valeurs.items() for valeur in valeurs
+                for question, liste in valeurs.items() for valeur in liste
             ])
+            _compter(passation, valeurs, aujourd_hui)
     except IntegrityError as erreur:
         if Reponse.objects.filter(pk=saisie.jeton).exists():
             raise DejaEnregistree from erreur

@@ -5,10 +5,10 @@ for a login, and none of the kiosk's pages is cached (Back, refresh and history 
 of an earlier participant). Leaving the kiosk, or taking one more answer, needs the password
 of the staff member who opened it.
 
-A form carries a one-time token, issued to the kiosk's session and used as the answer's key:
-a double tap or a replay records one answer (`services.reponse_enregistrer`)."""
+A form carries a one-time token, signed for this kiosk and used as the answer's key: a double
+tap or a replay records one answer (`services.reponse_enregistrer`), a token not signed for
+this kiosk is refused; showing a form writes nothing (no session write)."""
 
-import uuid
 from functools import wraps
 
 from django.contrib import messages
@@ -22,7 +22,13 @@ from django.views.decorators.http import require_http_methods
 
 from convocations.presences import seances_du_jour
 from convocations.selectors import nb_presents_du_jour
-from questionnaires.forms import KiosqueForm, MotDePasseForm, OuvrirKiosqueForm
+from questionnaires.forms import (
+    FORMULAIRE_PERIME,
+    KiosqueForm,
+    MotDePasseForm,
+    OuvrirKiosqueForm,
+    jeton_signe,
+)
 from questionnaires.models import Passation
 from questionnaires.services import (
     DejaEnregistree,
@@ -37,8 +43,6 @@ from stages.access import Droit, droit_requis, meme_antenne, stage_ou_404
 from stages.models import StatutStage
 
 CLE_KIOSQUE = "kiosque"
-CLE_JETONS = "kiosque_formulaires"
-JETONS_GARDES = 20  # forms issued and not yet sent that stay valid (refreshes, two tabs)
 RETOUR_APRES_MERCI = 6  # seconds
 
 
@@ -100,10 +104,8 @@ def kiosque_requis(vue):
     return verifiee
 
 
-def _nouveau_jeton(request) -> str:
-    jeton = str(uuid.uuid4())
-    request.session[CLE_JETONS] = [*request.session.get(CLE_JETONS, [])[-(JETONS_GARDES - 1):], jeton]
-    return jeton
+def _sel(passation: Passation) -> str:
+    return f"questionnaires.kiosque:{passation.jeton}"
 
 
 def _fin(request, passation: Passation, message: str):
@@ -116,31 +118,27 @@ def kiosque(request, passation: Passation):
     aujourd_hui = timezone.localdate()
     if refus := etat_du_kiosque(passation, aujourd_hui):
         return _fin(request, passation, refus)
-    questions = list(passation.questionnaire.questions.all())
+    questions, sel = list(passation.questionnaire.questions.all()), _sel(passation)
     if request.method != "POST":
-        form = KiosqueForm(initial={"jeton": _nouveau_jeton(request)}, questions=questions)
+        form = KiosqueForm(initial={"jeton": jeton_signe(sel)}, questions=questions, sel=sel)
         return render(request, "questionnaires/kiosque.html", {"form": form, "passation": passation})
 
-    form = KiosqueForm(request.POST, questions=questions)
+    form = KiosqueForm(request.POST, questions=questions, sel=sel)
     if not form.is_valid():
-        if "jeton" in form.errors:  # forged or damaged: a fresh one, the answers kept
+        if "jeton" in form.errors:  # forged, damaged or too old: a fresh one, the answers kept
             donnees = request.POST.copy()
-            donnees["jeton"] = _nouveau_jeton(request)
-            form = KiosqueForm(donnees, questions=questions)
+            donnees["jeton"] = jeton_signe(sel)
+            form = KiosqueForm(donnees, questions=questions, sel=sel)
             form.is_valid()
+            messages.warning(request, FORMULAIRE_PERIME)
         return render(request, "questionnaires/kiosque.html", {"form": form, "passation": passation})
-    jeton = str(form.cleaned_data["jeton"])
-    emis = request.session.get(CLE_JETONS, [])
     try:
-        if jeton not in emis:
-            raise DejaEnregistree
         reponse_enregistrer(passation=passation, saisie=form.saisie(), aujourd_hui=aujourd_hui)
     except DejaEnregistree:
         messages.info(request, "Cette réponse était déjà enregistrée : elle ne compte qu'une fois.")
         return redirect("questionnaires:kiosque")
     except KiosqueRefus as refus:
         return _fin(request, passation, str(refus))
-    request.session[CLE_JETONS] = [j for j in emis if j != jeton]
     return redirect("questionnaires:merci")
 
 

@@ -9,7 +9,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from commun.tableurs import ecrire_xlsx, morceaux_csv, reponse_csv, reponse_xlsx
-from questionnaires.selectors import SEUIL_ANONYMAT, Resultats, resultats_de_la_periode, resultats_du_stage
+from questionnaires.selectors import (
+    SEUIL_ANONYMAT,
+    Resultats,
+    fin_du_mois,
+    mois_de,
+    resultats_de_la_periode,
+    resultats_du_stage,
+)
 from stages.access import Droit, droit_requis, stage_ou_404
 from stages.models import Antenne
 
@@ -23,18 +30,27 @@ def stage_resultats(request, stage_id: int):
     })
 
 
+class MoisField(forms.DateField):
+    widget = forms.DateInput(format="%Y-%m", attrs={"type": "month"})
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+    default_error_messages = {"invalid": "Indiquez un mois (aaaa-mm)."}
+
+
 class PeriodeForm(forms.Form):
-    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    """Whole months: the results of a period are read from the month's counts."""
+
+    du = MoisField(label="Du mois", required=False)
+    au = MoisField(label="Au mois (compris)", required=False)
     antenne = forms.ModelChoiceField(label="Antenne", queryset=Antenne.objects.order_by("nom"),
                                      required=False, empty_label="Toutes les antennes")
 
     def periode(self) -> tuple[date, date]:
         aujourd_hui = timezone.localdate()
         donnees = self.cleaned_data if self.is_valid() else {}
-        du = donnees.get("du") or date(aujourd_hui.year, 1, 1)
-        au = donnees.get("au") or aujourd_hui
-        return (du, au) if du <= au else (au, du)
+        du = mois_de(donnees.get("du") or date(aujourd_hui.year, 1, 1))
+        au = mois_de(donnees.get("au") or aujourd_hui)
+        du, au = (du, au) if du <= au else (au, du)
+        return du, fin_du_mois(au)
 
 
 def _periode(request) -> tuple[PeriodeForm, date, date, Antenne | None]:

@@ -2,7 +2,7 @@
 question with its figures as text, free texts in random order; a stage of fewer than five
 answers shown only pooled into its period; exports; versions keep their own questions."""
 
-from datetime import date, timedelta
+from datetime import date
 from html import unescape
 from io import BytesIO
 
@@ -100,14 +100,18 @@ def test_la_periode_ne_montre_que_l_antenne_et_la_coordination_toutes(client, an
     assert '<th scope="row">Oui</th><td>5</td><td>50 %</td>' in page  # the same question pooled
 
 
-def test_periode_filtree_par_jour(antenne, secretariat):
+def test_periode_en_mois_entiers(client_secretariat, antenne, secretariat):
     stage = creer_stage(antenne)
-    aujourd_hui = timezone.localdate()
-    repondre(stage, secretariat, [{}] * 5, jour=aujourd_hui - timedelta(days=40))
-    assert resultats_de_la_periode(du=aujourd_hui - timedelta(days=10), au=aujourd_hui,
-                                   antenne=antenne).nb_reponses == 0
-    assert resultats_de_la_periode(du=aujourd_hui - timedelta(days=50), au=aujourd_hui,
-                                   antenne=antenne).nb_reponses == 5
+    repondre(stage, secretariat, [{4: ["Oui"]}] * 5, jour=date(2025, 3, 31))
+    assert resultats_de_la_periode(du=date(2025, 4, 1), au=date(2025, 5, 31), antenne=antenne).nb_reponses == 0
+    mars = resultats_de_la_periode(du=date(2025, 3, 1), au=date(2025, 3, 31), antenne=antenne)
+    assert (mars.nb_reponses, mars.nb_presents) == (5, 5)
+    assert [(b.libelle, b.nombre) for b in mars.questions[4].barres] == [("Oui", 5), ("Non", 0)]
+    page = client_secretariat.get(reverse("questionnaires:resultats"), {"du": "2025-02", "au": "2025-03"})
+    assert "De février 2025 à mars 2025" in page.content.decode()
+    assert "5 réponses</strong>" in page.content.decode()
+    erreur = client_secretariat.get(reverse("questionnaires:resultats"), {"du": "n'importe quoi"})
+    assert erreur.status_code == 200 and "Indiquez un mois (aaaa-mm)." in erreur.content.decode()
 
 
 def test_exports_csv_et_xlsx(client_secretariat, antenne, secretariat):
