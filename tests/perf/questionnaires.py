@@ -11,6 +11,7 @@ import secrets
 import statistics
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from random import Random
@@ -21,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from questionnaires.models import Passation, Reponse, TypeQuestion, Valeur
+from questionnaires.models import REPONDU, Decompte, DecompteStage, Passation, Reponse, TypeQuestion, Valeur
 from questionnaires.services import questionnaire_actuel
 from questionnaires.views.kiosque import CLE_KIOSQUE
 from stages.models import Antenne, Membre, Role, Seance, Stage
@@ -113,6 +114,15 @@ def _remplir(antenne: Antenne, nombre: int, aujourd_hui: date, hasard: Random) -
     Passation.objects.bulk_create(passations)
     Reponse.objects.bulk_create(reponses, batch_size=2000)
     Valeur.objects.bulk_create(valeurs, batch_size=5000)
+    # The month's counts, as the submission keeps them (services._compter).
+    par_stage = Counter((r.stage_id, r.questionnaire_id, r.jour.replace(day=1)) for r in reponses)
+    DecompteStage.objects.bulk_create([DecompteStage(stage_id=s, questionnaire_id=q, mois=m, nombre=n)
+                                       for (s, q, m), n in par_stage.items()])
+    decomptes = Counter((v.question_id, v.jour.replace(day=1), v.valeur) for v in valeurs)
+    for question_id, mois, _ in {(v.question_id, v.jour.replace(day=1), v.reponse_id) for v in valeurs}:
+        decomptes[(question_id, mois, REPONDU)] += 1
+    Decompte.objects.bulk_create([Decompte(question_id=q, mois=m, valeur=v, nombre=n)
+                                  for (q, m, v), n in decomptes.items()], batch_size=5000)
 
 
 _ADMIN: list[int] = []

@@ -103,7 +103,8 @@ def test_la_periode_ne_montre_que_l_antenne_et_la_coordination_toutes(client, an
 def test_periode_en_mois_entiers(client_secretariat, antenne, secretariat):
     stage = creer_stage(antenne)
     repondre(stage, secretariat, [{4: ["Oui"]}] * 5, jour=date(2025, 3, 31))
-    assert resultats_de_la_periode(du=date(2025, 4, 1), au=date(2025, 5, 31), antenne=antenne).nb_reponses == 0
+    avril_mai = resultats_de_la_periode(du=date(2025, 4, 1), au=date(2025, 5, 31), antenne=antenne)
+    assert avril_mai.nb_reponses == 0
     mars = resultats_de_la_periode(du=date(2025, 3, 1), au=date(2025, 3, 31), antenne=antenne)
     assert (mars.nb_reponses, mars.nb_presents) == (5, 5)
     assert [(b.libelle, b.nombre) for b in mars.questions[4].barres] == [("Oui", 5), ("Non", 0)]
