@@ -2,6 +2,7 @@
 animateur's opening of the kiosk, the staff password, and the questionnaire's definition."""
 
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.core import signing
@@ -86,9 +87,38 @@ class KiosqueForm(forms.Form):
                 saisie.valeurs[question] = valeurs
         return saisie
 
-    def champs(self):
-        """(question, bound field) in order, for the template."""
-        return [(q, self[nom_du_champ(q)]) for q in self.questions]
+    def champs(self) -> list["ChampKiosque"]:
+        """What the template draws for each question, in order. The inputs are written by the
+        template itself, not by Django's widget templates: six questions of four options
+        through them took most of the kiosk screen's time."""
+        champs = []
+        for question in self.questions:
+            nom = nom_du_champ(question)
+            valeur = self[nom].value() if self.is_bound else None
+            choisies = {str(v) for v in valeur} if isinstance(valeur, list) else {str(valeur)}
+            champs.append(ChampKiosque(
+                question=question, nom=nom, id=f"id_{nom}", erreurs=self.errors.get(nom, []),
+                aide=self.fields[nom].help_text,
+                texte=valeur if question.type == TypeQuestion.TEXTE and isinstance(valeur, str) else "",
+                options=[(str(rang), libelle, str(rang) in choisies)
+                         for rang, libelle in enumerate(question.options)],
+            ))
+        return champs
+
+
+@dataclass(frozen=True)
+class ChampKiosque:
+    question: Question
+    nom: str
+    id: str
+    erreurs: list[str]
+    aide: str
+    texte: str
+    options: list[tuple[str, str, bool]]  # (value, label, checked)
+
+    @property
+    def type_entree(self) -> str:
+        return "checkbox" if self.question.type == TypeQuestion.CHOIX_MULTIPLE else "radio"
 
 
 class OuvrirKiosqueForm(forms.Form):

@@ -109,10 +109,14 @@ class Passation(models.Model):
                                     verbose_name="ouverte par")
     ouverte_le = models.DateTimeField("ouverte le", auto_now_add=True)
     fermee_le = models.DateTimeField("fermée le", null=True, blank=True)
+    # Opened again the same day (`services.passation_ouvrir`): the later kiosk's count of people
+    # present is the one the results add up.
+    remplacee = models.BooleanField("remplacée", default=False)
 
     class Meta:
         verbose_name = "kiosque"
-        indexes = [models.Index(fields=["stage", "jour"], name="passation_stage_jour_idx")]
+        indexes = [models.Index(fields=["stage", "jour"], name="passation_stage_jour_idx"),
+                   models.Index(fields=["jour"], name="passation_jour_idx")]
 
     def __str__(self):
         return f"Kiosque du {self.jour:%d/%m/%Y} — {self.stage_id}"

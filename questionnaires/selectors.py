@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from questionnaires.models import (
     NON_RENSEIGNE,
@@ -94,22 +94,20 @@ def _cle(question: Question) -> tuple[str, str]:
     return question.type, " ".join(question.libelle.split()).casefold()
 
 
-def _resultats(comptes: list[dict], presents: dict[int, int], decomptes, textes, *, par_antenne: bool
-               ) -> Resultats:
-    """`comptes`: answers per stage and version ({stage_id, stage__antenne_id, questionnaire_id,
-    n}); `decomptes(ids)`: (question_id, valeur, n) of those questions, `REPONDU` counting the
-    answers that answered; `textes(ids)`: (question_id, texte) in random order."""
+def _resultats(comptes: list[tuple[int, int, int]], presents: dict[int, int], decomptes, textes, *,
+               par_antenne: bool) -> Resultats:
+    """`comptes`: (groupe, version, answers), the groupe a stage's id, or an antenne's for
+    every antenne; `presents`: groupe -> people present; `decomptes(ids)`: (question_id,
+    valeur, n) of those questions, `REPONDU` counting the answers that answered;
+    `textes(ids)`: (question_id, texte) in random order."""
     par_version: dict[int, int] = defaultdict(int)
-    par_stage: dict[int, int] = defaultdict(int)
-    antenne_du_stage: dict[int, int] = {}
-    for ligne in comptes:
-        par_version[ligne["questionnaire_id"]] += ligne["n"]
-        par_stage[ligne["stage_id"]] += ligne["n"]
-        antenne_du_stage[ligne["stage_id"]] = ligne["stage__antenne_id"]
-    nb_reponses = sum(par_stage.values())
-    nb_presents = sum(presents.get(stage_id, 0) for stage_id in par_stage)
-    resultats = Resultats(nb_reponses, nb_presents, [], _lignes(par_stage, presents, antenne_du_stage,
-                                                                 par_antenne=par_antenne))
+    par_groupe: dict[int, int] = defaultdict(int)
+    for groupe, version, n in comptes:
+        par_version[version] += n
+        par_groupe[groupe] += n
+    nb_presents = sum(presents.get(groupe, 0) for groupe in par_groupe)
+    resultats = Resultats(sum(par_groupe.values()), nb_presents, [],
+                          _lignes(par_groupe, presents, par_antenne=par_antenne))
     if not resultats.assez:
         return resultats
 
@@ -134,19 +132,21 @@ def _resultats(comptes: list[dict], presents: dict[int, int], decomptes, textes,
     return resultats
 
 
-def _lignes(par_stage: dict[int, int], presents: dict[int, int], antenne_du_stage: dict[int, int],
-            *, par_antenne: bool) -> list[LigneGroupe]:
+def _lignes(par_groupe: dict[int, int], presents: dict[int, int], *, par_antenne: bool) -> list[LigneGroupe]:
     if par_antenne:
-        reponses, presents_ = defaultdict(int), defaultdict(int)
-        for stage_id, n in par_stage.items():
-            reponses[antenne_du_stage[stage_id]] += n
-            presents_[antenne_du_stage[stage_id]] += presents.get(stage_id, 0)
-        noms = dict(Antenne.objects.filter(pk__in=reponses).values_list("pk", "nom"))
-        return sorted((LigneGroupe(noms[pk], n, presents_[pk]) for pk, n in reponses.items()),
+        noms = dict(Antenne.objects.filter(pk__in=par_groupe).values_list("pk", "nom"))
+        return sorted((LigneGroupe(noms[pk], n, presents.get(pk, 0)) for pk, n in par_groupe.items()),
                       key=lambda ligne: ligne.libelle)
-    stages = Stage.objects.filter(pk__in=par_stage).order_by("premier_jour", "id")
-    return [LigneGroupe(str(stage), par_stage[stage.pk], presents.get(stage.pk, 0), stage.pk)
-            for stage in stages]
+    stages = Stage.objects.filter(pk__in=par_groupe).select_related(None).order_by("premier_jour", "id")
+    return [LigneGroupe(str(stage), par_groupe[stage.pk], presents.get(stage.pk, 0), stage.pk)
+            for stage in stages.only("id", "premier_jour", "lieu", "type_stage")]
+
+
+def _presents(passations: QuerySet[Passation], groupe: str) -> dict[int, int]:
+    """People present per groupe: the kiosks' counts, a kiosk opened again the same day
+    counting once (the later one)."""
+    return dict(passations.filter(remplacee=False).order_by().values(groupe)
+                .annotate(n=Sum("nb_presents")).values_list(groupe, "n"))
 
 
 def _textes(valeurs: QuerySet[Valeur], textes_max: int | None):
@@ -156,10 +156,9 @@ def _textes(valeurs: QuerySet[Valeur], textes_max: int | None):
 
 def resultats_du_stage(*, stage: Stage, textes_max: int | None = TEXTES_MONTRES) -> Resultats:
     """Read from the stage's values (a few hundred rows at most)."""
-    comptes = list(Reponse.objects.filter(stage=stage).order_by()
-                   .values("stage_id", "stage__antenne_id", "questionnaire_id").annotate(n=Count("id")))
-    presents = dict(Passation.objects.filter(stage=stage).order_by().values("stage_id")
-                    .annotate(m=Max("nb_presents")).values_list("stage_id", "m"))
+    comptes = list(Reponse.objects.filter(stage=stage).order_by().values("stage_id", "questionnaire_id")
+                   .annotate(n=Count("id")).values_list("stage_id", "questionnaire_id", "n"))
+    presents = _presents(Passation.objects.filter(stage=stage), "stage_id")
     valeurs = Valeur.objects.filter(stage=stage).order_by()
 
     def decomptes(ids):
@@ -189,10 +188,10 @@ def resultats_de_la_periode(*, du: date, au: date, antenne: Antenne | None,
     mois = Q(mois__range=(mois_de(du), mois_de(au)))
     jours = Q(jour__range=(mois_de(du), fin_du_mois(au)))
     lieu = Q(stage__antenne=antenne) if antenne else Q()
-    comptes = list(DecompteStage.objects.filter(mois, lieu).order_by()
-                   .values("stage_id", "stage__antenne_id", "questionnaire_id").annotate(n=Sum("nombre")))
-    presents = dict(Passation.objects.filter(jours, lieu).order_by().values("stage_id")
-                    .annotate(m=Max("nb_presents")).values_list("stage_id", "m"))
+    groupe = "stage__antenne_id" if antenne is None else "stage_id"
+    comptes = list(DecompteStage.objects.filter(mois, lieu).order_by().values(groupe, "questionnaire_id")
+                   .annotate(n=Sum("nombre")).values_list(groupe, "questionnaire_id", "n"))
+    presents = _presents(Passation.objects.filter(jours, lieu), groupe)
 
     # The counts and values are narrowed to the antenne by their questions (its questionnaires').
     def decomptes(ids):

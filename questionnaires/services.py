@@ -122,6 +122,7 @@ def passation_ouvrir(*, stage: Stage, nb_presents: int, par, aujourd_hui: date) 
     people present, and the earlier kiosks of the day are closed."""
     Stage.objects.select_for_update().filter(pk=stage.pk).first()  # one opening at a time
     Passation.objects.filter(stage=stage, fermee_le__isnull=True).update(fermee_le=timezone.now())
+    Passation.objects.filter(stage=stage, jour=aujourd_hui).update(remplacee=True)
     return Passation.objects.create(
         jeton=secrets.token_urlsafe(32), stage=stage, jour=aujourd_hui, nb_presents=nb_presents,
         questionnaire=questionnaire_actuel(antenne=stage.antenne), ouverte_par=par,

@@ -235,7 +235,10 @@ def test_rouvert_le_meme_jour_le_kiosque_continue_de_compter(client, animateur, 
     nouveau = Passation.objects.exclude(pk=kiosque.pk).get()
     assert nouveau.nb_reponses == 2 and nouveau.restantes == 1
     kiosque.refresh_from_db()
-    assert kiosque.fermee_le is not None
+    assert kiosque.fermee_le is not None and kiosque.remplacee
+    from questionnaires.selectors import resultats_du_stage
+
+    assert resultats_du_stage(stage=stage_du_jour).nb_presents == 3  # the day's people, once
 
 
 TEXTE = st.text(max_size=30) | st.sampled_from(["0", "1", "3", "-1", "99", "", "\x00", "Oui"])
