@@ -144,6 +144,7 @@ def test_kiosque_sur_tablette_trois_reponses_puis_resultats(transactional_db, br
 
     # The period's results (the responsable): 7 answers, an SVG chart per question.
     page.get_by_role("button", name="Se déconnecter").tap()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_have_count(0)
     _connecter(page, live_server.url, "rachel")
     menu = page.get_by_role("navigation", name="Navigation principale")
     menu.get_by_role("link", name="Questionnaires").tap()
