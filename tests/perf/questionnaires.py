@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from random import Random
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -64,9 +65,11 @@ def preparer(*, antennes: int = 30, stages_par_antenne: int = 52, aujourd_hui: d
     if not Antenne.objects.filter(code=_code(1)).exists():
         hasard = Random(2026)  # noqa: S311 (reproducible answers, not secrets)
         with transaction.atomic():
+            # Who opened the past kiosks: one user for them all.
+            ancien = get_user_model().objects.create_user(f"{PREFIXE}ancien")
             for numero in range(1, antennes + 1):
                 antenne = creer_antenne(code=_code(numero), nom=f"Antenne bench questionnaires {numero:02d}")
-                _remplir(antenne, stages_par_antenne, aujourd_hui, hasard)
+                _remplir(antenne, stages_par_antenne, aujourd_hui, hasard, ancien.pk)
             antenne = Antenne.objects.get(code=_code(1))
             creer_utilisateur(Role.SECRETARIAT, antenne, username=f"{PREFIXE}secretariat")
             creer_utilisateur(Role.COORDINATION, None, username=f"{PREFIXE}coordination")
@@ -85,7 +88,7 @@ def preparer(*, antennes: int = 30, stages_par_antenne: int = 52, aujourd_hui: d
     }
 
 
-def _remplir(antenne: Antenne, nombre: int, aujourd_hui: date, hasard: Random) -> None:
+def _remplir(antenne: Antenne, nombre: int, aujourd_hui: date, hasard: Random, par_id: int) -> None:
     questionnaire = questionnaire_actuel(antenne=antenne)
     questions = list(questionnaire.questions.all())
     stages = Stage.objects.bulk_create([
@@ -99,7 +102,7 @@ def _remplir(antenne: Antenne, nombre: int, aujourd_hui: date, hasard: Random) -
         jour = stage.dernier_jour
         passations.append(Passation(jeton=secrets.token_urlsafe(16), stage=stage, questionnaire=questionnaire,
                                     jour=jour, nb_presents=REPONSES_PAR_STAGE + 1,
-                                    nb_reponses=REPONSES_PAR_STAGE, ouverte_par_id=_admin_id()))
+                                    nb_reponses=REPONSES_PAR_STAGE, ouverte_par_id=par_id))
         for _ in range(REPONSES_PAR_STAGE):
             reponse = Reponse(id=uuid.uuid4(), stage=stage, questionnaire=questionnaire, jour=jour)
             reponses.append(reponse)
@@ -123,19 +126,6 @@ def _remplir(antenne: Antenne, nombre: int, aujourd_hui: date, hasard: Random) -
         decomptes[(question_id, mois, REPONDU)] += 1
     Decompte.objects.bulk_create([Decompte(question_id=q, mois=m, valeur=v, nombre=n)
                                   for (q, m, v), n in decomptes.items()], batch_size=5000)
-
-
-_ADMIN: list[int] = []
-
-
-def _admin_id() -> int:
-    """Who opened the past kiosks: one user for them all."""
-    if not _ADMIN:
-        from django.contrib.auth import get_user_model
-
-        user, _ = get_user_model().objects.get_or_create(username=f"{PREFIXE}ancien")
-        _ADMIN.append(user.pk)
-    return _ADMIN[0]
 
 
 def _jeton(reponse) -> str:
