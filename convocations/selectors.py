@@ -7,7 +7,16 @@ from django.db.models import CharField, Count, F, IntegerField, OuterRef, Prefet
 from django.db.models.functions import Coalesce
 
 from commun.chronologie import AUTEUR_INCONNU, Changement, Evenement
-from convocations.models import STATUTS_OUVERTS, Convocation, Entretien, ModeEntretien, StatutConvocation
+from convocations.models import (
+    STATUTS_AVEC_MINUTES,
+    STATUTS_OUVERTS,
+    Convocation,
+    Entretien,
+    ModeEntretien,
+    Presence,
+    StatutConvocation,
+    StatutPresence,
+)
 from stages.dates import date_courte
 from stages.models import Orientation, Stage
 
@@ -148,3 +157,11 @@ def evenements_des_convocations(orientation: Orientation) -> list[Evenement]:
         evenements.append(evenement)
         precedent = valeurs
     return evenements
+
+
+def nb_presents_du_jour(stage: Stage, jour) -> int:
+    """How many people were marked there (present, late or leaving early) at one of the
+    stage's séances of `jour`: what the questionnaire's kiosk proposes. One query."""
+    return (Presence.objects.filter(seance__stage=stage, seance__date=jour,
+                                    statut__in=[StatutPresence.PRESENT, *STATUTS_AVEC_MINUTES])
+            .values("convocation_id").distinct().count())

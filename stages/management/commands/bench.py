@@ -22,6 +22,7 @@ from tests.perf import admin as admin_bench
 from tests.perf import convocations as convocations_bench
 from tests.perf import donnees, mesure, mesure_import
 from tests.perf import exports as exports_bench
+from tests.perf import questionnaires as questionnaires_bench
 
 
 class Command(BaseCommand):
@@ -49,10 +50,12 @@ class Command(BaseCommand):
                             help="Ne mesure que les convocations (lettres, ICS, envois).")
         parser.add_argument("--stages-seulement", action="store_true",
                             help="Ne mesure que les pages des stages (après les données).")
+        parser.add_argument("--questionnaires-seulement", action="store_true",
+                            help="Ne mesure que le kiosque et les résultats des questionnaires.")
 
     def handle(self, *args, reconstruire, antennes, orientations, requetes, grande_antenne,
                lignes_import, stages=10_000, convocations_seulement=False,
-               stages_seulement=False, **options):
+               stages_seulement=False, questionnaires_seulement=False, **options):
         nom = Path(connection.settings_dict["NAME"]).name
         if not nom.startswith("bench"):
             raise CommandError(
@@ -70,6 +73,9 @@ class Command(BaseCommand):
         fichier = settings.BASE_DIR / "docs" / "benchmarks.md"
         if convocations_seulement:
             self._mesurer_convocations(fichier)
+            return
+        if questionnaires_seulement:
+            self._mesurer_questionnaires(requetes, fichier)
             return
 
         # The convocations' bench keeps an antenne and a stage of its own: not counted here.
@@ -109,6 +115,7 @@ class Command(BaseCommand):
         if lignes_import:
             self._mesurer_import(lignes_import, volumes, fichier)
         self._mesurer_convocations(fichier)
+        self._mesurer_questionnaires(requetes, fichier)
         self.stdout.write(self.style.SUCCESS(f"Chiffres écrits dans {fichier}."))
 
     def _mesurer_pages(self, scenarios, antenne, requetes: int, fichier, *, cle: str, titre: str,
@@ -190,6 +197,24 @@ class Command(BaseCommand):
             "(lettre PDF, ICS, lignes `Envoi` et pièces jointes). Worker : un vrai `manage.py qcluster` "
             "(courtier ORM, ou Redis si REDIS_URL), de la tâche mise en file au lot terminé, 15 courriels "
             "reçus par un serveur SMTP local (aiosmtpd).",
+            tableau,
+        ]))
+
+    def _mesurer_questionnaires(self, requetes: int, fichier) -> None:
+        self.stdout.write("Questionnaires : kiosque et résultats…")
+        donnees_q = questionnaires_bench.preparer(aujourd_hui=timezone.localdate())
+        tableau = questionnaires_bench.tableau_markdown(
+            questionnaires_bench.mesurer_tout(donnees_q, nb_requetes=requetes))
+        self.stdout.write(tableau)
+        mesure.ecrire_section(fichier, f"questionnaires:{connection.vendor}", "\n\n".join([
+            f"## Questionnaires : kiosque et résultats ({connection.display_name})",
+            f"Mesuré le {mesure.maintenant()} sur : {mesure.machine()}.",
+            f"Données à part (`tests/perf/questionnaires.py`) : {questionnaires_bench.volumes()} "
+            "(un stage par semaine sur l'année écoulée, 10 réponses au questionnaire par défaut "
+            f"chacun). {requetes} requêtes chronométrées par scénario après 5 de chauffe, client de "
+            "test de Django ; la soumission est chronométrée seule (le questionnaire qui donne son "
+            "jeton ne compte pas), les réponses du bench effacées ensuite. Budgets : chaque écran "
+            "du kiosque et la soumission p95 ≤ 50 ms, les résultats d'un an p95 ≤ 100 ms.",
             tableau,
         ]))
 
