@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.text import Truncator
 
 from convocations.models import STATUTS_OUVERTS, Convocation, StatutConvocation
+from paiements.services import sommes_dues_au_stage
 from stages.dates import date_courte
 from stages.models import STATUTS_STAGE_CONVOCABLES, Cadre, Orientation, Sexe, Stage, Statut, TypeStage
 from stages.planning import depasse_un_mois
@@ -255,6 +256,8 @@ def convocations_creer(*, stage: Stage, choix: list[Choix], aujourd_hui: date, p
         convocation._change_reason = Truncator(motif or "Convocation").chars(RAISON_MAX)
         convocation.save()
         creees.append(convocation)
+    # What each person owes follows the stage's fee (paiements).
+    sommes_dues_au_stage(orientations=[par_id[c.orientation_id] for c in choix], stage=stage)
     return creees, True
 
 
