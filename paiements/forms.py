@@ -16,6 +16,15 @@ MONTANT = {"invalid": "Saisissez un montant en euros, par exemple 120 ou 75,50."
            "max_digits": "Montant trop grand.", "max_whole_digits": "Montant trop grand."}
 
 
+class MontantField(forms.DecimalField):
+    """An amount typed the French way: "75,50", "75.50", "75,50 €", "1 200"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("€", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        return super().to_python(value)
+
+
 class PaiementForm(DatesMixin, FormulaireModele):
     # The form's token: the same form sent twice (double click) records one payment.
     cle = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -23,7 +32,8 @@ class PaiementForm(DatesMixin, FormulaireModele):
     class Meta:
         model = Paiement
         fields = ["date", "montant", "mode", "numero_cheque", "banque"]
-        widgets = {"mode": forms.RadioSelect}
+        field_classes = {"montant": MontantField}
+        widgets = {"mode": forms.RadioSelect, "montant": forms.TextInput}
         error_messages = {"montant": MONTANT | {"required": "Indiquez le montant."},
                           "date": {"required": "Indiquez la date du paiement."},
                           "mode": {"required": "Choisissez le mode de paiement."}}
@@ -74,12 +84,14 @@ class TarifForm(FormulaireModele):
     class Meta:
         model = Tarif
         fields = ["standard", "instructions", "attestation_attend_paiement", "trop_percu_accepte"]
-        widgets = {"instructions": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"standard": MontantField}
+        widgets = {"instructions": forms.Textarea(attrs={"rows": 3}), "standard": forms.TextInput}
         error_messages = {"standard": MONTANT | {"required": "Indiquez le tarif standard."}}
 
 
 TranchesFormSet = inlineformset_factory(
     Tarif, TrancheReduite, fields=["libelle", "montant", "active"], extra=2, can_delete=False,
+    field_classes={"montant": MontantField}, widgets={"montant": forms.TextInput},
     labels={"libelle": "Tranche", "montant": "Montant (€)"},
 )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from paiements.models import (
@@ -180,6 +180,16 @@ def remboursements_dus(antenne: Antenne) -> QuerySet[SommeDue]:
     """Who paid more than they owe (an overpayment accepted, a fee lowered after payment)."""
     return (sommes_avec_paye(antenne).filter(paye__gt=F("montant"))
             .annotate(a_rembourser=F("paye") - F("montant")).order_by("-a_rembourser", "orientation_id"))
+
+
+def totaux_des_soldes(antenne: Antenne) -> dict[str, Decimal]:
+    """What is left to pay and what is to refund over all the antenne's sums due, one query."""
+    ecart = F("montant") - F("paye")
+    totaux = sommes_avec_paye(antenne).aggregate(
+        reste=Sum(Case(When(montant__gt=F("paye"), then=ecart), default=Value(ZERO))),
+        a_rembourser=Sum(Case(When(paye__gt=F("montant"), then=-ecart), default=Value(ZERO))),
+    )
+    return {cle: valeur or ZERO for cle, valeur in totaux.items()}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 
 from paiements import selectors
 from paiements.models import NatureRecu
@@ -48,15 +47,15 @@ def suivi_de(antenne: Antenne, periode: Periode) -> dict:
                  .order_by("-date", "-pk")[:NB_LIGNES])
     soldes = selectors.soldes_restants(antenne)
     remboursements = selectors.remboursements_dus(antenne)
+    restes = selectors.totaux_des_soldes(antenne)
     return {
         "periode": periode, "totaux": totaux,
         "total": sum(t.total for t in totaux), "nombre": sum(t.nombre for t in totaux),
         "paiements": list(paiements), "nb_lignes": NB_LIGNES,
         "soldes": list(soldes.select_related("orientation__personne")[:NB_LIGNES]),
-        "total_soldes": soldes.aggregate(total=Sum("reste"))["total"] or selectors.ZERO,
+        "total_soldes": restes["reste"],
         "remboursements": list(remboursements.select_related("orientation__personne")[:NB_LIGNES]),
-        "total_remboursements": (remboursements.aggregate(total=Sum("a_rembourser"))["total"]
-                                 or selectors.ZERO),
+        "total_remboursements": restes["a_rembourser"],
     }
 
 

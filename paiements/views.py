@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from commun.htmx import rendre
 from commun.tableurs import ecrire_xlsx, morceaux_csv, reponse_csv, reponse_xlsx
@@ -50,9 +49,10 @@ def orientation(request, orientation_id: int):
 
 @droit_requis(Droit.LISTE_ATTENTE)
 @meme_antenne
-@require_POST
 def enregistrer(request, orientation_id: int):
     orientation = _orientation(request, orientation_id)
+    if request.method != "POST":
+        return _page(request, orientation)
     form = PaiementForm(request.POST)
     if form.is_valid():
         donnees = form.cleaned_data
@@ -77,9 +77,10 @@ def enregistrer(request, orientation_id: int):
 
 @droit_requis(Droit.LISTE_ATTENTE)
 @meme_antenne
-@require_POST
 def somme_due(request, orientation_id: int):
     orientation = _orientation(request, orientation_id)
+    if request.method != "POST":
+        return _page(request, orientation)
     somme = selectors.somme_due_de(orientation)
     form = SommeDueForm(request.POST, instance=somme, antenne=orientation.antenne)
     if form.is_valid():
