@@ -41,14 +41,19 @@ def tarif_du_stage(stage: Stage) -> Decimal:
     return tarif_de(stage.antenne).standard
 
 
+def avec_tarif_antenne(stages: QuerySet[Stage]) -> QuerySet[Stage]:
+    """The stages with their antenne's standard fee (`tarif_du_stage` then reads no more)."""
+    return stages.annotate(
+        tarif_antenne=Subquery(Tarif.objects.filter(antenne=OuterRef("antenne")).values("standard")[:1]))
+
+
 def avec_paiements(stages: QuerySet[Stage]) -> QuerySet[Stage]:
     """The stages with the antenne's fee, and how many of their people still owe and how much,
     in the same query (commun.encarts annotation of the stage page)."""
     restes = (SommeDue.objects.filter(stage=OuterRef("pk"))
               .annotate(paye=Coalesce(_paye_par_orientation(), Value(ZERO), output_field=DecimalField()))
               .filter(montant__gt=F("paye")).values("stage"))
-    return stages.annotate(
-        tarif_antenne=Subquery(Tarif.objects.filter(antenne=OuterRef("antenne")).values("standard")[:1]),
+    return avec_tarif_antenne(stages).annotate(
         nb_restes=Coalesce(Subquery(restes.annotate(n=Count("pk")).values("n")), 0),
         total_reste=Coalesce(Subquery(restes.annotate(t=Sum(F("montant") - F("paye"))).values("t"),
                                       output_field=DecimalField()), Value(ZERO), output_field=DecimalField()),
@@ -137,6 +142,26 @@ def soldes_des_orientations(
         soldes[orientation.pk] = Solde(du=somme.montant, paye=payes.get(orientation.pk, ZERO),
                                        gratuit=somme.regime == Regime.GRATUIT, instructions=instructions)
     return soldes
+
+
+def avec_soldes(orientations: QuerySet[Orientation]) -> QuerySet[Orientation]:
+    """Each orientation with `somme_due_fixee` (None before it is set) and `deja_paye`, read
+    with the orientation itself (the proposal's rows): no query more. `solde_annote` reads them."""
+    payes = (Paiement.objects.filter(orientation=OuterRef("pk"), annule=False).order_by()
+             .values("orientation").annotate(total=Sum("montant")).values("total"))
+    return orientations.annotate(
+        somme_due_fixee=Subquery(SommeDue.objects.filter(orientation=OuterRef("pk")).values("montant")[:1]),
+        deja_paye=Coalesce(Subquery(payes, output_field=DecimalField()), Value(ZERO),
+                           output_field=DecimalField()),
+    )
+
+
+def solde_annote(orientation: Orientation, stage: Stage) -> Solde:
+    """The balance of an orientation read through `avec_soldes`, for a convocation to `stage`."""
+    du = orientation.somme_due_fixee
+    if du is None:
+        du = somme_due_par_defaut(orientation, stage).montant
+    return Solde(du=du, paye=orientation.deja_paye)
 
 
 def attestation_en_attente_du_paiement(orientation: Orientation) -> bool:

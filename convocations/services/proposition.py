@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.text import Truncator
 
 from convocations.models import STATUTS_OUVERTS, Convocation, StatutConvocation
+from paiements.selectors import avec_soldes
 from paiements.services import sommes_dues_au_stage
 from stages.dates import date_courte
 from stages.models import STATUTS_STAGE_CONVOCABLES, Cadre, Orientation, Sexe, Stage, Statut, TypeStage
@@ -128,7 +129,8 @@ def eligibles(stage: Stage) -> QuerySet:
 
 
 def _lire(queryset: QuerySet) -> list[Orientation]:
-    return list(avec_rang(queryset.select_related("personne", "prescripteur")))
+    # With what each person owes and has paid (paiements), for the proposal's rows.
+    return list(avec_rang(avec_soldes(queryset).select_related("personne", "prescripteur")))
 
 
 def proposer_convocations(*, stage: Stage, aujourd_hui: date) -> Proposition:

@@ -37,15 +37,15 @@ def test_deux_versements_une_annulation_et_leurs_recus(transactional_db, connect
     assert violations_graves(page) == []
 
     page.get_by_label("Montant (€)").fill("120")
-    page.get_by_label("Espèces").check()
+    page.get_by_role("radio", name="Espèces").check()
     page.get_by_role("button", name="Enregistrer le versement").click()
     annee = aujourd_hui.year
     expect(page.get_by_role("status")).to_contain_text(f"reçu n° R-{annee}-PER-0001")
 
     page.get_by_label("Montant (€)").fill("50,50")
-    page.get_by_label("Chèque").check()
+    page.get_by_role("radio", name="Chèque").check()
     page.get_by_label("Numéro du chèque").fill("0004567")
-    page.get_by_label("Banque").fill("Banque Populaire du Sud")
+    page.get_by_label("Banque", exact=True).fill("Banque Populaire du Sud")
     page.get_by_role("button", name="Enregistrer le versement").click()
     expect(page.get_by_role("status")).to_contain_text(f"reçu n° R-{annee}-PER-0002")
 

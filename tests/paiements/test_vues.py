@@ -230,3 +230,19 @@ def test_reglages_plafond_legal(client, antenne, standard, message):
     client.post(reverse("paiements:reglages"), donnees | {"standard": "230", "tranches-0-montant": "60"})
     tarif = Tarif.objects.get(antenne=antenne)
     assert tarif.standard == Decimal("230") and tarif.tranches.get().montant == Decimal("60")
+
+
+def test_la_proposition_montre_la_somme_due_et_le_deja_paye(client_secretariat, antenne):
+    from datetime import timedelta
+
+    jour = timezone.localdate() + timedelta(days=30)
+    stage = creer_stage(antenne, jours=(jour, jour + timedelta(days=1)), tarif=Decimal("230"))
+    deja_venue = creer_orientation(antenne, date_orientation=date(2026, 9, 1))
+    creer_paiement(deja_venue, "40")  # its sum due is set (the antenne's fee) by this payment
+    nouvelle = creer_orientation(antenne, date_orientation=date(2026, 9, 2))
+
+    reponse = client_secretariat.get(reverse("convocations:proposition", args=[stage.pk]))
+    page = reponse.content.decode()
+    assert reponse.status_code == 200 and str(nouvelle.personne) in page
+    assert f"200,00{NBSP}€<br><small>payé 40,00{NBSP}€</small>" in page
+    assert f"230,00{NBSP}€</td>" in page  # not set yet: the stage's fee
