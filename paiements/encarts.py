@@ -9,10 +9,14 @@ from stages.models import Orientation, Stage
 
 
 def contexte_orientation(request: HttpRequest, orientation: Orientation) -> dict:
-    return {
-        "orientation": orientation, "solde": selectors.solde_de(orientation),
-        "attestation_attend": selectors.attestation_attend_paiement(orientation.antenne),
-    }
+    """The balance, read with the orientation (`selectors.avec_solde_de_la_fiche`) when the
+    page annotated it."""
+    if hasattr(orientation, "deja_paye"):
+        solde, attend = selectors.solde_annote(orientation), bool(orientation.attestation_attend)
+    else:
+        solde = selectors.solde_de(orientation)
+        attend = selectors.attestation_attend_paiement(orientation.antenne)
+    return {"orientation": orientation, "solde": solde, "attestation_attend": attend}
 
 
 def contexte_stage(request: HttpRequest, stage: Stage) -> dict:

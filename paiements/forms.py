@@ -7,7 +7,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
-from paiements.models import Paiement, Regime, SommeDue, Tarif, TrancheReduite
+from paiements.models import Echeance, Paiement, Regime, SommeDue, Tarif, TrancheReduite
 from stages.forms import DatesMixin, FormulaireModele
 from stages.services import RAISON_MAX
 
@@ -50,6 +50,22 @@ class PaiementForm(DatesMixin, FormulaireModele):
         if jour > timezone.localdate():
             raise forms.ValidationError("Un paiement ne peut pas être daté d'un jour à venir.")
         return jour
+
+
+class EcheanceForm(DatesMixin, FormulaireModele):
+    class Meta:
+        model = Echeance
+        fields = ["date", "montant"]
+        field_classes = {"montant": MontantField}
+        widgets = {"montant": forms.TextInput}
+        labels = {"date": "Date de l'échéance", "montant": "Montant de l'échéance (€)"}
+        error_messages = {"montant": MONTANT | {"required": "Indiquez le montant."},
+                          "date": {"required": "Indiquez la date de l'échéance."}}
+
+
+class EffacerEcheancierForm(forms.Form):
+    confirmation = forms.BooleanField(label="Je confirme effacer tout l'échéancier",
+                                      error_messages={"required": "Cochez la case pour confirmer."})
 
 
 class AnnulationForm(forms.Form):

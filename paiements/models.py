@@ -225,6 +225,11 @@ class CompteurRecus(models.Model):
         return f"{self.antenne} {self.annee} : {self.dernier}"
 
 
+def numero_de_recu(annee: int, prefixe: str, rang: int) -> str:
+    """R-2026-PER-0007: the antenne's series of the year, in the order of issue."""
+    return f"R-{annee}-{prefixe}-{rang:04d}"
+
+
 class NatureRecu(models.TextChoices):
     PAIEMENT = "paiement", "Reçu de paiement"
     ANNULATION = "annulation", "Reçu d'annulation"
@@ -260,7 +265,7 @@ class Recu(models.Model):
 
     @property
     def numero(self) -> str:
-        return f"R-{self.annee}-{self.prefixe}-{self.rang:04d}"
+        return numero_de_recu(self.annee, self.prefixe, self.rang)
 
     @property
     def reste(self) -> Decimal:

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from paiements.models import (
     TARIF_STANDARD_PAR_DEFAUT,
+    Echeance,
     Mode,
     MotifGratuite,
     Paiement,
@@ -74,10 +75,17 @@ def montant_selon(*, regime: str, tranche=None, base: Decimal) -> Decimal:
     return base
 
 
+def _tarif_standard(orientation: Orientation) -> Decimal:
+    """The antenne's standard fee, read with the orientation when `avec_solde_de_la_fiche` did."""
+    if hasattr(orientation, "tarif_antenne"):
+        return TARIF_STANDARD_PAR_DEFAUT if orientation.tarif_antenne is None else orientation.tarif_antenne
+    return tarif_de(orientation.antenne).standard
+
+
 def somme_due_par_defaut(orientation: Orientation, stage: Stage | None = None) -> SommeDue:
     """Before anyone sets it: free for a démarche volontaire, else the stage's (or antenne's)
     standard fee. An unsaved row."""
-    base = tarif_du_stage(stage) if stage else tarif_de(orientation.antenne).standard
+    base = tarif_du_stage(stage) if stage else _tarif_standard(orientation)
     if orientation.est_volontaire:
         return SommeDue(orientation=orientation, antenne_id=orientation.antenne_id, stage=stage,
                         regime=Regime.GRATUIT, motif_gratuite=MotifGratuite.VOLONTAIRE, montant=ZERO)
@@ -149,19 +157,32 @@ def avec_soldes(orientations: QuerySet[Orientation]) -> QuerySet[Orientation]:
     with the orientation itself (the proposal's rows): no query more. `solde_annote` reads them."""
     payes = (Paiement.objects.filter(orientation=OuterRef("pk"), annule=False).order_by()
              .values("orientation").annotate(total=Sum("montant")).values("total"))
+    somme = SommeDue.objects.filter(orientation=OuterRef("pk"))
     return orientations.annotate(
-        somme_due_fixee=Subquery(SommeDue.objects.filter(orientation=OuterRef("pk")).values("montant")[:1]),
+        somme_due_fixee=Subquery(somme.values("montant")[:1]),
+        somme_due_regime=Subquery(somme.values("regime")[:1]),
         deja_paye=Coalesce(Subquery(payes, output_field=DecimalField()), Value(ZERO),
                            output_field=DecimalField()),
     )
 
 
-def solde_annote(orientation: Orientation, stage: Stage) -> Solde:
-    """The balance of an orientation read through `avec_soldes`, for a convocation to `stage`."""
-    du = orientation.somme_due_fixee
+def avec_solde_de_la_fiche(orientations: QuerySet[Orientation]) -> QuerySet[Orientation]:
+    """`avec_soldes`, and the antenne's fee and policy: the orientation page's section reads no
+    more (commun.encarts annotation of the orientation page)."""
+    tarif = Tarif.objects.filter(antenne=OuterRef("antenne"))
+    return avec_soldes(orientations).annotate(
+        tarif_antenne=Subquery(tarif.values("standard")[:1]),
+        attestation_attend=Subquery(tarif.values("attestation_attend_paiement")[:1]),
+    )
+
+
+def solde_annote(orientation: Orientation, stage: Stage | None = None) -> Solde:
+    """The balance of an orientation read through `avec_soldes` (for a convocation to `stage`)."""
+    du, regime = orientation.somme_due_fixee, orientation.somme_due_regime
     if du is None:
-        du = somme_due_par_defaut(orientation, stage).montant
-    return Solde(du=du, paye=orientation.deja_paye)
+        defaut = somme_due_par_defaut(orientation, stage)
+        du, regime = defaut.montant, defaut.regime
+    return Solde(du=du, paye=orientation.deja_paye, gratuit=regime == Regime.GRATUIT)
 
 
 def attestation_en_attente_du_paiement(orientation: Orientation) -> bool:
@@ -175,6 +196,35 @@ def paiements_de(orientation: Orientation) -> list[Paiement]:
     return list(Paiement.objects.filter(orientation=orientation)
                 .select_related("enregistre_par", "annule_par").prefetch_related("recus")
                 .order_by("date", "pk"))
+
+
+@dataclass(frozen=True)
+class LigneEcheancier:
+    echeance: Echeance
+    cumul: Decimal  # what should be paid by its date
+    en_retard: bool
+
+
+def echeancier_de(orientation: Orientation, *, paye: Decimal, aujourd_hui: date) -> list[LigneEcheancier]:
+    """The payment plan with, for each date, whether what was due by then is paid."""
+    lignes, cumul = [], ZERO
+    for echeance in orientation.echeances_paiement.all():
+        cumul += echeance.montant
+        lignes.append(LigneEcheancier(echeance, cumul, echeance.date < aujourd_hui and paye < cumul))
+    return lignes
+
+
+def echeances_en_retard(antenne: Antenne, aujourd_hui: date) -> QuerySet[Echeance]:
+    """The plan dates passed while what was due by then is not paid (the digest's reminders)."""
+    cumul = Subquery(
+        Echeance.objects.filter(orientation=OuterRef("orientation"), date__lte=OuterRef("date"))
+        .order_by().values("orientation").annotate(t=Sum("montant")).values("t"),
+        output_field=DecimalField(),
+    )
+    return (Echeance.objects.filter(orientation__antenne=antenne, date__lt=aujourd_hui)
+            .annotate(cumul=cumul, paye=Coalesce(_paye_par_orientation(), Value(ZERO),
+                                                 output_field=DecimalField()))
+            .filter(paye__lt=F("cumul")).select_related("orientation__personne").order_by("date", "pk"))
 
 
 # --- The accountant's view ---------------------------------------------------------------

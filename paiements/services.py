@@ -9,11 +9,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from commun.idempotence import creer_une_fois
 from paiements.models import (
     CompteurRecus,
+    Echeance,
     Mode,
     NatureRecu,
     Paiement,
@@ -122,6 +124,32 @@ def somme_due_fixer(
     somme.montant = montant_selon(regime=regime, tranche=tranche, base=base)
     enregistrer_avec_motif(somme, motif.strip())
     return somme
+
+
+@transaction.atomic
+def echeance_ajouter(*, orientation: Orientation, date_echeance: date, montant_: Decimal) -> Echeance:
+    """One more date of the orientation's payment plan; the plan never exceeds the sum due."""
+    somme = _somme_due_verrouillee(orientation)
+    prevu = orientation.echeances_paiement.aggregate(total=Sum("montant"))["total"] or ZERO
+    if prevu + montant_ > somme.montant:
+        raise ValidationError({"montant": (
+            f"L'échéancier dépasserait la somme due ({montant(somme.montant)}) : "
+            f"{montant(prevu)} sont déjà prévus."
+        )})
+    echeance = Echeance(orientation=orientation, date=date_echeance, montant=montant_)
+    enregistrer_avec_motif(echeance, "Échéance ajoutée")
+    return echeance
+
+
+@transaction.atomic
+def echeancier_effacer(*, orientation: Orientation) -> int:
+    """Start the plan again (its history keeps the old dates)."""
+    nombre = 0
+    for echeance in orientation.echeances_paiement.all():
+        echeance._change_reason = "Échéancier effacé"
+        echeance.delete()
+        nombre += 1
+    return nombre
 
 
 # --- Payments ------------------------------------------------------------------------------

@@ -13,9 +13,18 @@ from django.utils import timezone
 from commun.htmx import rendre
 from commun.tableurs import ecrire_xlsx, morceaux_csv, reponse_csv, reponse_xlsx
 from paiements import documents, selectors
-from paiements.forms import AnnulationForm, PaiementForm, SommeDueForm, TarifForm, TranchesFormSet
+from paiements.forms import (
+    AnnulationForm,
+    EcheanceForm,
+    EffacerEcheancierForm,
+    PaiementForm,
+    SommeDueForm,
+    TarifForm,
+    TranchesFormSet,
+)
 from paiements.models import NatureRecu, Paiement, Recu
-from paiements.services import paiement_annuler, paiement_enregistrer, somme_due_fixer
+from paiements.services import echeance_ajouter as echeance_ajouter_
+from paiements.services import echeancier_effacer, paiement_annuler, paiement_enregistrer, somme_due_fixer
 from paiements.suivi import Periode, lignes_export, suivi_de
 from stages.access import Droit, droit_requis, meme_antenne, objet_ou_404, stage_ou_404
 from stages.models import Consultation, Orientation
@@ -30,12 +39,16 @@ def page_des_paiements(orientation: Orientation) -> str:
     return reverse("paiements:orientation", args=[orientation.pk])
 
 
-def _page(request, orientation: Orientation, *, form=None, form_somme=None, status=200):
+def _page(request, orientation: Orientation, *, form=None, form_somme=None, form_echeance=None,
+          form_effacer=None, status=200):
     tracer_consultation(request, Consultation.Objet.FICHE, orientation=orientation, detail="Paiements")
     somme = selectors.somme_due_de(orientation)
+    solde = selectors.solde_de(orientation)
     return rendre(request, "paiements/orientation.html", {
-        "orientation": orientation, "personne": orientation.personne,
-        "solde": selectors.solde_de(orientation), "somme": somme,
+        "orientation": orientation, "personne": orientation.personne, "solde": solde, "somme": somme,
+        "echeancier": selectors.echeancier_de(orientation, paye=solde.paye, aujourd_hui=timezone.localdate()),
+        "form_echeance": form_echeance or EcheanceForm(),
+        "form_effacer": form_effacer or EffacerEcheancierForm(),
         "paiements": selectors.paiements_de(orientation),
         "form": form or PaiementForm(), "form_somme": form_somme or SommeDueForm(
             instance=somme, antenne=orientation.antenne),
@@ -96,6 +109,39 @@ def somme_due(request, orientation_id: int):
             return redirect(page_des_paiements(orientation))
     orientation.refresh_from_db()
     return _page(request, orientation, form_somme=form)
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+@meme_antenne
+def echeance_ajouter(request, orientation_id: int):
+    orientation = _orientation(request, orientation_id)
+    if request.method != "POST":
+        return _page(request, orientation)
+    form = EcheanceForm(request.POST)
+    if form.is_valid():
+        try:
+            echeance_ajouter_(orientation=orientation, date_echeance=form.cleaned_data["date"],
+                              montant_=form.cleaned_data["montant"])
+        except ValidationError as refus:
+            form.add_error(None, refus)
+        else:
+            messages.success(request, "Échéance ajoutée.")
+            return redirect(page_des_paiements(orientation))
+    return _page(request, orientation, form_echeance=form)
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+@meme_antenne
+def echeancier_effacer_vue(request, orientation_id: int):
+    orientation = _orientation(request, orientation_id)
+    if request.method != "POST":
+        return _page(request, orientation)
+    form = EffacerEcheancierForm(request.POST)
+    if not form.is_valid():
+        return _page(request, orientation, form_effacer=form)
+    nombre = echeancier_effacer(orientation=orientation)
+    messages.success(request, f"Échéancier effacé ({nombre} échéance{'s' if nombre > 1 else ''}).")
+    return redirect(page_des_paiements(orientation))
 
 
 @droit_requis(Droit.LISTE_ATTENTE)

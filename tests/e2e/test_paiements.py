@@ -74,17 +74,17 @@ def test_deux_versements_une_annulation_et_leurs_recus(transactional_db, connect
     assert "120,00 € (cent vingt euros)" in premier
     assert f"ANNULÉ — ce paiement a été annulé le {jour}" in premier
     assert "Versement saisi deux fois" in premier and "Madame Léa AUBERT" in premier
-    assert "Reste à payer 80,00 € (quatre-vingts euros)" in premier
+    assert "Reste à payer : 80,00 € (quatre-vingts euros)" in premier
 
     second = recus[f"R-{annee}-PER-0002"]
     assert "50,50 € (cinquante euros et cinquante centimes)" in second
     assert "Chèque n° 0004567, Banque Populaire du Sud" in second
-    assert "Reste à payer 29,50 € (vingt-neuf euros et cinquante centimes)" in second
+    assert "Reste à payer : 29,50 € (vingt-neuf euros et cinquante centimes)" in second
     assert "annulé" not in second.lower()
 
     annulation = recus[f"R-{annee}-PER-0003"]
     assert f"Reçu d'annulation n° R-{annee}-PER-0003" in annulation
     assert f"Annule le reçu n° R-{annee}-PER-0001 du {jour}" in annulation
-    assert "Reste à payer 149,50 € (cent quarante-neuf euros et cinquante centimes)" in annulation
-    assert f"Émis le {jour}" in annulation
+    assert "Reste à payer : 149,50 € (cent quarante-neuf euros et cinquante centimes)" in annulation
+    assert f"Émis le : {jour}" in annulation
     assert Recu.objects.count() == 3

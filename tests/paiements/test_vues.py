@@ -92,7 +92,7 @@ def test_le_recu_se_relit_montant_en_chiffres_et_en_lettres(client_secretariat, 
     assert "75,50 € (soixante-quinze euros et cinquante centimes)" in texte
     assert "Chèque n° 0001234, Banque Populaire" in texte
     assert "mardi 1er décembre 2026" in texte
-    assert "Reste à payer 124,50 € (cent vingt-quatre euros et cinquante centimes)" in texte
+    assert "Reste à payer : 124,50 € (cent vingt-quatre euros et cinquante centimes)" in texte
     assert orientation.personne.nom.upper() in texte and "Marie Durand" in texte
     assert "ANNULÉ" not in texte
 
@@ -246,3 +246,27 @@ def test_la_proposition_montre_la_somme_due_et_le_deja_paye(client_secretariat, 
     assert reponse.status_code == 200 and str(nouvelle.personne) in page
     assert f"200,00{NBSP}€<br><small>payé 40,00{NBSP}€</small>" in page
     assert f"230,00{NBSP}€</td>" in page  # not set yet: the stage's fee
+
+
+def test_echeancier_en_retard_et_plafonne_a_la_somme_due(client_secretariat, antenne, orientation):
+    adresse = reverse("paiements:echeance_ajouter", args=[orientation.pk])
+    for jour, montant in (("01/10/2026", "100"), ("01/11/2026", "100")):
+        client_secretariat.post(adresse, {"date": jour, "montant": montant, **dans_l_antenne(antenne)})
+    trop = client_secretariat.post(adresse, {"date": "01/12/2026", "montant": "10",
+                                             **dans_l_antenne(antenne)})
+    assert "L&#x27;échéancier dépasserait la somme due" in trop.content.decode()
+    creer_paiement(orientation, "120", jour=date(2026, 10, 1))
+
+    page = client_secretariat.get(reverse("paiements:orientation", args=[orientation.pk]))
+    lignes = page.context["echeancier"]
+    assert [(ligne.cumul, ligne.en_retard) for ligne in lignes] == [(Decimal("100"), False),
+                                                                    (Decimal("200"), True)]
+    suivi = client_secretariat.get(reverse("paiements:suivi"), {"du": "01/01/2026", "au": "01/12/2026"})
+    assert [(e["date"], e["cumul"], e["paye"]) for e in suivi.context["retards"]] == [
+        (date(2026, 11, 1), Decimal("200"), Decimal("120"))]
+
+    effacer = reverse("paiements:echeancier_effacer", args=[orientation.pk])
+    assert "Cochez la case pour confirmer." in client_secretariat.post(
+        effacer, dans_l_antenne(antenne)).content.decode()
+    client_secretariat.post(effacer, {"confirmation": "on", **dans_l_antenne(antenne)})
+    assert not orientation.echeances_paiement.exists()
