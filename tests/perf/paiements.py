@@ -29,7 +29,7 @@ from paiements.models import (
 )
 from paiements.services import prefixe_de
 from stages.models import Antenne, Orientation
-from tests.perf import mesure
+from tests.perf import donnees, mesure
 
 # About 14 000 people a year for a national network of 30 CPCA: ~470 per antenne.
 PERSONNES_PAR_ANTENNE = 470
@@ -49,8 +49,9 @@ SCENARIOS = [
 
 
 def volume() -> str:
-    return (f"{Paiement.objects.count():,} paiements, {Recu.objects.count():,} reçus, "
-            f"{SommeDue.objects.count():,} sommes dues".replace(",", "\u202f"))
+    return (f"{donnees.milliers(Paiement.objects.count())} paiements, "
+            f"{donnees.milliers(Recu.objects.count())} reçus, {donnees.milliers(SommeDue.objects.count())} "
+            "sommes dues")
 
 
 def preparer(*, aujourd_hui: date, par_antenne: int = PERSONNES_PAR_ANTENNE, graine: int = 2026,
