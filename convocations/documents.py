@@ -9,7 +9,6 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,9 +17,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from commun import calendrier
-from commun.documents import EnTete, Lettre, Signataire, construire_lettres, echapper, paragraphe, styles
+from commun.documents import Lettre, Signataire, construire_lettres, echapper, paragraphe, styles
 from convocations.models import Convocation, ModeleLettre
+from paiements.montants import montant
+from paiements.selectors import Solde, solde_de, soldes_des_orientations
 from stages.dates import date_longue
+from stages.documents import entete_de
 from stages.models import Antenne, Cadre, Orientation, Personne, Prescripteur, Seance, Sexe, Stage
 
 OBJET = (
@@ -41,7 +43,10 @@ VARIABLES = {
     "lieu": "nom du lieu du stage",
     "prescripteur": "prescripteur de l'orientation",
     "reference": "référence du dossier",
-    "tarif": "montant du stage (« 200,00 € »)",
+    "tarif": "somme due pour le stage (« 200,00 € », tarif réduit compris)",
+    "deja_paye": "montant déjà payé (« 50,00 € »)",
+    "reste_a_payer": "reste à payer (« 150,00 € »)",
+    "comment_payer": "comment payer (réglage des paiements de l'antenne)",
     "antenne": "nom de l'antenne",
     "telephone": "téléphone de l'antenne",
     "courriel": "e-mail de l'antenne",
@@ -55,9 +60,9 @@ TEXTES_PAR_DEFAUT = {
         "séances suivantes :"
     ),
     "paiement": (
-        "Le coût du stage, à votre charge, est de {tarif}. Il se règle auprès de l'antenne avant "
-        "le {premiere_seance} (chèque, virement ou espèces) ; un reçu vous sera remis. Si vos "
-        "ressources sont faibles, signalez-le : le montant peut être adapté."
+        "Le coût du stage, à votre charge, est de {tarif} (déjà payé : {deja_paye} ; reste à "
+        "payer : {reste_a_payer}). Il se règle auprès de l'antenne avant le {premiere_seance}. "
+        "{comment_payer} Si vos ressources sont faibles, signalez-le : le montant peut être adapté."
     ),
     "gratuit": "Ce stage est gratuit pour vous.",
     "a_apporter": "Présentez-vous avec une pièce d'identité (carte d'identité, passeport ou titre de séjour) "
@@ -126,14 +131,8 @@ def heure(valeur: time) -> str:
     return f"{valeur.hour}{NBSP}h" + (f"{NBSP}{valeur.minute:02d}" if valeur.minute else "")
 
 
-def montant(valeur: Decimal | int) -> str:
-    """'1 200,00 €' with non-breaking spaces (thousands and before €)."""
-    entier, _, decimales = f"{Decimal(valeur):,.2f}".partition(".")
-    return f"{entier.replace(',', NBSP)},{decimales}{NBSP}€"
-
-
-def est_gratuit(convocation: Convocation) -> bool:
-    return convocation.orientation.est_volontaire or not convocation.stage.tarif_applique
+def est_gratuit(solde: Solde) -> bool:
+    return solde.gratuit or not solde.du
 
 
 def horaire_seance(seance: Seance) -> str:
@@ -156,8 +155,11 @@ def lignes_adresse(convocation: Convocation) -> list[str]:
 # --- The letter ------------------------------------------------------------------------
 
 
-def valeurs(convocation: Convocation, seances: Sequence[Seance]) -> dict[str, str]:
+def valeurs(
+    convocation: Convocation, seances: Sequence[Seance], solde: Solde | None = None
+) -> dict[str, str]:
     orientation, stage = convocation.orientation, convocation.stage
+    solde = solde or solde_de(orientation, stage)
     antenne, personne = stage.antenne, orientation.personne
     premiere, derniere = (seances[0], seances[-1]) if seances else (None, None)
     return {
@@ -170,7 +172,10 @@ def valeurs(convocation: Convocation, seances: Sequence[Seance]) -> dict[str, st
         "lieu": stage.lieu,
         "prescripteur": str(orientation.prescripteur.nom) if orientation.prescripteur else "l'antenne",
         "reference": orientation.reference or "—",
-        "tarif": montant(stage.tarif_applique or 0),
+        "tarif": montant(solde.du),
+        "deja_paye": montant(solde.paye),
+        "reste_a_payer": montant(solde.reste),
+        "comment_payer": solde.instructions,
         "antenne": antenne.nom,
         "telephone": antenne.telephone or "—",
         "courriel": antenne.email or "—",
@@ -191,21 +196,14 @@ def remplir(texte: str, valeurs_: dict[str, str]) -> str:
     )
 
 
-def entete_de(antenne: Antenne) -> EnTete:
-    return EnTete(
-        nom=antenne.nom,
-        adresse=[ligne for ligne in antenne.adresse.splitlines() if ligne.strip()],
-        telephone=f"Tél. {antenne.telephone}" if antenne.telephone else "",
-        courriel=antenne.email,
-    )
-
-
 def elements_lettre(
-    convocation: Convocation, seances: Sequence[Seance], modele: ModeleLettre, aujourd_hui: date
+    convocation: Convocation, seances: Sequence[Seance], modele: ModeleLettre, aujourd_hui: date,
+    solde: Solde | None = None,
 ) -> list:
     style = styles()
     stage, orientation = convocation.stage, convocation.orientation
-    v = valeurs(convocation, seances)
+    solde = solde or solde_de(orientation, stage)
+    v = valeurs(convocation, seances, solde)
     elements = [
         Paragraph(f"Le {echapper(date_longue(aujourd_hui))}", style["normal"]),
         Paragraph(echapper(OBJET), style["objet"]),
@@ -229,7 +227,7 @@ def elements_lettre(
         elements.append(
             Paragraph("<b>Accès :</b> " + echapper(stage.acces_lieu, sauts_de_ligne=True), style["normal"])
         )
-    paiement = modele.gratuit if est_gratuit(convocation) else modele.paiement
+    paiement = modele.gratuit if est_gratuit(solde) else modele.paiement
     for texte in (paiement, modele.a_apporter, modele.absence, modele.report, modele.contact, modele.formule):
         if texte.strip():
             elements.append(Paragraph(remplir(texte, v), style["normal"]))
@@ -243,11 +241,12 @@ def signataire_de(antenne: Antenne, modele: ModeleLettre) -> Signataire | None:
 
 
 def _lettre(
-    convocation: Convocation, seances: Sequence[Seance], modele: ModeleLettre, aujourd_hui: date
+    convocation: Convocation, seances: Sequence[Seance], modele: ModeleLettre, aujourd_hui: date,
+    solde: Solde | None = None,
 ) -> Lettre:
     antenne = convocation.stage.antenne
     return Lettre(
-        elements_lettre(convocation, seances, modele, aujourd_hui),
+        elements_lettre(convocation, seances, modele, aujourd_hui, solde),
         entete=entete_de(antenne),
         destinataire=lignes_adresse(convocation),
         signataire=signataire_de(antenne, modele),
@@ -281,8 +280,10 @@ def lettres_stage(
     seances = list(stage.seances.all())
     modele = modele_de(stage.antenne)
     aujourd_hui = aujourd_hui or timezone.localdate()
+    convocations = list(convocations)
+    soldes = soldes_des_orientations([c.orientation for c in convocations], stage)
     return construire_lettres(
-        [_lettre(c, seances, modele, aujourd_hui) for c in convocations],
+        [_lettre(c, seances, modele, aujourd_hui, soldes[c.orientation_id]) for c in convocations],
         titre=TITRE_PDF,
         auteur=stage.antenne.nom,
     )

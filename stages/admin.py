@@ -12,7 +12,7 @@ class MembreInline(admin.TabularInline):
 
 @admin.register(Antenne)
 class AntenneAdmin(SimpleHistoryAdmin):
-    list_display = ["nom", "code", "departement", "tarif_defaut", "delai_mois"]
+    list_display = ["nom", "code", "departement", "delai_mois"]
     search_fields = ["nom", "code"]
     inlines = [MembreInline]
 

@@ -54,8 +54,6 @@ class StageForm(FormulaireModele):
             Membre.objects.filter(antenne=antenne, role=Role.ANIMATEUR).select_related("user")
             .order_by("user__last_name", "user__first_name", "pk")
         )
-        tarif = f"{antenne.tarif_defaut:.2f}".replace(".", ",")
-        self.fields["tarif"].help_text = f"Laisser vide pour le tarif de l'antenne ({tarif}\u00a0€)."
         if self.instance.pk:
             self.fields["animateurs"].initial = list(self.instance.animateurs.all())
 

@@ -65,10 +65,6 @@ class Antenne(models.Model):
     telephone = models.CharField("téléphone", max_length=20, blank=True)
     email = models.EmailField("e-mail", blank=True)
     signataire = models.CharField("signataire des documents", max_length=120, blank=True)
-    tarif_defaut = models.DecimalField(
-        "tarif par défaut (€)", max_digits=6, decimal_places=2, default=200,
-        validators=[MinValueValidator(0), MaxValueValidator(450)],
-    )
     delai_mois = models.PositiveSmallIntegerField(
         "délai d'exécution par défaut (mois)", default=6,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
@@ -824,7 +820,7 @@ class Stage(models.Model):
         Membre, blank=True, related_name="stages_animes", verbose_name="animateur·rices",
         limit_choices_to={"role": Role.ANIMATEUR},
     )
-    # Empty: the antenne's fee (`tarif_applique`).
+    # Empty: the antenne's fee (`paiements.Tarif`; the rule is `paiements.selectors.tarif_du_stage`).
     tarif = models.DecimalField(
         "tarif (€)", max_digits=6, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(450)],
@@ -857,10 +853,6 @@ class Stage(models.Model):
     def capacite(self) -> int:
         """The most people that may be convoked at once: places plus over-booking."""
         return self.places + self.surreservation
-
-    @property
-    def tarif_applique(self):
-        return self.antenne.tarif_defaut if self.tarif is None else self.tarif
 
     @property
     def est_convocable(self) -> bool:

@@ -93,3 +93,25 @@ def dans_l_antenne(antenne) -> dict:
     from stages.access import CHAMP_ANTENNE
 
     return {CHAMP_ANTENNE: str(antenne.pk)}
+
+
+def creer_tarif(antenne: Antenne, *, tranches: dict | None = None, **champs):
+    """The antenne's fee setting; `tranches`: {"RSA": 50, ...} its reduced brackets."""
+    from paiements.models import Tarif, TrancheReduite
+
+    tarif = Tarif.objects.create(antenne=antenne, **champs)
+    for libelle, montant in (tranches or {}).items():
+        TrancheReduite.objects.create(tarif=tarif, libelle=libelle, montant=montant)
+    return tarif
+
+
+def creer_paiement(orientation: Orientation, montant, *, par=None, mode="especes", jour=date(2026, 12, 1),
+                   **champs):
+    """A payment recorded through the service (with its numbered receipt)."""
+    from decimal import Decimal
+
+    from paiements.services import paiement_enregistrer
+
+    paiement, _ = paiement_enregistrer(orientation=orientation, date_paiement=jour, montant_=Decimal(montant),
+                                       mode=mode, par=par, **champs)
+    return paiement

@@ -29,7 +29,7 @@ from stages.models import (
     Role,
     Stage,
 )
-from tests.factories import creer_convocation, creer_stage, creer_utilisateur
+from tests.factories import creer_convocation, creer_paiement, creer_stage, creer_utilisateur
 
 # flux_stage: a calendar feed answers its secret token alone, without login (calendar
 # applications cannot log in); tests/convocations/test_calendrier_convocation.py covers it.
@@ -39,6 +39,13 @@ MODULES_STATIQUES = {"django.views.static", "django.contrib.staticfiles.views"}
 
 def _stage_de(temoin: Orientation) -> Stage:
     return Stage.objects.filter(antenne=temoin.antenne).first() or creer_stage(temoin.antenne)
+
+
+def _paiement_de(temoin: Orientation):
+    from paiements.models import Paiement
+
+    return (Paiement.objects.filter(orientation=temoin).first()
+            or creer_paiement(temoin, "50", mode="cheque", numero_cheque="TEMOIN-1", banque="Banque témoin"))
 
 
 def _convocation_de(temoin: Orientation) -> Convocation:
@@ -59,6 +66,8 @@ PARAMETRES: dict[str, Callable[[Orientation], object]] = {
     "annee": lambda temoin: 2026,
     "mois": lambda temoin: 12,
     "lot_envoi_id": lambda temoin: LotEnvoi.objects.get_or_create(stage=_stage_de(temoin))[0].pk,
+    "paiement_id": lambda temoin: _paiement_de(temoin).pk,
+    "recu_id": lambda temoin: _paiement_de(temoin).recus.first().pk,
 }
 # Parameters that name no object of antenne A (a month): such a URL opens to anyone with the
 # right, showing their own antenne's data only.

@@ -11,6 +11,8 @@ from django.utils.text import Truncator
 
 from convocations.models import STATUTS_OUVERTS, Convocation, StatutConvocation
 from convocations.selectors import places_prises
+from paiements.selectors import avec_soldes
+from paiements.services import sommes_dues_au_stage
 from stages.dates import date_courte
 from stages.models import STATUTS_STAGE_CONVOCABLES, Cadre, Orientation, Sexe, Stage, Statut, TypeStage
 from stages.planning import depasse_un_mois
@@ -124,7 +126,8 @@ def eligibles(stage: Stage) -> QuerySet:
 
 
 def _lire(queryset: QuerySet) -> list[Orientation]:
-    return list(avec_rang(queryset.select_related("personne", "prescripteur")))
+    # With what each person owes and has paid (paiements), for the proposal's rows.
+    return list(avec_rang(avec_soldes(queryset).select_related("personne", "prescripteur")))
 
 
 def proposer_convocations(*, stage: Stage, aujourd_hui: date) -> Proposition:
@@ -252,6 +255,8 @@ def convocations_creer(*, stage: Stage, choix: list[Choix], aujourd_hui: date, p
         convocation._change_reason = Truncator(motif or "Convocation").chars(RAISON_MAX)
         convocation.save()
         creees.append(convocation)
+    # What each person owes follows the stage's fee (paiements).
+    sommes_dues_au_stage(orientations=[par_id[c.orientation_id] for c in choix], stage=stage)
     return creees, True
 
 

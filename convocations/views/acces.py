@@ -6,13 +6,15 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from convocations.models import Convocation
+from paiements.selectors import avec_tarif_antenne
 from stages import access
 from stages.models import Stage
 
 
 def stage_ou_404(request, stage_id: int) -> Stage:
-    """`stages.access.stage_ou_404`, with the antenne the letters and messages need."""
-    return access.stage_ou_404(request, stage_id, Stage.objects.select_related("antenne"))
+    """`stages.access.stage_ou_404`, with the antenne the letters and messages need, and its
+    fee (paiements: the proposal and the letters show what each person owes)."""
+    return access.stage_ou_404(request, stage_id, avec_tarif_antenne(Stage.objects.select_related("antenne")))
 
 
 def convocation_ou_404(request, convocation_id: int) -> Convocation:

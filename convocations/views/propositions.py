@@ -10,6 +10,7 @@ from convocations.forms import PropositionForm
 from convocations.models import Convocation
 from convocations.services.proposition import convocations_creer, proposer_convocations
 from convocations.views.acces import page_du_stage, rediriger, stage_ou_404
+from paiements.selectors import solde_annote
 from stages.access import Droit, droit_requis, meme_antenne
 from stages.templatetags.affichage import compte
 
@@ -31,6 +32,8 @@ def proposition(request, stage_id: int):
         proposition = proposer_convocations(stage=stage, aujourd_hui=aujourd_hui)
     except ValidationError as refus:
         return rendre(request, GABARIT, contexte | {"refus": refus.messages})
+    for candidat in proposition.candidats.values():
+        candidat.orientation.solde = solde_annote(candidat.orientation, stage)
     form = PropositionForm(request.POST if request.method == "POST" else None, proposition=proposition)
     if request.method == "POST" and form.is_valid():
         try:

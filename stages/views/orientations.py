@@ -45,10 +45,11 @@ DEJA_ENREGISTREE = "Cette orientation était déjà enregistrée : elle n'a pas 
 
 
 def _orientation(request, orientation_id: int) -> Orientation:
+    # With what the apps above read in the same query for their sections (the balance).
     return objet_ou_404(
-        request, avec_rang(Orientation.objects.select_related(
+        request, encarts.annoter("orientation", avec_rang(Orientation.objects.select_related(
             "personne", "prescripteur", "antenne", "antenne_destination", "origine__antenne",
-        )),
+        ))),
         pk=orientation_id,
     )
 

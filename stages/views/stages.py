@@ -166,7 +166,8 @@ def stage_nouveau(request):
 
 
 def _stage_page(request, stage_id: int) -> Stage:
-    return stage_ou_404(request, stage_id, _avec_animateurs(Stage.objects.all()))
+    # With what the apps above read in the same query for their sections (the fee, the balance).
+    return stage_ou_404(request, stage_id, encarts.annoter("stage", _avec_animateurs(Stage.objects.all())))
 
 
 @droit_requis(Droit.STAGES)

@@ -28,7 +28,7 @@ def _pieces(message) -> dict[str, bytes]:
 def test_planifier_convoquer_envoyer_puis_reporter(transactional_db, serveur_smtp, connecter, live_server,
                                                    page):
     aujourd_hui = timezone.localdate()
-    antenne = creer_antenne(nom="Antenne de Perpignan", departement="66", tarif_defaut=200,
+    antenne = creer_antenne(nom="Antenne de Perpignan", departement="66",
                             adresse="12 rue de l'Argenterie\n66000 Perpignan", telephone="04 68 00 00 00")
     # The antenne's next stage, well after the one planned here: its end is the deadline flag's.
     creer_stage(antenne, jours=(aujourd_hui + timedelta(days=120), aujourd_hui + timedelta(days=121)),

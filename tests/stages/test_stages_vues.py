@@ -151,7 +151,7 @@ def test_page_du_stage(client_secretariat, antenne, stage, animateur):
 
     contenu = reponse.content.decode()
     assert "Salle Arago" in contenu and "Antoine Roux" in contenu
-    assert "200,00&nbsp;€ (tarif de l'antenne)" in contenu
+    assert "Tarif du stage : 200,00\u00a0€ (tarif de l'antenne)." in contenu
     assert "12 places + 3 en sur-réservation : 15 convocations au plus" in contenu
     assert "lundi 11 janvier 2027" in contenu
     assert "La séance du 17/01/2027 tombe un dimanche." in contenu

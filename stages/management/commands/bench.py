@@ -22,6 +22,7 @@ from tests.perf import admin as admin_bench
 from tests.perf import convocations as convocations_bench
 from tests.perf import donnees, mesure, mesure_import
 from tests.perf import exports as exports_bench
+from tests.perf import paiements as paiements_bench
 from tests.perf import questionnaires as questionnaires_bench
 
 
@@ -52,10 +53,13 @@ class Command(BaseCommand):
                             help="Ne mesure que les pages des stages (après les données).")
         parser.add_argument("--questionnaires-seulement", action="store_true",
                             help="Ne mesure que le kiosque et les résultats des questionnaires.")
+        parser.add_argument("--paiements-seulement", action="store_true",
+                            help="Ne mesure que les paiements (après les données).")
 
     def handle(self, *args, reconstruire, antennes, orientations, requetes, grande_antenne,
                lignes_import, stages=10_000, convocations_seulement=False,
-               stages_seulement=False, questionnaires_seulement=False, **options):
+               stages_seulement=False, questionnaires_seulement=False, paiements_seulement=False,
+               **options):
         nom = Path(connection.settings_dict["NAME"]).name
         if not nom.startswith("bench"):
             raise CommandError(
@@ -98,6 +102,9 @@ class Command(BaseCommand):
                 "Machine déjà chargée (voir `uptime`) : les temps mesurés seront trop hauts."
             ))
         mesuree = donnees.milliers(antenne.orientations.count())
+        self._mesurer_paiements(antenne, requetes, fichier)
+        if paiements_seulement:
+            return
         self._mesurer_stages(antenne, volumes, requetes, fichier)
         if stages_seulement:
             return
@@ -137,6 +144,17 @@ class Command(BaseCommand):
             description=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
             f"({donnees.stages_de(antenne, aujourd_hui=timezone.localdate())})",
         )
+
+    def _mesurer_paiements(self, antenne, requetes: int, fichier) -> None:
+        """A year of payments of every antenne: the payments screens and one receipt (issue 19)."""
+        paiements_bench.preparer(aujourd_hui=timezone.localdate(), annoncer=self.stdout.write)
+        self.stdout.write(f"Paiements de « {antenne.nom} »…")
+        resultats = mesure.mesurer_tout(paiements_bench.SCENARIOS, antenne=antenne, nb_requetes=requetes)
+        self.stdout.write(mesure.tableau_texte(resultats))
+        recu = paiements_bench.mesurer_recu()
+        self.stdout.write(f"Reçu : {recu}")
+        mesure.ecrire_section(fichier, f"paiements:{connection.vendor}", paiements_bench.section(
+            resultats, recu, nb_requetes=requetes, antenne=antenne))
 
     def _mesurer_grande_antenne(self, antenne, volumes, requetes: int, fichier) -> None:
         """The same pages in the large antenne: what grows with an antenne's size shows here."""

@@ -89,7 +89,7 @@ def test_envoyer_les_convocations(envoyer_depuis_la_page, client_secretariat, st
     texte = texte_poppler(jointes["convocation.pdf"].get_content())
     assert "Madame Gaëlle LEFÈVRE" in texte
     assert "Lundi 14 décembre 2026 de 9 h 30 à 17 h" in texte and "Mardi 15 décembre 2026" in texte
-    assert "Maison des associations" in texte and "1 200,00 €" in texte
+    assert "Maison des associations" in texte and "420,00 €" in texte
     ics = jointes["convocation.ics"]
     assert ics.get_content_type() == "text/calendar"
     evenements = list(Calendar.from_ical(ics.get_content()).walk("VEVENT"))

@@ -40,7 +40,10 @@ def test_la_lettre_dit_tout_ce_qu_il_faut_savoir(convocation):
     assert f"Mardi 15 décembre 2026 de 9{NBSP}h à 17{NBSP}h" in texte
     assert "Maison des associations" in texte and "2 rue de la Paix" in texte
     assert "« Cœur de ville »" in texte
-    assert f"1{NBSP}200,00{NBSP}€" in texte
+    # The sum due, what is paid, and how to pay (paiements).
+    ligne = " ".join(texte.split())
+    assert f"420,00{NBSP}€ (déjà payé : 0,00{NBSP}€ ; reste à payer : 420,00{NBSP}€)" in ligne
+    assert "Par chèque à l'ordre de l'antenne" in ligne
     assert "pièce d'identité" in texte
     assert "signalée à Parquet de Perpignan" in texte
     assert "demandez un report" in texte and "04 68 00 00 00" in texte
