@@ -7,7 +7,14 @@ from django.db.models import CharField, Count, F, IntegerField, OuterRef, Prefet
 from django.db.models.functions import Coalesce
 
 from commun.chronologie import AUTEUR_INCONNU, Changement, Evenement
-from convocations.models import STATUTS_OUVERTS, Convocation, Entretien, ModeEntretien, StatutConvocation
+from convocations.models import (
+    STATUTS_OUVERTS,
+    Convocation,
+    Entretien,
+    ModeEntretien,
+    NatureEntretien,
+    StatutConvocation,
+)
 from stages.dates import date_courte
 from stages.models import Orientation, Stage
 
@@ -55,7 +62,8 @@ def convocations_du_stage(stage: Stage) -> list[LigneConvocation]:
         .select_related("orientation__personne")
         # What the rows show: a stage may list 200 of them (the page's budget).
         .only(*COLONNES_DES_LIGNES)
-        .prefetch_related(Prefetch("entretiens", queryset=Entretien.objects.select_related("fait_par")))
+        .prefetch_related(Prefetch("entretiens", queryset=Entretien.objects.filter(
+            nature=NatureEntretien.PREALABLE).select_related("fait_par")))
         .order_by("orientation__personne__nom_normalise", "orientation__personne__prenom_normalise", "id")
     )
     lignes = [LigneConvocation(c, list(c.entretiens.all())) for c in convocations]
@@ -81,7 +89,7 @@ def _historique(orientation: Orientation) -> list[tuple]:
         drapeau=F("accord_a_demander"), jour=F("stage__premier_jour"), mode_entretien=Value("", texte),
     )
     entretiens = Entretien.history.filter(convocation__orientation=orientation.pk, history_type="+").annotate(
-        genre=Value("entretien", texte), objet=F("id"), etat=Value("", texte), texte=F("note"),
+        genre=Value("entretien", texte), objet=F("id"), etat=F("nature"), texte=F("note"),
         drapeau=F("joint"), jour=F("date"), mode_entretien=F("mode"),
     )
     lignes = convocations.order_by().values_list(*_COLONNES).union(
@@ -115,7 +123,8 @@ def evenements_des_convocations(orientation: Orientation) -> list[Evenement]:
         if valeurs["genre"] == "entretien":
             mode = ModeEntretien(valeurs["mode_entretien"]).label.lower()
             evenements.append(Evenement(
-                quand=valeurs["history_date"], qui=qui, sujet="Entretien préalable", creation=True,
+                quand=valeurs["history_date"], qui=qui, creation=True,
+                sujet=NatureEntretien(valeurs["etat"] or NatureEntretien.PREALABLE).label,
                 motif=(f"{date_courte(valeurs['jour'])}, {mode} : "
                        f"{'personne jointe' if valeurs['drapeau'] else 'non jointe'}"
                        + (f" — {valeurs['texte']}" if valeurs["texte"] else "")),
