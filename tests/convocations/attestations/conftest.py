@@ -17,6 +17,8 @@ from tests.smtp import serveur_smtp  # noqa: F401 (fixture)
 PARIS = ZoneInfo("Europe/Paris")
 # After the last séance of the default stage (14-15 décembre 2026).
 APRES = datetime(2026, 12, 15, 18, tzinfo=PARIS)
+# When the attestations are issued (their number carries the year).
+EMISE = datetime(2026, 12, 15, 17, 30, tzinfo=PARIS)
 
 
 @pytest.fixture(autouse=True)

@@ -19,10 +19,8 @@ from convocations.services.attestations import (
     dossier,
 )
 from tests.commun.lecture import texte_poppler
-from tests.convocations.attestations.conftest import PARIS, convoquer, marquer
+from tests.convocations.attestations.conftest import EMISE, PARIS, convoquer, marquer
 from tests.factories import creer_antenne, creer_stage
-
-EMISE = datetime(2026, 12, 15, 17, 30, tzinfo=PARIS)
 
 
 def texte_pdf(contenu: bytes) -> str:
