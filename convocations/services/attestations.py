@@ -385,19 +385,20 @@ def attestation_apres_envoi(envoi: Envoi) -> bool:
     return True
 
 
-def attestation_envoyer(attestation: Attestation) -> Envoi | None:
-    """Prepare and, by e-mail, send now (a failure is retried by the outbox's job and
-    `attestations_suivre_envois`)."""
+def attestation_envoyer(attestation: Attestation) -> tuple[Envoi | None, bool]:
+    """(message, sent by this call): prepare and, by e-mail, send now (a failure is retried
+    by the outbox's job and `attestations_suivre_envois`). A message already sent is not
+    sent again."""
     envoi = attestation_preparer_envoi(attestation)
     if envoi is None or envoi.canal != CanalEnvoi.COURRIEL:
-        return envoi
-    envoyer(envoi.pk)
+        return envoi, False
+    parti = envoyer(envoi.pk)
     envoi.refresh_from_db()
     attestation_apres_envoi(envoi)
-    return envoi
+    return envoi, parti
 
 
-def _envois_d_attestations() -> QuerySet[Envoi]:
+def envois_d_attestations() -> QuerySet[Envoi]:
     return Envoi.objects.filter(nature=NATURE_ATTESTATION, objet_type__app_label=Attestation._meta.app_label,
                                 objet_type__model=Attestation._meta.model_name)
 
@@ -407,7 +408,7 @@ def attestations_suivre_envois() -> int:
     orientation too. The number of orientations completed."""
     attente = Attestation.objects.filter(convocation__orientation__statut=Statut.STAGE_EFFECTUE,
                                          annulee_le__isnull=True).values("pk")
-    envois = _envois_d_attestations().filter(statut=StatutEnvoi.ENVOYE, objet_id__in=attente)
+    envois = envois_d_attestations().filter(statut=StatutEnvoi.ENVOYE, objet_id__in=attente)
     return sum(attestation_apres_envoi(envoi) for envoi in envois)
 
 
@@ -432,7 +433,7 @@ def envoi_marquer_poste(*, envoi: Envoi, par=None) -> Envoi:
 def a_envoyer_par_courrier(antenne: Antenne) -> list[Envoi]:
     """The antenne's attestations to post (prescripteurs without e-mail), oldest first, each
     with its attestation."""
-    envois = list(_envois_d_attestations().filter(statut=StatutEnvoi.A_POSTER, canal=CanalEnvoi.COURRIER,
+    envois = list(envois_d_attestations().filter(statut=StatutEnvoi.A_POSTER, canal=CanalEnvoi.COURRIER,
                                                   objet_id__in=Attestation.objects.filter(antenne=antenne)
                                                   .values("pk")).order_by("cree_le", "pk"))
     attestations = Attestation.objects.in_bulk([e.objet_id for e in envois])
@@ -457,7 +458,7 @@ def lot_attestations_executer(lot_id: int) -> LotEnvoi:
     issues and sends nothing new."""
     lot = LotEnvoi.objects.select_related("stage__antenne", "demande_par").get(pk=lot_id)
     LotEnvoi.objects.filter(pk=lot.pk).update(etat=LotEnvoi.Etat.EN_COURS)
-    faits = courriels = a_poster = echecs = volontaires = 0
+    faits = courriels = a_poster = echecs = volontaires = deja = 0
     try:
         for convocation in list(convocations_a_attester(lot.stage)):
             try:
@@ -465,15 +466,16 @@ def lot_attestations_executer(lot_id: int) -> LotEnvoi:
             except ValidationError:
                 echecs += 1
             else:
-                envoi = attestation_envoyer(attestation)
+                envoi, parti = attestation_envoyer(attestation)
                 if envoi is None:
                     volontaires += 1
                 elif envoi.canal == CanalEnvoi.COURRIER:
                     a_poster += envoi.statut == StatutEnvoi.A_POSTER
-                elif envoi.statut == StatutEnvoi.ENVOYE:
-                    courriels += 1
-                else:
+                elif envoi.statut != StatutEnvoi.ENVOYE:
                     echecs += 1
+                else:
+                    courriels += parti
+                    deja += not parti
             faits += 1
             LotEnvoi.objects.filter(pk=lot.pk).update(faits=faits)
     except Exception as erreur:  # the batch shows it; what was issued stays issued
@@ -483,6 +485,9 @@ def lot_attestations_executer(lot_id: int) -> LotEnvoi:
         raise
     message = (f"{compte(courriels, 'attestation envoyée', 'attestations envoyées')} par courriel, "
                f"{compte(a_poster, 'à envoyer par courrier', 'à envoyer par courrier')}")
+    if deja:
+        message += f", {compte(deja, 'déjà envoyée auparavant', 'déjà envoyées auparavant')} (pas renvoyée" + (
+            "s)" if deja > 1 else ")")
     if volontaires:
         message += f", {compte(volontaires, 'démarche volontaire', 'démarches volontaires')} (à remettre)"
     if echecs:
