@@ -486,8 +486,8 @@ def lot_attestations_executer(lot_id: int) -> LotEnvoi:
     message = (f"{compte(courriels, 'attestation envoyée', 'attestations envoyées')} par courriel, "
                f"{compte(a_poster, 'à envoyer par courrier', 'à envoyer par courrier')}")
     if deja:
-        message += f", {compte(deja, 'déjà envoyée auparavant', 'déjà envoyées auparavant')} (pas renvoyée" + (
-            "s)" if deja > 1 else ")")
+        message += (f", {compte(deja, 'déjà envoyée auparavant', 'déjà envoyées auparavant')} "
+                    f"(pas renvoyée{'s' if deja > 1 else ''})")
     if volontaires:
         message += f", {compte(volontaires, 'démarche volontaire', 'démarches volontaires')} (à remettre)"
     if echecs:

@@ -38,7 +38,8 @@ def test_le_serveur_smtp_recoit_l_attestation_pour_le_prescripteur(effectuee, se
     assert piece.get_filename() == "attestation-2026-PER-0001.pdf"
     assert piece.get_content() == attestation_lire(attestation)  # the very bytes issued
     # The proof kept: time, server's answer, attachment's hash.
-    assert envoi.pieces_jointes[0]["sha256"] == attestation.sha256 == hashlib.sha256(piece.get_content()).hexdigest()
+    empreinte = hashlib.sha256(piece.get_content()).hexdigest()
+    assert envoi.pieces_jointes[0]["sha256"] == attestation.sha256 == empreinte
     assert envoi.message_id and envoi.message_id == message["Message-ID"]
     effectuee.orientation.refresh_from_db()
     assert effectuee.orientation.statut == Statut.TERMINEE
@@ -113,7 +114,8 @@ def test_demarche_volontaire_rien_a_envoyer_terminee_a_la_remise(stage):
     assert convocation.orientation.statut == Statut.TERMINEE
 
 
-def test_tout_le_stage_en_un_lot_du_worker(stage, secretariat, serveur_smtp, django_capture_on_commit_callbacks):
+def test_tout_le_stage_en_un_lot_du_worker(stage, secretariat, serveur_smtp,
+                                           django_capture_on_commit_callbacks):
     presentes = [marquer(convoquer(stage, nom=f"Présente{i}")) for i in range(3)]
     postale = marquer(convoquer(stage, nom="Postale", email_prescripteur=""))
     absente = marquer(convoquer(stage, nom="Absente"), ("present", "absent"))
