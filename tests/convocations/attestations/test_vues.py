@@ -23,6 +23,10 @@ def _emettre(client, convocation, **entetes):
                        dans_l_antenne(convocation.stage.antenne), **entetes)
 
 
+def _fiche(client, convocation) -> str:
+    return client.get(reverse("stages:orientation", args=[convocation.orientation_id])).content.decode()
+
+
 def test_emettre_par_la_page_puis_le_double_clic_ne_fait_rien(client_secretariat, effectuee):
     page = reverse("convocations:stage_attestations", args=[effectuee.stage_id])
     assert "Émettre l'attestation" in client_secretariat.get(page).content.decode()
@@ -127,7 +131,8 @@ def test_envoyer_tout_le_stage_suit_la_barre_de_progression(client_secretariat, 
 
 
 def test_liste_a_envoyer_par_courrier_puis_postee(client_secretariat, stage):
-    convocation = marquer(convoquer(stage, email_prescripteur="", adresse_prescripteur="1 place\n66000 Perpignan"))
+    convocation = marquer(convoquer(stage, email_prescripteur="",
+                                    adresse_prescripteur="1 place\n66000 Perpignan"))
     attestation, _ = attestation_emettre(convocation=convocation, maintenant=EMISE)
     envoi, _ = attestation_envoyer(attestation)
     liste = reverse("convocations:attestations_courrier")
@@ -138,7 +143,8 @@ def test_liste_a_envoyer_par_courrier_puis_postee(client_secretariat, stage):
     reponse = client_secretariat.post(reverse("convocations:attestation_postee", args=[envoi.pk]),
                                       dans_l_antenne(stage.antenne))
 
-    assert "postée, l&#x27;orientation est terminée" in client_secretariat.get(reponse["Location"]).content.decode()
+    page = client_secretariat.get(reponse["Location"]).content.decode()
+    assert "postée, l&#x27;orientation est terminée" in page
     convocation.orientation.refresh_from_db()
     assert convocation.orientation.statut == Statut.TERMINEE
 
@@ -158,14 +164,14 @@ def test_entretien_bilan_la_ou_l_antenne_en_fait_un(client_secretariat, effectue
 
     bilan = Entretien.objects.get(nature=NatureEntretien.BILAN)
     assert bilan.fait_par.username == "sophie" and bilan.note == "Souhaite un suivi"
-    fiche = client_secretariat.get(reverse("stages:orientation", args=[effectuee.orientation_id])).content.decode()
+    fiche = _fiche(client_secretariat, effectuee)
     assert "Entretien bilan du 15/12/2026" in fiche and "Souhaite un suivi" in fiche
 
 
 def test_la_fiche_orientation_montre_l_attestation(client_secretariat, effectuee):
     attestation, _ = attestation_emettre(convocation=effectuee, maintenant=EMISE)
 
-    fiche = client_secretariat.get(reverse("stages:orientation", args=[effectuee.orientation_id])).content.decode()
+    fiche = _fiche(client_secretariat, effectuee)
 
     assert f"n° {attestation.numero}</a>, émise le 15/12/2026" in fiche
 
@@ -183,7 +189,8 @@ def test_la_page_des_attestations_en_requetes_constantes(client_secretariat, sta
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ident=st.one_of(st.none(), st.integers(-3, 2**40), st.text(max_size=6)),
-       antenne=st.one_of(st.none(), st.text(max_size=8)), htmx=st.booleans(), methode=st.sampled_from(["get", "post"]))
+       antenne=st.one_of(st.none(), st.text(max_size=8)), htmx=st.booleans(),
+       methode=st.sampled_from(["get", "post"]))
 def test_jamais_de_500_en_emettant(client_secretariat, effectuee, ident, antenne, htmx, methode):
     """Any convocation id, form or method: an attestation, a French refusal or a 404, never a 500."""
     if ident is None:
