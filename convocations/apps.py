@@ -32,8 +32,6 @@ class ConvocationsConfig(AppConfig):
         ajouter_encart("stage", Encart("convocations/encart_presences.html", contexte_presences, ordre=30))
         ajouter_encart("stage", Encart("convocations/encart_attestations.html",
                                        vues_attestations.contexte_encart_stage, ordre=35))
-        ajouter_encart("orientation", Encart("convocations/encart_attestations_orientation.html",
-                                             vues_attestations.contexte_encart_orientation, ordre=110))
         ajouter_encart("accueil", Encart("convocations/encart_accueil.html", contexte_accueil, ordre=10))
         ajouter_annotation("stages", stages_avec_comptes)
         ajouter_source("stages.Orientation", evenements_des_convocations)

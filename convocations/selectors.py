@@ -3,12 +3,24 @@ the stages list shows, and the convocations' part of an orientation's timeline."
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from commun.chronologie import AUTEUR_INCONNU, Changement, Evenement
 from convocations.models import (
     STATUTS_OUVERTS,
+    Attestation,
     Convocation,
     Entretien,
     ModeEntretien,
@@ -92,8 +104,15 @@ def _historique(orientation: Orientation) -> list[tuple]:
         genre=Value("entretien", texte), objet=F("id"), etat=F("nature"), texte=F("note"),
         drapeau=F("joint"), jour=F("date"), mode_entretien=F("mode"),
     )
+    # The attestations issued, cancelled, handed over or posted: their reason says which.
+    attestations = Attestation.history.filter(convocation__orientation=orientation.pk).annotate(
+        genre=Value("attestation", texte), objet=F("id"), etat=Value("", texte), texte=F("numero"),
+        drapeau=Value(False, BooleanField()), jour=F("convocation__stage__dernier_jour"),
+        mode_entretien=Value("", texte),
+    )
     lignes = convocations.order_by().values_list(*_COLONNES).union(
-        entretiens.order_by().values_list(*_COLONNES), all=True)
+        entretiens.order_by().values_list(*_COLONNES), attestations.order_by().values_list(*_COLONNES),
+        all=True)
     return sorted(lignes, key=lambda ligne: (ligne[0], ligne[1], ligne[2], ligne[3]))
 
 
@@ -114,12 +133,20 @@ def _valeur(champ: str, valeur) -> str:
 
 
 def evenements_des_convocations(orientation: Orientation) -> list[Evenement]:
-    """The history of the orientation's convocations and of their entretiens préalables."""
+    """The history of the orientation's convocations, of their entretiens (préalable, bilan)
+    and of their attestations."""
     evenements, precedent = [], None
     for ligne in _historique(orientation):
         valeurs = dict(zip(_COLONNES, ligne, strict=True))
         qui = _auteur(valeurs["history_user__username"], valeurs["history_user__first_name"],
                       valeurs["history_user__last_name"])
+        if valeurs["genre"] == "attestation":
+            evenements.append(Evenement(
+                quand=valeurs["history_date"], qui=qui, creation=valeurs["history_type"] == "+",
+                sujet=f"Attestation de stage n° {valeurs['texte']}",
+                motif=valeurs["history_change_reason"] or "",
+            ))
+            continue
         if valeurs["genre"] == "entretien":
             mode = ModeEntretien(valeurs["mode_entretien"]).label.lower()
             evenements.append(Evenement(

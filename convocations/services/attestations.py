@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -507,3 +507,17 @@ def attestations_a_envoyer(antenne: Antenne) -> QuerySet[Convocation]:
                                        orientation__statut=Statut.STAGE_EFFECTUE)
             .select_related("orientation__personne", "orientation__prescripteur", "stage")
             .order_by("stage__dernier_jour", "pk"))
+
+
+def avec_attestation(convocations: QuerySet[Convocation]) -> QuerySet[Convocation]:
+    """Each convocation with its valid attestation (attestation_pk, attestation_numero,
+    attestation_emise_le) and the attestation's message (envoi_statut, envoi_envoye_le), in
+    the same query: the orientation page's budget has no query to spare."""
+    valide = Attestation.objects.filter(convocation=OuterRef("pk"), annulee_le__isnull=True)
+    envoi = envois_d_attestations().filter(objet_id=OuterRef("attestation_pk")).order_by("-cree_le")
+    return convocations.annotate(
+        attestation_pk=Subquery(valide.values("pk")[:1]),
+        attestation_numero=Subquery(valide.values("numero")[:1]),
+        attestation_emise_le=Subquery(valide.values("emise_le")[:1]),
+    ).annotate(envoi_statut=Subquery(envoi.values("statut")[:1]),
+               envoi_envoye_le=Subquery(envoi.values("envoye_le")[:1]))

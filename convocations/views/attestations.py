@@ -5,16 +5,14 @@ another antenne's attestation is a 404, like everything else."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 from commun.documents import assembler
 from commun.htmx import rendre
-from commun.models import Envoi, StatutEnvoi
 from convocations.forms import CorrectionAttestationForm
-from convocations.models import Attestation, Convocation, Entretien, NatureEntretien, StatutConvocation
+from convocations.models import Attestation
 from convocations.presences import convocations_listees
 from convocations.services import attestations as service
 from convocations.views.acces import convocation_ou_404, rediriger, stage_ou_404
@@ -199,42 +197,7 @@ def envoi_poste(request, envoi_id: int):
 # --- What the stage and orientation pages show (commun.encarts) ----------------------------
 
 
-def _compter(requete) -> Coalesce:
-    """A correlated count, for .values() of one stage."""
-    return Coalesce(Subquery(requete.order_by().annotate(groupe=Value(1)).values("groupe")
-                             .annotate(n=Count("pk")).values("n")), 0)
-
-
 def contexte_encart_stage(request, stage: Stage) -> dict:
-    """The counts of the stage's attestations, in one query (the stage page's budget);
-    nothing for whoever does not manage the antenne's people."""
-    if not request.acces.peut(Droit.LISTE_ATTENTE):
-        return {"cache": True}
-    valides = Attestation.objects.filter(convocation__stage=OuterRef("pk"), annulee_le__isnull=True)
-    # The same attestations one subquery deeper.
-    a_envoyer = Attestation.objects.filter(convocation__stage=OuterRef(OuterRef("pk")),
-                                           annulee_le__isnull=True)
-    envois = service.envois_d_attestations().filter(objet_id__in=a_envoyer.values("pk"))
-    effectuees = Convocation.objects.filter(stage=OuterRef("pk"), statut=StatutConvocation.EFFECTUEE)
-    lu = Stage.objects.filter(pk=stage.pk).values(
-        nb_effectuees=_compter(effectuees), nb_emises=_compter(valides),
-        nb_envoyees=_compter(envois.filter(statut=StatutEnvoi.ENVOYE)),
-        a_poster=_compter(envois.filter(statut=StatutEnvoi.A_POSTER)),
-    ).get()
-    return {"stage": stage, **lu}
-
-
-def contexte_encart_orientation(request, orientation) -> dict:
-    """The orientation's attestations (with their sending) and entretiens bilan: two queries."""
-    envois = service.envois_d_attestations().filter(objet_id=OuterRef("pk")).order_by("-cree_le")
-    attestations = list(
-        Attestation.objects.filter(convocation__orientation=orientation)
-        .annotate(envoi_statut=Subquery(envois.values("statut")[:1]),
-                  envoi_le=Subquery(envois.values("envoye_le")[:1]))
-        .order_by("annee", "rang"))
-    for attestation in attestations:
-        attestation.envoi = Envoi(statut=attestation.envoi_statut, envoye_le=attestation.envoi_le) if (
-            attestation.envoi_statut) else None
-    bilans = list(Entretien.objects.filter(convocation__orientation=orientation, nature=NatureEntretien.BILAN)
-                  .select_related("fait_par").order_by("date", "pk"))
-    return {"orientation": orientation, "attestations": attestations, "bilans": bilans}
+    """The link to the stage's attestations, for whoever manages the antenne's people: no
+    query (the stage page's budget of 12 is spent; the counts are on the attestations page)."""
+    return {"stage": stage, "cache": not request.acces.peut(Droit.LISTE_ATTENTE)}

@@ -127,7 +127,7 @@ def test_envoyer_tout_le_stage_suit_la_barre_de_progression(client_secretariat, 
     # The convocations' section of the stage page does not take it for its own batch.
     page = client_secretariat.get(reverse("stages:stage", args=[effectuee.stage_id])).content.decode()
     assert "Dernier envoi : 1 attestation" not in page
-    assert "envoyées au prescripteur : 1" in page
+    assert reverse("convocations:stage_attestations", args=[effectuee.stage_id]) in page
 
 
 def test_liste_a_envoyer_par_courrier_puis_postee(client_secretariat, stage):
@@ -165,7 +165,8 @@ def test_entretien_bilan_la_ou_l_antenne_en_fait_un(client_secretariat, effectue
     bilan = Entretien.objects.get(nature=NatureEntretien.BILAN)
     assert bilan.fait_par.username == "sophie" and bilan.note == "Souhaite un suivi"
     fiche = _fiche(client_secretariat, effectuee)
-    assert "Entretien bilan du 15/12/2026" in fiche and "Souhaite un suivi" in fiche
+    assert "Entretien bilan" in fiche
+    assert "15/12/2026, en personne : personne jointe — Souhaite un suivi" in fiche
 
 
 def test_la_fiche_orientation_montre_l_attestation(client_secretariat, effectuee):
@@ -173,7 +174,9 @@ def test_la_fiche_orientation_montre_l_attestation(client_secretariat, effectuee
 
     fiche = _fiche(client_secretariat, effectuee)
 
-    assert f"n° {attestation.numero}</a>, émise le 15/12/2026" in fiche
+    assert f"attestation n° {attestation.numero}</a>, émise le 15/12/2026" in fiche
+    assert f"Attestation de stage n° {attestation.numero}" in fiche  # the timeline
+    assert f"Attestation n° {attestation.numero} émise" in fiche
 
 
 @pytest.mark.parametrize("nombre", [1, 15])
