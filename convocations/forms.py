@@ -170,19 +170,12 @@ class CorrectionAttestationForm(forms.Form):
     )
 
 
-class EntretienBilanForm(forms.ModelForm):
+class EntretienBilanForm(EntretienForm):
     """The entretien bilan after the stage: its date, who ran it (the user), a note."""
 
-    class Meta:
-        model = Entretien
+    class Meta(EntretienForm.Meta):
         fields = ["date", "mode", "note"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "mode": forms.RadioSelect}
-        error_messages = {"date": {"required": "Indiquez la date de l'entretien bilan.",
-                                   "invalid": "Date invalide (jj/mm/aaaa)."}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate()
-        self.fields["date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         self.fields["mode"].initial = ModeEntretien.PRESENTIEL
