@@ -28,7 +28,7 @@ from convocations.models import (
     StatutConvocation,
 )
 from stages.dates import date_courte
-from stages.models import Orientation, Stage
+from stages.models import Antenne, Orientation, Stage, Statut
 
 
 def _compte(**filtre) -> Coalesce:
@@ -173,3 +173,15 @@ def evenements_des_convocations(orientation: Orientation) -> list[Evenement]:
         evenements.append(evenement)
         precedent = valeurs
     return evenements
+
+
+# --- Attestations -----------------------------------------------------------------------------
+
+
+def attestations_a_envoyer(antenne: Antenne) -> QuerySet[Convocation]:
+    """The antenne's convocations « stage effectué » whose orientation is not yet « terminée »:
+    the attestation to issue, or to send (the deadline dashboard lists them)."""
+    return (Convocation.objects.filter(stage__antenne=antenne, statut=StatutConvocation.EFFECTUEE,
+                                       orientation__statut=Statut.STAGE_EFFECTUE)
+            .select_related("orientation__personne", "orientation__prescripteur", "stage")
+            .order_by("stage__dernier_jour", "pk"))

@@ -55,13 +55,14 @@ def _seance_libelle(seance) -> str:
     return f"séance du {date_longue(seance.date)} ({horaire})"
 
 
-def ce_qui_manque(convocation: Convocation) -> list[str]:
+def ce_qui_manque(convocation: Convocation, seances=None) -> list[str]:
     """Each séance not (or not yet) attended, in words; empty when every séance counts as
-    attended (late or left early within the antenne's tolerance)."""
+    attended (late or left early within the antenne's tolerance). `seances`: the stage's, when
+    the caller has read them already."""
     tolerance = convocation.stage.antenne.tolerance_minutes
     presences = {p.seance_id: p for p in convocation.presences.all()}
     manques = []
-    for seance in convocation.stage.seances.all():
+    for seance in convocation.stage.seances.all() if seances is None else seances:
         presence = presences.get(seance.pk)
         if presence is None:
             manques.append(f"{_seance_libelle(seance)} : pas encore marquée")
@@ -73,16 +74,17 @@ def ce_qui_manque(convocation: Convocation) -> list[str]:
     return manques
 
 
-def refus_d_attestation(convocation: Convocation) -> str:
+def refus_d_attestation(convocation: Convocation, seances=None) -> str:
     """Why this convocation gets no attestation ('' when it may): every séance attended, the
     convocation resolved « stage effectué »."""
     personne = convocation.orientation.personne
     if convocation.statut in (StatutConvocation.REPORTEE, StatutConvocation.ANNULEE):
         return (f"{personne} : la convocation est « {convocation.get_statut_display().lower()} » : "
                 "aucune attestation.")
-    if not convocation.stage.seances.exists():
+    seances = list(convocation.stage.seances.all()) if seances is None else seances
+    if not seances:
         return f"{personne} : ce stage n'a aucune séance."
-    if manques := ce_qui_manque(convocation):
+    if manques := ce_qui_manque(convocation, seances):
         return (f"Attestation impossible pour {personne} : toutes les séances doivent avoir été suivies. "
                 f"Manque : {' ; '.join(manques)}.")
     if convocation.statut != StatutConvocation.EFFECTUEE:
@@ -118,8 +120,11 @@ def numero(antenne: Antenne, annee: int, rang: int) -> str:
 def _compteur_verrouille(antenne: Antenne, annee: int) -> CompteurAttestation:
     """The antenne's counter for the year, locked until the end of the transaction: two
     attestations issued at once take their numbers in turn."""
-    CompteurAttestation.objects.get_or_create(antenne=antenne, annee=annee)
-    return CompteurAttestation.objects.select_for_update().get(antenne=antenne, annee=annee)
+    verrouilles = CompteurAttestation.objects.select_for_update()
+    if compteur := verrouilles.filter(antenne=antenne, annee=annee).first():
+        return compteur
+    CompteurAttestation.objects.get_or_create(antenne=antenne, annee=annee)  # the year's first
+    return verrouilles.get(antenne=antenne, annee=annee)
 
 
 def _prochain_rang(antenne: Antenne, annee: int) -> int:
@@ -169,7 +174,7 @@ def reglage_de(antenne: Antenne) -> ReglageAttestations:
 
 
 def contenu_de(convocation: Convocation, *, numero_: str, emise_le: date, reglage: ReglageAttestations,
-               remplace: Attestation | None = None, motif: str = "") -> ContenuAttestation:
+               seances, remplace: Attestation | None = None, motif: str = "") -> ContenuAttestation:
     stage, orientation = convocation.stage, convocation.orientation
     antenne, personne, prescripteur = stage.antenne, orientation.personne, orientation.prescripteur
     return ContenuAttestation(
@@ -181,7 +186,7 @@ def contenu_de(convocation: Convocation, *, numero_: str, emise_le: date, reglag
         cadre=orientation.get_cadre_display(), reference=orientation.reference,
         lieu=documents._lieu(stage),
         seances=tuple(SeanceSuivie(s.date, s.debut, s.fin, s.minutes_de_formation, s.module)
-                      for s in stage.seances.all()),
+                      for s in seances),
         signataire=reglage.signataire or antenne.signataire or antenne.nom,
         qualite_signataire=reglage.qualite_signataire,
         remplace=remplace.numero if remplace else "", motif_remplacement=motif,
@@ -223,14 +228,14 @@ def _verrouiller(convocation: Convocation) -> Convocation:
             .get(pk=convocation.pk))
 
 
-def _creer(convocation: Convocation, *, par, maintenant: datetime, remplace: Attestation | None = None,
-           motif: str = "") -> Attestation:
+def _creer(convocation: Convocation, *, par, maintenant: datetime, seances, reglage: ReglageAttestations,
+           remplace: Attestation | None = None, motif: str = "") -> Attestation:
     antenne = convocation.stage.antenne
     local = timezone.localtime(maintenant)
     rang = _prochain_rang(antenne, local.year)
     numero_ = numero(antenne, local.year, rang)
-    contenu = contenu_de(convocation, numero_=numero_, emise_le=local.date(), reglage=reglage_de(antenne),
-                         remplace=remplace, motif=motif)
+    contenu = contenu_de(convocation, numero_=numero_, emise_le=local.date(), reglage=reglage,
+                         seances=seances, remplace=remplace, motif=motif)
     pdf = attestation_pdf(contenu)
     relatif = f"{antenne.code}/{local.year}/{numero_}.pdf"
     _ecrire(relatif, pdf)
@@ -241,22 +246,28 @@ def _creer(convocation: Convocation, *, par, maintenant: datetime, remplace: Att
         heures=Decimal(contenu.minutes_totales) / 60,
     )
     raison = f"Attestation n° {numero_} émise" + (f", remplace le n° {remplace.numero}" if remplace else "")
-    enregistrer_avec_motif(attestation, Truncator(raison).chars(RAISON_MAX))
+    # Saved without full_clean: every value is ours, and the database's constraints (number,
+    # one valid attestation per convocation) are what holds under concurrency anyway.
+    attestation._change_reason = Truncator(raison).chars(RAISON_MAX)
+    attestation.save()
     return attestation
 
 
 @transaction.atomic
-def attestation_emettre(*, convocation: Convocation, par=None,
-                        maintenant: datetime | None = None) -> tuple[Attestation, bool]:
+def attestation_emettre(*, convocation: Convocation, par=None, maintenant: datetime | None = None,
+                        seances=None, reglage: ReglageAttestations | None = None) -> tuple[Attestation, bool]:
     """(attestation, created): the convocation's attestation, issued once. Asked again (a
     double click, two tablets, the batch after a print), the one issued is returned. Refused
-    (ValidationError, saying what is missing) unless every séance was attended."""
+    (ValidationError, saying what is missing) unless every séance was attended. A batch
+    passes the stage's `seances` and the antenne's `reglage`, read once."""
     convocation = _verrouiller(convocation)
     if deja := attestation_valide(convocation):
         return deja, False
-    if refus := refus_d_attestation(convocation):
+    seances = list(convocation.stage.seances.all()) if seances is None else seances
+    if refus := refus_d_attestation(convocation, seances):
         raise ValidationError(refus)
-    return _creer(convocation, par=par, maintenant=maintenant or timezone.now()), True
+    return _creer(convocation, par=par, maintenant=maintenant or timezone.now(), seances=seances,
+                  reglage=reglage or reglage_de(convocation.stage.antenne)), True
 
 
 @transaction.atomic
@@ -276,12 +287,14 @@ def attestation_corriger(*, attestation: Attestation, motif: str, par=None,
             f"L'attestation n° {ancienne.numero} est déjà annulée"
             + (f" et remplacée par le n° {suivante.numero}." if suivante else ".")
         )
-    if refus := refus_d_attestation(convocation):
+    seances = list(convocation.stage.seances.all())
+    if refus := refus_d_attestation(convocation, seances):
         raise ValidationError(refus)
     maintenant = maintenant or timezone.now()
     ancienne.annulee_le, ancienne.motif_annulation = maintenant, Truncator(motif).chars(MOTIF_MAX)
     enregistrer_avec_motif(ancienne, Truncator(f"Attestation annulée : {motif}").chars(RAISON_MAX))
-    return _creer(convocation, par=par, maintenant=maintenant, remplace=ancienne, motif=motif)
+    return _creer(convocation, par=par, maintenant=maintenant, seances=seances,
+                  reglage=reglage_de(convocation.stage.antenne), remplace=ancienne, motif=motif)
 
 
 @transaction.atomic
@@ -459,10 +472,15 @@ def lot_attestations_executer(lot_id: int) -> LotEnvoi:
     lot = LotEnvoi.objects.select_related("stage__antenne", "demande_par").get(pk=lot_id)
     LotEnvoi.objects.filter(pk=lot.pk).update(etat=LotEnvoi.Etat.EN_COURS)
     faits = courriels = a_poster = echecs = volontaires = deja = 0
+    seances, reglage = list(lot.stage.seances.all()), reglage_de(lot.stage.antenne)
+    convocations = list(convocations_a_attester(lot.stage))
+    # The progress saved after each, or each hundredth of a large batch (the bar's steps).
+    pas = max(1, len(convocations) // 100)
     try:
-        for convocation in list(convocations_a_attester(lot.stage)):
+        for convocation in convocations:
             try:
-                attestation, _cree = attestation_emettre(convocation=convocation, par=lot.demande_par)
+                attestation, _cree = attestation_emettre(convocation=convocation, par=lot.demande_par,
+                                                         seances=seances, reglage=reglage)
             except ValidationError:
                 echecs += 1
             else:
@@ -477,7 +495,8 @@ def lot_attestations_executer(lot_id: int) -> LotEnvoi:
                     courriels += parti
                     deja += not parti
             faits += 1
-            LotEnvoi.objects.filter(pk=lot.pk).update(faits=faits)
+            if faits % pas == 0:
+                LotEnvoi.objects.filter(pk=lot.pk).update(faits=faits)
     except Exception as erreur:  # the batch shows it; what was issued stays issued
         logger.exception("Lot d'attestations %s interrompu", lot.pk)
         lot_finir(lot, LotEnvoi.Etat.ECHOUE, f"Envoi interrompu : {erreur}. Relancez l'envoi : rien ne sera "
@@ -495,18 +514,6 @@ def lot_attestations_executer(lot_id: int) -> LotEnvoi:
     lot_finir(lot, LotEnvoi.Etat.TERMINE, message + ".", faits, courriels, a_poster, echecs)
     lot.refresh_from_db()
     return lot
-
-
-# --- Selectors for the other pages ------------------------------------------------------------
-
-
-def attestations_a_envoyer(antenne: Antenne) -> QuerySet[Convocation]:
-    """The antenne's convocations « stage effectué » whose orientation is not yet « terminée »:
-    the attestation to issue, or to send (the deadline dashboard lists them)."""
-    return (Convocation.objects.filter(stage__antenne=antenne, statut=StatutConvocation.EFFECTUEE,
-                                       orientation__statut=Statut.STAGE_EFFECTUE)
-            .select_related("orientation__personne", "orientation__prescripteur", "stage")
-            .order_by("stage__dernier_jour", "pk"))
 
 
 def avec_attestation(convocations: QuerySet[Convocation]) -> QuerySet[Convocation]:

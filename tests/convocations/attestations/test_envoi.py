@@ -8,13 +8,13 @@ import hashlib
 from commun.envois import envoyer_en_attente
 from commun.models import CanalEnvoi, Envoi, StatutEnvoi
 from convocations.models import LotEnvoi
+from convocations.selectors import attestations_a_envoyer
 from convocations.services.attestations import (
     a_envoyer_par_courrier,
     attestation_emettre,
     attestation_envoyer,
     attestation_lire,
     attestation_remettre,
-    attestations_a_envoyer,
     attestations_suivre_envois,
     envoi_marquer_poste,
     lot_attestations_demander,
