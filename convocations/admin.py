@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from commun.admin import LectureSeule
-from convocations.models import LotEnvoi, ModeleLettre, Rappel
+from convocations.models import Attestation, LotEnvoi, ModeleLettre, Rappel, ReglageAttestations
 
 
 @admin.register(ModeleLettre)
@@ -24,3 +24,20 @@ class RappelAdmin(LectureSeule, admin.ModelAdmin):
     list_display = ["cree_le", "convocation", "jours_avant", "canal"]
     list_filter = ["canal", "jours_avant"]
     date_hierarchy = "cree_le"
+
+
+@admin.register(ReglageAttestations)
+class ReglageAttestationsAdmin(SimpleHistoryAdmin):
+    """Per antenne: who signs its attestations, whether it runs an entretien bilan."""
+
+    list_display = ["antenne", "signataire", "entretien_bilan"]
+
+
+@admin.register(Attestation)
+class AttestationAdmin(LectureSeule, SimpleHistoryAdmin):
+    """The register of attestations issued: read only (a correction is a new attestation)."""
+
+    list_display = ["numero", "antenne", "emise_le", "annulee_le", "sha256"]
+    list_filter = ["antenne", "annee"]
+    search_fields = ["numero", "empreinte", "sha256"]
+    date_hierarchy = "emise_le"

@@ -19,6 +19,7 @@ class ConvocationsConfig(AppConfig):
         )
         from convocations.selectors import evenements_des_convocations, stages_avec_comptes, sur_places_prises
         from convocations.services.reponses import convocation_fermee, sur_stage_annule
+        from convocations.views import attestations as vues_attestations
         from convocations.views import envois as vues_envois
         from stages.planning import places_prises, seances_modifiees, stage_annule
 
@@ -29,6 +30,8 @@ class ConvocationsConfig(AppConfig):
                                                vues_envois.contexte_mise_a_jour))
         ajouter_encart("orientation", Encart("convocations/encart_orientation.html", contexte_orientation))
         ajouter_encart("stage", Encart("convocations/encart_presences.html", contexte_presences, ordre=30))
+        ajouter_encart("stage", Encart("convocations/encart_attestations.html",
+                                       vues_attestations.contexte_encart_stage, ordre=35))
         ajouter_encart("accueil", Encart("convocations/encart_accueil.html", contexte_accueil, ordre=10))
         ajouter_annotation("stages", stages_avec_comptes)
         ajouter_source("stages.Orientation", evenements_des_convocations)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from convocations.presences import resume_du_stage, seances_du_jour
 from convocations.selectors import convocations_du_stage
+from convocations.services.attestations import avec_attestation
 from stages.access import Droit
 from stages.models import Orientation, Stage
 
@@ -50,9 +51,11 @@ def contexte_encart(request: HttpRequest, stage: Stage) -> dict:
 
 
 def contexte_orientation(request: HttpRequest, orientation: Orientation) -> dict:
-    """The orientation page's section: its convocations, latest first, and whether the
+    """The orientation page's section: its convocations, latest first (each with its
+    attestation and the attestation's sending), and whether the
     prescripteur's accord is to be asked (set by a report, `reponses.echeance_avant_prochain_stage`)."""
-    convocations = list(orientation.convocations.select_related("stage").order_by("-cree_le", "-pk"))
+    convocations = list(avec_attestation(orientation.convocations.select_related("stage"))
+                        .order_by("-cree_le", "-pk"))
     derniere = convocations[0] if convocations else None
     return {
         "orientation": orientation,

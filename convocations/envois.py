@@ -121,19 +121,22 @@ def convocation_preparer(convocation: Convocation, *, seances=None, modele=None)
     )
 
 
-def lot_demander(*, stage: Stage, user) -> LotEnvoi:
-    """ "Envoyer les convocations": a batch for the worker, enqueued at commit. While one runs
-    for the stage, asking again (a double click) returns it rather than a second one."""
+def lot_demander(*, stage: Stage, user, nature: str = LotEnvoi.Nature.CONVOCATIONS,
+                 total: int | None = None) -> LotEnvoi:
+    """ "Envoyer les convocations" (or the attestations, with their `total`): a batch for the
+    worker, enqueued at commit. While one of this nature runs for the stage, asking again (a
+    double click) returns it rather than a second one."""
     from convocations import tasks
 
     with transaction.atomic():
         Stage.objects.select_for_update().filter(pk=stage.pk).first()
         if en_cours := LotEnvoi.objects.filter(
-            stage=stage, etat__in=[LotEnvoi.Etat.EN_ATTENTE, LotEnvoi.Etat.EN_COURS]
+            stage=stage, nature=nature, etat__in=[LotEnvoi.Etat.EN_ATTENTE, LotEnvoi.Etat.EN_COURS]
         ).first():
             return en_cours
         lot = LotEnvoi.objects.create(
-            stage=stage, demande_par=user, total=convocations_ouvertes(stage).count()
+            stage=stage, demande_par=user, nature=nature,
+            total=convocations_ouvertes(stage).count() if total is None else total,
         )
         transaction.on_commit(lambda: tasks.lot_mettre_en_file(lot.pk))
     return lot
@@ -149,7 +152,7 @@ def _stage_marquer_envoye(stage_id: int) -> None:
         stage.save(update_fields=["statut"])
 
 
-def _lot_finir(lot: LotEnvoi, etat: str, message: str, faits: int, courriels: int, a_poster: int,
+def lot_finir(lot: LotEnvoi, etat: str, message: str, faits: int, courriels: int, a_poster: int,
                echecs: int) -> None:
     LotEnvoi.objects.filter(pk=lot.pk).update(
         etat=etat, fini_le=timezone.now(), message=message, faits=faits, courriels=courriels,
@@ -183,7 +186,7 @@ def lot_executer(lot_id: int) -> LotEnvoi:
     except Exception as erreur:  # the batch shows it; what was prepared stays in the outbox
         logger.exception("Lot d'envoi %s interrompu", lot.pk)
         message = f"Envoi interrompu : {erreur}. Relancez l'envoi : rien ne sera envoyé deux fois."
-        _lot_finir(lot, LotEnvoi.Etat.ECHOUE, message, faits, courriels, a_poster, echecs)
+        lot_finir(lot, LotEnvoi.Etat.ECHOUE, message, faits, courriels, a_poster, echecs)
         raise
     _stage_marquer_envoye(stage.pk)
     message = (f"{compte(courriels, 'courriel envoyé', 'courriels envoyés')}, "
@@ -194,7 +197,7 @@ def lot_executer(lot_id: int) -> LotEnvoi:
     if echecs:
         message += (f", {compte(echecs, 'courriel pas encore parti', 'courriels pas encore partis')} "
                     "(nouvel essai automatique)")
-    _lot_finir(lot, LotEnvoi.Etat.TERMINE, message + ".", faits, courriels, a_poster, echecs)
+    lot_finir(lot, LotEnvoi.Etat.TERMINE, message + ".", faits, courriels, a_poster, echecs)
     lot.refresh_from_db()
     return lot
 

@@ -7,7 +7,14 @@ from django import forms
 from django.utils import timezone
 
 from convocations import documents
-from convocations.models import Convocation, Entretien, ModeEntretien, ModeleLettre, StatutPresence
+from convocations.models import (
+    Attestation,
+    Convocation,
+    Entretien,
+    ModeEntretien,
+    ModeleLettre,
+    StatutPresence,
+)
 from convocations.services.proposition import Choix, Proposition
 
 MOTIF_MAX = Convocation._meta.get_field("motif").max_length
@@ -151,3 +158,24 @@ class MarqueForm(forms.Form):
     minutes = forms.IntegerField(label="Minutes", required=False, min_value=0, max_value=1440,
                                  error_messages={"invalid": "Indiquez un nombre de minutes."})
     motif = forms.CharField(label="Motif de la correction", required=False, max_length=300)
+
+
+class CorrectionAttestationForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif de la correction", max_length=Attestation._meta.get_field("motif_annulation").max_length,
+        help_text=("Imprimé sur la nouvelle attestation, qui annule et remplace celle-ci "
+                   "(les deux sont gardées)."),
+        error_messages={"required": "Indiquez le motif de la correction.",
+                        "max_length": "300 caractères au plus."},
+    )
+
+
+class EntretienBilanForm(EntretienForm):
+    """The entretien bilan after the stage: its date, who ran it (the user), a note."""
+
+    class Meta(EntretienForm.Meta):
+        fields = ["date", "mode", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].initial = ModeEntretien.PRESENTIEL

@@ -67,6 +67,11 @@ class Convocation(models.Model):
         return self.statut in STATUTS_OUVERTS
 
 
+class NatureEntretien(models.TextChoices):
+    PREALABLE = "prealable", "Entretien préalable"
+    BILAN = "bilan", "Entretien bilan"
+
+
 class ModeEntretien(models.TextChoices):
     TELEPHONE = "telephone", "Par téléphone"
     PRESENTIEL = "presentiel", "En personne"
@@ -82,6 +87,9 @@ class Entretien(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name="fait par",
     )
+    # Préalable (before the stage) or bilan (after it, where the antenne runs one).
+    nature = models.CharField("nature", max_length=10, choices=NatureEntretien.choices,
+                              default=NatureEntretien.PREALABLE)
     mode = models.CharField("mode", max_length=12, choices=ModeEntretien.choices,
                             default=ModeEntretien.TELEPHONE)
     joint = models.BooleanField("personne jointe", default=False)
@@ -150,6 +158,10 @@ class LotEnvoi(models.Model):
     """One "Envoyer les convocations" of a stage, run by the worker: its progress for the
     page that polls."""
 
+    class Nature(models.TextChoices):
+        CONVOCATIONS = "convocations", "Convocations"
+        ATTESTATIONS = "attestations", "Attestations"
+
     class Etat(models.TextChoices):
         EN_ATTENTE = "en_attente", "En attente du travail de fond"
         EN_COURS = "en_cours", "Envoi en cours"
@@ -157,6 +169,8 @@ class LotEnvoi(models.Model):
         ECHOUE = "echoue", "Envoi interrompu"
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="lots_envoi")
+    # What the batch sends: the stage's convocations, or its attestations to the prescripteurs.
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices, default=Nature.CONVOCATIONS)
     demande_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     blank=True, related_name="+", verbose_name="demandé par")
     etat = models.CharField("état", max_length=20, choices=Etat.choices, default=Etat.EN_ATTENTE)
@@ -175,7 +189,11 @@ class LotEnvoi(models.Model):
         ordering = ["-cree_le", "-id"]
 
     def __str__(self):
-        return f"Envoi des convocations — {self.stage} ({self.get_etat_display()})"
+        return f"{self.titre} — {self.stage} ({self.get_etat_display()})"
+
+    @property
+    def titre(self) -> str:
+        return f"Envoi des {self.get_nature_display().lower()}"
 
     @property
     def est_fini(self) -> bool:
@@ -263,3 +281,92 @@ class Presence(models.Model):
         if self.statut in STATUTS_AVEC_MINUTES:
             return f"{self.get_statut_display()} ({self.minutes} min)"
         return self.get_statut_display()
+
+
+# --- Attestations de stage ------------------------------------------------------------------
+
+
+class ReglageAttestations(models.Model):
+    """What an antenne sets for its attestations: who signs them, and whether it runs an
+    entretien bilan after the stage. An antenne without a row: its signatory, no bilan."""
+
+    antenne = models.OneToOneField("stages.Antenne", on_delete=models.CASCADE,
+                                   related_name="reglage_attestations")
+    signataire = models.CharField("signataire", max_length=120, blank=True,
+                                  help_text="Vide : le signataire des documents de l'antenne.")
+    qualite_signataire = models.CharField("qualité du signataire", max_length=120, blank=True)
+    entretien_bilan = models.BooleanField("entretien bilan après le stage", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "réglage des attestations"
+        verbose_name_plural = "réglages des attestations"
+
+    def __str__(self):
+        return f"Attestations — {self.antenne.nom}"
+
+
+class CompteurAttestation(models.Model):
+    """The last number issued by an antenne in a year: locked (select_for_update) while an
+    attestation takes the next one, so two issued at once get contiguous numbers."""
+
+    antenne = models.ForeignKey("stages.Antenne", on_delete=models.PROTECT, related_name="+")
+    annee = models.PositiveSmallIntegerField("année")
+    dernier = models.PositiveIntegerField("dernier numéro", default=0)
+
+    class Meta:
+        verbose_name = "compteur d'attestations"
+        verbose_name_plural = "compteurs d'attestations"
+        constraints = [
+            models.UniqueConstraint(fields=["antenne", "annee"], name="compteur_attestation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.antenne} {self.annee} : {self.dernier}"
+
+
+class Attestation(models.Model):
+    """An attestation de stage as issued: numbered without gaps per antenne and year, its PDF
+    rendered once and stored privately (settings.ATTESTATIONS_DIR) with its SHA-256. Never
+    changed nor deleted: a correction issues a new attestation that cancels this one."""
+
+    convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, related_name="attestations")
+    antenne = models.ForeignKey("stages.Antenne", on_delete=models.PROTECT, related_name="+")
+    annee = models.PositiveSmallIntegerField("année")
+    rang = models.PositiveIntegerField("rang dans l'année")
+    numero = models.CharField("numéro", max_length=30)
+    emise_le = models.DateTimeField("émise le")
+    emise_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name="émise par")
+    fichier = models.CharField("fichier", max_length=255, editable=False)
+    sha256 = models.CharField("SHA-256 du PDF", max_length=64, editable=False)
+    # Printed on the PDF: the SHA-256 of the attested facts (a file cannot print its own hash).
+    empreinte = models.CharField("empreinte du contenu", max_length=64, editable=False)
+    # What the attestation states, as issued (convocations.attestations.ContenuAttestation):
+    # the cover letter and a check of the empreinte read it, not today's rows.
+    contenu = models.JSONField("contenu", editable=False)
+    heures = models.DecimalField("heures suivies", max_digits=5, decimal_places=2)
+    remplace = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="remplacee_par", verbose_name="annule et remplace")
+    annulee_le = models.DateTimeField("annulée le", null=True, blank=True)
+    motif_annulation = models.CharField("motif de l'annulation", max_length=300, blank=True)
+    remise_le = models.DateTimeField("remise à la personne le", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "attestation de stage"
+        verbose_name_plural = "attestations de stage"
+        ordering = ["-annee", "-rang"]
+        constraints = [
+            models.UniqueConstraint(fields=["antenne", "annee", "rang"], name="attestation_numero_unique"),
+            models.UniqueConstraint(fields=["convocation"], condition=Q(annulee_le__isnull=True),
+                                    name="une_attestation_valide_par_convocation",
+                                    violation_error_message="Cette personne a déjà une attestation."),
+        ]
+
+    def __str__(self):
+        return f"Attestation n° {self.numero}"
+
+    @property
+    def est_annulee(self) -> bool:
+        return self.annulee_le is not None

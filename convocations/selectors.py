@@ -3,22 +3,35 @@ the stages list shows, and the convocations' part of an orientation's timeline."
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from commun.chronologie import AUTEUR_INCONNU, Changement, Evenement
 from convocations.models import (
     STATUTS_AVEC_MINUTES,
     STATUTS_OUVERTS,
+    Attestation,
     Convocation,
     Entretien,
     ModeEntretien,
+    NatureEntretien,
     Presence,
     StatutConvocation,
     StatutPresence,
 )
 from stages.dates import date_courte
-from stages.models import Orientation, Stage
+from stages.models import Antenne, Orientation, Stage, Statut
 
 
 def places_prises(stage: Stage) -> int:
@@ -75,7 +88,8 @@ def convocations_du_stage(stage: Stage) -> list[LigneConvocation]:
         .select_related("orientation__personne")
         # What the rows show: a stage may list 200 of them (the page's budget).
         .only(*COLONNES_DES_LIGNES)
-        .prefetch_related(Prefetch("entretiens", queryset=Entretien.objects.select_related("fait_par")))
+        .prefetch_related(Prefetch("entretiens", queryset=Entretien.objects.filter(
+            nature=NatureEntretien.PREALABLE).select_related("fait_par")))
         .order_by("orientation__personne__nom_normalise", "orientation__personne__prenom_normalise", "id")
     )
     lignes = [LigneConvocation(c, list(c.entretiens.all())) for c in convocations]
@@ -101,11 +115,18 @@ def _historique(orientation: Orientation) -> list[tuple]:
         drapeau=F("accord_a_demander"), jour=F("stage__premier_jour"), mode_entretien=Value("", texte),
     )
     entretiens = Entretien.history.filter(convocation__orientation=orientation.pk, history_type="+").annotate(
-        genre=Value("entretien", texte), objet=F("id"), etat=Value("", texte), texte=F("note"),
+        genre=Value("entretien", texte), objet=F("id"), etat=F("nature"), texte=F("note"),
         drapeau=F("joint"), jour=F("date"), mode_entretien=F("mode"),
     )
+    # The attestations issued, cancelled, handed over or posted: their reason says which.
+    attestations = Attestation.history.filter(convocation__orientation=orientation.pk).annotate(
+        genre=Value("attestation", texte), objet=F("id"), etat=Value("", texte), texte=F("numero"),
+        drapeau=Value(False, BooleanField()), jour=F("convocation__stage__dernier_jour"),
+        mode_entretien=Value("", texte),
+    )
     lignes = convocations.order_by().values_list(*_COLONNES).union(
-        entretiens.order_by().values_list(*_COLONNES), all=True)
+        entretiens.order_by().values_list(*_COLONNES), attestations.order_by().values_list(*_COLONNES),
+        all=True)
     return sorted(lignes, key=lambda ligne: (ligne[0], ligne[1], ligne[2], ligne[3]))
 
 
@@ -126,16 +147,25 @@ def _valeur(champ: str, valeur) -> str:
 
 
 def evenements_des_convocations(orientation: Orientation) -> list[Evenement]:
-    """The history of the orientation's convocations and of their entretiens préalables."""
+    """The history of the orientation's convocations, of their entretiens (préalable, bilan)
+    and of their attestations."""
     evenements, precedent = [], None
     for ligne in _historique(orientation):
         valeurs = dict(zip(_COLONNES, ligne, strict=True))
         qui = _auteur(valeurs["history_user__username"], valeurs["history_user__first_name"],
                       valeurs["history_user__last_name"])
+        if valeurs["genre"] == "attestation":
+            evenements.append(Evenement(
+                quand=valeurs["history_date"], qui=qui, creation=valeurs["history_type"] == "+",
+                sujet=f"Attestation de stage n° {valeurs['texte']}",
+                motif=valeurs["history_change_reason"] or "",
+            ))
+            continue
         if valeurs["genre"] == "entretien":
             mode = ModeEntretien(valeurs["mode_entretien"]).label.lower()
             evenements.append(Evenement(
-                quand=valeurs["history_date"], qui=qui, sujet="Entretien préalable", creation=True,
+                quand=valeurs["history_date"], qui=qui, creation=True,
+                sujet=NatureEntretien(valeurs["etat"] or NatureEntretien.PREALABLE).label,
                 motif=(f"{date_courte(valeurs['jour'])}, {mode} : "
                        f"{'personne jointe' if valeurs['drapeau'] else 'non jointe'}"
                        + (f" — {valeurs['texte']}" if valeurs["texte"] else "")),
@@ -165,3 +195,15 @@ def nb_presents_du_jour(stage: Stage, jour) -> int:
     return (Presence.objects.filter(seance__stage=stage, seance__date=jour,
                                     statut__in=[StatutPresence.PRESENT, *STATUTS_AVEC_MINUTES])
             .values("convocation_id").distinct().count())
+
+
+# --- Attestations -----------------------------------------------------------------------------
+
+
+def attestations_a_envoyer(antenne: Antenne) -> QuerySet[Convocation]:
+    """The antenne's convocations « stage effectué » whose orientation is not yet « terminée »:
+    the attestation to issue, or to send (the deadline dashboard lists them)."""
+    return (Convocation.objects.filter(stage__antenne=antenne, statut=StatutConvocation.EFFECTUEE,
+                                       orientation__statut=Statut.STAGE_EFFECTUE)
+            .select_related("orientation__personne", "orientation__prescripteur", "stage")
+            .order_by("stage__dernier_jour", "pk"))

@@ -12,9 +12,15 @@ def lot_mettre_en_file(lot_id: int) -> None:
 
 
 def lot_envoyer(lot_id: int) -> None:
+    """A stage's batch: its convocations, or its attestations (`LotEnvoi.nature`)."""
     from convocations.envois import lot_executer
+    from convocations.models import LotEnvoi
+    from convocations.services.attestations import lot_attestations_executer
 
-    lot_executer(lot_id)
+    if LotEnvoi.objects.filter(pk=lot_id, nature=LotEnvoi.Nature.ATTESTATIONS).exists():
+        lot_attestations_executer(lot_id)
+    else:
+        lot_executer(lot_id)
 
 
 def envois_mettre_en_file(envoi_ids: list[int]) -> None:

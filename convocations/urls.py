@@ -1,6 +1,6 @@
 from django.urls import path
 
-from convocations.views import envois, presences, propositions, reponses
+from convocations.views import attestations, envois, presences, propositions, reponses
 
 app_name = "convocations"
 
@@ -25,4 +25,19 @@ urlpatterns = [
     path("seances/<int:seance_id>/", presences.seance_vue, name="seance"),
     path("seances/<int:seance_id>/marquer/", presences.seance_marquer, name="marquer"),
     path("seances/<int:seance_id>/emargement.pdf", presences.seance_feuille, name="feuille"),
+    path("<int:convocation_id>/entretien-bilan/", reponses.entretien_bilan_ajouter, name="entretien_bilan"),
+    path("stages/<int:stage_id>/attestations/", attestations.stage_attestations, name="stage_attestations"),
+    path("stages/<int:stage_id>/attestations/envoyer/", attestations.stage_attestations_envoyer,
+         name="stage_attestations_envoyer"),
+    path("stages/<int:stage_id>/attestations/imprimer/", attestations.stage_attestations_imprimer,
+         name="stage_attestations_imprimer"),
+    path("<int:convocation_id>/attestation/emettre/", attestations.attestation_emettre_vue,
+         name="attestation_emettre"),
+    path("attestations/<int:attestation_id>.pdf", attestations.attestation_pdf, name="attestation_pdf"),
+    path("attestations/<int:attestation_id>/corriger/", attestations.attestation_corriger_vue,
+         name="attestation_corriger"),
+    path("attestations/courrier/", attestations.attestations_courrier, name="attestations_courrier"),
+    path("attestations/courrier.pdf", attestations.attestations_courrier_pdf,
+         name="attestations_courrier_pdf"),
+    path("attestations/courrier/<int:envoi_id>/poste/", attestations.envoi_poste, name="attestation_postee"),
 ]

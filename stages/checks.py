@@ -12,7 +12,7 @@ from django.core.checks import Error, Warning, register
 def dossiers_prives(app_configs=None, **kwargs):
     """The folders where uploaded files wait exist, are writable and private (0700)."""
     problemes = []
-    for reglage in ("IMPORTS_DIR", "FILE_UPLOAD_TEMP_DIR"):
+    for reglage in ("IMPORTS_DIR", "FILE_UPLOAD_TEMP_DIR", "ATTESTATIONS_DIR"):
         valeur = getattr(settings, reglage, None)
         if not valeur:
             continue

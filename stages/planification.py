@@ -34,6 +34,9 @@ PLANIFICATIONS = (
     # Reminders 7 days and 1 day before a stage (convocations.rappels): each sent once, so
     # running hourly only bounds how late in the day they go.
     Planification("Rappels des convocations", "convocations.rappels.rappels_envoyer", minutes=60),
+    # An attestation's e-mail sent by a later retry of the outbox: its orientation « terminée ».
+    Planification("Suivi des attestations envoyées",
+                  "convocations.services.attestations.attestations_suivre_envois", minutes=5),
 )
 
 

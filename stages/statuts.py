@@ -62,3 +62,17 @@ def orientation_a_retourner(*, orientation: Orientation, motif: str) -> Orientat
     orientation.nb_absences += 1
     enregistrer_avec_motif(orientation, motif)
     return orientation
+
+
+@transaction.atomic
+def orientation_terminer(*, orientation: Orientation, motif: str) -> Orientation:
+    """Stage effectué -> terminée: the attestation has gone to the prescripteur (or, for a
+    démarche volontaire, to the person). Already terminée: nothing changes (a corrected
+    attestation sent again, a task run twice)."""
+    fraiche = Orientation.objects.select_for_update().get(pk=orientation.pk)
+    if fraiche.statut == Statut.TERMINEE:
+        return fraiche
+    orientation = _verrouiller(fraiche, attendu=Statut.STAGE_EFFECTUE)
+    orientation.statut = Statut.TERMINEE
+    enregistrer_avec_motif(orientation, motif)
+    return orientation

@@ -53,6 +53,29 @@ def _convocation_de(temoin: Orientation) -> Convocation:
             or creer_convocation(temoin, _stage_de(temoin)))
 
 
+def _attestation_de(temoin: Orientation):
+    """The témoin's attestation, every séance marked present (issued once)."""
+    from datetime import UTC, datetime
+
+    from convocations.models import Attestation
+    from convocations.services.attestations import attestation_emettre
+    from convocations.services.presences import presence_marquer
+
+    convocation = _convocation_de(temoin)
+    if deja := Attestation.objects.filter(convocation=convocation).first():
+        return deja
+    apres = datetime(2100, 1, 1, tzinfo=UTC)
+    for seance in convocation.stage.seances.all():
+        presence_marquer(seance=seance, convocation=convocation, statut="present", maintenant=apres)
+    return attestation_emettre(convocation=convocation)[0]
+
+
+def _envoi_de(temoin: Orientation):
+    from convocations.services.attestations import attestation_preparer_envoi
+
+    return attestation_preparer_envoi(_attestation_de(temoin))
+
+
 # URL parameter name -> its value for an object of antenne A, given A's témoin orientation.
 PARAMETRES: dict[str, Callable[[Orientation], object]] = {
     "orientation_id": lambda temoin: temoin.pk,
@@ -68,6 +91,8 @@ PARAMETRES: dict[str, Callable[[Orientation], object]] = {
     "lot_envoi_id": lambda temoin: LotEnvoi.objects.get_or_create(stage=_stage_de(temoin))[0].pk,
     "paiement_id": lambda temoin: _paiement_de(temoin).pk,
     "recu_id": lambda temoin: _paiement_de(temoin).recus.first().pk,
+    "attestation_id": lambda temoin: _attestation_de(temoin).pk,
+    "envoi_id": lambda temoin: _envoi_de(temoin).pk,
 }
 # Parameters that name no object of antenne A (a month): such a URL opens to anyone with the
 # right, showing their own antenne's data only.

@@ -32,7 +32,7 @@ print(json.dumps({"statut": reponse.status_code, **reponse.headers}))
 
 @pytest.fixture
 def environnement(tmp_path):
-    for dossier in ("imports", "tmp"):
+    for dossier in ("imports", "tmp", "attestations"):
         (tmp_path / dossier).mkdir(mode=0o700)
     return processus.environnement(
         IMPORTS_DIR=str(tmp_path / "imports"),

@@ -141,6 +141,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # An import's previewed file waits here for its confirmation: private (0700, judicial data),
 # the same folder for the site and the worker. Production reads it from the environment.
 IMPORTS_DIR = BASE_DIR / "prive" / "imports"
+# The issued attestations' PDF (convocations.Attestation): private too, never under a public
+# URL; served only by an authorised view. Production reads it from the environment.
+ATTESTATIONS_DIR = BASE_DIR / "prive" / "attestations"
 # Uploads too big for memory go to FILE_UPLOAD_TEMP_DIR; a full disk there is answered on the
 # page, not by a 500 (stages.imports.apercus.ReceptionSurDisque).
 FILE_UPLOAD_HANDLERS = [

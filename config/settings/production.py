@@ -77,6 +77,8 @@ PROXIES_DE_CONFIANCE = _entier("PROXIES_DE_CONFIANCE", "1", 0, 5, "un nombre de 
 # previews, and beside them the uploads being received (Django does not create this one).
 IMPORTS_DIR = _dossier("IMPORTS_DIR")
 FILE_UPLOAD_TEMP_DIR = str(_dossier("FILE_UPLOAD_TEMP_DIR", str(IMPORTS_DIR.parent / "tmp")))
+# The issued attestations (legal documents, kept): beside the imports unless set.
+ATTESTATIONS_DIR = _dossier("ATTESTATIONS_DIR", str(IMPORTS_DIR.parent / "attestations"))
 
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

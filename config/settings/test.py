@@ -1,5 +1,9 @@
 """Settings for the test suite (SQLite in memory unless DATABASE_URL is set)."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import Q_CLUSTER
 
@@ -19,3 +23,7 @@ STORAGES = {
 # htmx requests overlap ("bad parameter or other API misuse").
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test.sqlite3")}  # noqa: F405
+
+# The attestations issued by tests outside tests/convocations/attestations (whose conftest
+# gives each test a folder of its own) go to the system's temporary folder, not the project's.
+ATTESTATIONS_DIR = Path(tempfile.gettempdir()) / f"stages-tests-{os.getuid()}" / "attestations"

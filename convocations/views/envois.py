@@ -47,7 +47,8 @@ def contexte_encart(request, stage: Stage) -> dict:
     # The open convocations, the feed's token and the last batch in one query (the stage
     # page's budget).
     ouvertes = Convocation.objects.filter(stage=OuterRef("pk"), statut__in=STATUTS_OUVERTS)
-    dernier_lot = LotEnvoi.objects.filter(stage=OuterRef("pk"))  # latest first (Meta.ordering)
+    # Latest first (Meta.ordering); the stage's attestations have batches of their own.
+    dernier_lot = LotEnvoi.objects.filter(stage=OuterRef("pk"), nature=LotEnvoi.Nature.CONVOCATIONS)
     lu = Stage.objects.filter(pk=stage.pk).values(
         ouvertes=Coalesce(Subquery(ouvertes.values("stage").annotate(n=Count("pk")).values("n")), 0),
         jeton=Subquery(FluxCalendrier.objects.filter(stage=OuterRef("pk")).values("jeton")),

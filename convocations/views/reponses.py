@@ -1,5 +1,5 @@
 """What staff record on a convocation: the person's answer (confirmed, report, cancelled)
-and the entretiens préalables. GET opens the form, POST calls the service."""
+and the entretiens (préalable, bilan). GET opens the form, POST calls the service."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 from commun.htmx import rendre
-from convocations.forms import ConfirmationForm, EntretienForm, MotifForm
-from convocations.services.entretiens import entretien_enregistrer
+from convocations.forms import ConfirmationForm, EntretienBilanForm, EntretienForm, MotifForm
+from convocations.services.entretiens import entretien_bilan_enregistrer, entretien_enregistrer
 from convocations.services.reponses import (
     convocation_annuler,
     convocation_confirmer,
@@ -56,6 +56,15 @@ ACTIONS = {
         ),
         "Entretien préalable enregistré.",
         aide="Présenter le stage et vérifier la venue : aucune information sur les faits dans la note.",
+    ),
+    "entretien_bilan": Action(
+        "Entretien bilan", "Enregistrer l'entretien bilan", lambda d: EntretienBilanForm(d),
+        lambda c, form, request: entretien_bilan_enregistrer(
+            convocation=c, date_entretien=form.cleaned_data["date"], mode=form.cleaned_data["mode"],
+            note=form.cleaned_data["note"], par=request.user,
+        ),
+        "Entretien bilan enregistré.",
+        aide="Après le stage : ce que la personne en retient. Aucune information sur les faits dans la note.",
     ),
 }
 
@@ -105,3 +114,9 @@ def convocation_annuler_vue(request, convocation_id: int):
 @meme_antenne
 def entretien_ajouter(request, convocation_id: int):
     return _repondre(request, convocation_id, "entretien")
+
+
+@droit_requis(Droit.LISTE_ATTENTE)
+@meme_antenne
+def entretien_bilan_ajouter(request, convocation_id: int):
+    return _repondre(request, convocation_id, "entretien_bilan")

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from stages.models import Antenne, Orientation, Role, Stage, Statut
 from tests.perf import admin as admin_bench
+from tests.perf import attestations as attestations_bench
 from tests.perf import convocations as convocations_bench
 from tests.perf import donnees, mesure, mesure_import
 from tests.perf import exports as exports_bench
@@ -49,6 +50,8 @@ class Command(BaseCommand):
                             help="Requêtes chronométrées par scénario (au moins 2).")
         parser.add_argument("--convocations-seulement", action="store_true",
                             help="Ne mesure que les convocations (lettres, ICS, envois).")
+        parser.add_argument("--attestations-seulement", action="store_true",
+                            help="Ne mesure que les 1 000 attestations (worker et rendu).")
         parser.add_argument("--stages-seulement", action="store_true",
                             help="Ne mesure que les pages des stages (après les données).")
         parser.add_argument("--questionnaires-seulement", action="store_true",
@@ -59,7 +62,7 @@ class Command(BaseCommand):
     def handle(self, *args, reconstruire, antennes, orientations, requetes, grande_antenne,
                lignes_import, stages=10_000, convocations_seulement=False,
                stages_seulement=False, questionnaires_seulement=False, paiements_seulement=False,
-               **options):
+               attestations_seulement=False, **options):
         nom = Path(connection.settings_dict["NAME"]).name
         if not nom.startswith("bench"):
             raise CommandError(
@@ -80,6 +83,9 @@ class Command(BaseCommand):
             return
         if questionnaires_seulement:
             self._mesurer_questionnaires(requetes, fichier)
+            return
+        if attestations_seulement:
+            self._mesurer_attestations(fichier)
             return
 
         # The convocations' bench keeps an antenne and a stage of its own: not counted here.
@@ -123,6 +129,7 @@ class Command(BaseCommand):
             self._mesurer_import(lignes_import, volumes, fichier)
         self._mesurer_convocations(fichier)
         self._mesurer_questionnaires(requetes, fichier)
+        self._mesurer_attestations(fichier)
         self.stdout.write(self.style.SUCCESS(f"Chiffres écrits dans {fichier}."))
 
     def _mesurer_pages(self, scenarios, antenne, requetes: int, fichier, *, cle: str, titre: str,
@@ -233,6 +240,24 @@ class Command(BaseCommand):
             "test de Django ; la soumission est chronométrée seule (le questionnaire qui donne son "
             "jeton ne compte pas), les réponses du bench effacées ensuite. Budgets : chaque écran "
             "du kiosque et la soumission p95 ≤ 50 ms, les résultats d'un an p95 ≤ 100 ms.",
+            tableau,
+        ]))
+
+    def _mesurer_attestations(self, fichier) -> None:
+        self.stdout.write("Attestations : 1 000 émises par le lot du worker, rendu, reportlab nu…")
+        tableau = convocations_bench.tableau_markdown(attestations_bench.mesurer_tout())
+        self.stdout.write(tableau)
+        mesure.ecrire_section(fichier, f"attestations:{connection.vendor}", "\n\n".join([
+            f"## Attestations ({connection.display_name})",
+            f"Mesuré le {mesure.maintenant()} sur : {mesure.machine()}.",
+            "Un stage de 1 000 personnes qui ont suivi ses deux séances, dans une antenne à part "
+            "(`tests/perf/attestations.py`). Le lot du worker (`lot_attestations_executer`, la fonction "
+            "que `manage.py qcluster` exécute) émet chaque attestation : numéro sous verrou, contenu, "
+            "PDF, fichier privé, lignes et historique. Notre rendu seul : `attestation_pdf` des mêmes "
+            "contenus. Références dans la même exécution, par blocs de 100 alternés : reportlab nu "
+            "(`drawString` des mêmes lignes déjà coupées, sans mise en page) et platypus de reportlab "
+            "avec les mêmes paragraphes et le même tableau, sans notre modèle de page ; 1 000 documents "
+            "d'une page chacun.",
             tableau,
         ]))
 
