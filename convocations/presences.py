@@ -9,7 +9,15 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from convocations.models import STATUTS_OUVERTS, STATUTS_RESOLUS, Convocation, Presence, StatutPresence
+from convocations.models import (
+    STATUTS_OUVERTS,
+    STATUTS_RESOLUS,
+    STATUTS_SIGNES,
+    Convocation,
+    Presence,
+    Rattrapage,
+    StatutPresence,
+)
 from stages.access import stages_visibles
 from stages.models import Seance, Stage, StatutStage
 
@@ -35,11 +43,23 @@ def seance_ou_404(request: HttpRequest, seance_id: int) -> Seance:
 class Ligne:
     convocation: Convocation
     presence: Presence | None
+    # Set when the person comes to this séance to make up one of their own stage.
+    rattrapage: Rattrapage | None = None
 
     @property
     def resolue(self) -> bool:
         """Closed by the attendance: a correction needs its reason."""
         return not self.convocation.est_ouverte
+
+    @property
+    def a_signer(self) -> bool:
+        """Marked as there: their signature is asked."""
+        return self.presence is not None and self.presence.statut in STATUTS_SIGNES
+
+    @property
+    def signature(self) -> str:
+        """The SVG signed at this séance, '' when none (or when no longer marked present)."""
+        return self.presence.signature if self.a_signer else ""
 
 
 def convocations_listees(stage: Stage):
@@ -49,13 +69,52 @@ def convocations_listees(stage: Stage):
                       "pk"))
 
 
-def lignes_de_la_seance(seance: Seance) -> list[Ligne]:
-    """The stage's convoked people in name order, each with their mark at this séance: two
-    queries whatever their number."""
+def convocations_de_la_seance(seance: Seance):
+    """Those listed at a séance: its stage's, and those who make up a séance there."""
+    return (Convocation.objects.filter(Q(stage=seance.stage_id, statut__in=STATUTS_LISTES)
+                                       | Q(pk__in=Rattrapage.objects.filter(seance=seance)
+                                             .values("convocation_id")))
+            .select_related("orientation__personne")
+            .order_by("orientation__personne__nom_normalise", "orientation__personne__prenom_normalise",
+                      "pk"))
+
+
+def lignes_de_la_seance(seance: Seance, *, avec_signatures: bool = False) -> list[Ligne]:
+    """The séance's people in name order (its stage's, then who makes up a séance there), each
+    with their mark at this séance: three queries whatever their number. The SVG of the
+    signatures only when asked (the PDF)."""
     marques = Presence.objects.filter(seance=seance).select_related("marque_par")
-    convocations = convocations_listees(seance.stage).prefetch_related(
-        Prefetch("presences", queryset=marques, to_attr="marques"))
-    return [Ligne(c, c.marques[0] if c.marques else None) for c in convocations]
+    if not avec_signatures:
+        marques = marques.defer("signature")
+    rattrapages = Rattrapage.objects.filter(seance=seance).select_related("seance_manquee__stage")
+    convocations = convocations_de_la_seance(seance).prefetch_related(
+        Prefetch("presences", queryset=marques, to_attr="marques"),
+        Prefetch("rattrapages", queryset=rattrapages, to_attr="rattrapages_ici"))
+    return [Ligne(c, c.marques[0] if c.marques else None, c.rattrapages_ici[0] if c.rattrapages_ici else None)
+            for c in convocations]
+
+
+@dataclass(frozen=True)
+class Assiduite:
+    """One séance of a convocation's stage: its mark, and where and how it was made up."""
+
+    seance: Seance
+    presence: Presence | None
+    rattrapage: Rattrapage | None
+    presence_rattrapage: Presence | None
+
+
+def historique_de_presence(convocation: Convocation) -> list[Assiduite]:
+    """Per séance of the convocation's stage, its mark and its rattrapage (two queries more
+    than the convocation's stage and séances)."""
+    marques = {p.seance_id: p for p in convocation.presences.defer("signature")}
+    rattrapages = {r.seance_manquee_id: r for r in convocation.rattrapages.select_related("seance__stage")}
+    lignes = []
+    for seance in convocation.stage.seances.all():
+        rattrapage = rattrapages.get(seance.pk)
+        lignes.append(Assiduite(seance, marques.get(seance.pk), rattrapage,
+                                marques.get(rattrapage.seance_id) if rattrapage else None))
+    return lignes
 
 
 @dataclass(frozen=True)

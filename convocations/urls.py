@@ -24,5 +24,6 @@ urlpatterns = [
     path("seances/du-jour/", presences.seances_du_jour_vue, name="seances_du_jour"),
     path("seances/<int:seance_id>/", presences.seance_vue, name="seance"),
     path("seances/<int:seance_id>/marquer/", presences.seance_marquer, name="marquer"),
+    path("seances/<int:seance_id>/synchroniser/", presences.seance_synchroniser, name="synchroniser"),
     path("seances/<int:seance_id>/emargement.pdf", presences.seance_feuille, name="feuille"),
 ]
