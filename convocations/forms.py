@@ -176,3 +176,15 @@ class MarqueForm(TabletteForm):
     minutes = forms.IntegerField(label="Minutes", required=False, min_value=0, max_value=1440,
                                  error_messages={"invalid": "Indiquez un nombre de minutes."})
     motif = forms.CharField(label="Motif de la correction", required=False, max_length=300)
+
+
+class RattrapageForm(forms.Form):
+    """Which missed séance is made up, and where: one choice « manquée → rattrapage »."""
+
+    rattrapage = forms.ChoiceField(label="Séance à rattraper et séance de rattrapage", error_messages={
+        "required": "Choisissez la séance à rattraper et où la rattraper.",
+        "invalid_choice": "Choisissez une séance de rattrapage de la liste."})
+
+    def __init__(self, *args, choix: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rattrapage"].choices = [("", "—"), *choix]

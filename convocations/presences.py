@@ -1,6 +1,7 @@
 """Reads of the attendance: the séances of the day, one séance's convoked people with their
 mark, the summary per séance the stage page shows. Each a fixed number of queries."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -97,6 +98,7 @@ def lignes_de_la_seance(seance: Seance, *, avec_signatures: bool = False) -> lis
 @dataclass(frozen=True)
 class Assiduite:
     """One séance of a convocation's stage: its mark, and where and how it was made up."""
+    # Set by `historiques_de_presence`.
 
     seance: Seance
     presence: Presence | None
@@ -104,17 +106,32 @@ class Assiduite:
     presence_rattrapage: Presence | None
 
 
-def historique_de_presence(convocation: Convocation) -> list[Assiduite]:
-    """Per séance of the convocation's stage, its mark and its rattrapage (two queries more
-    than the convocation's stage and séances)."""
-    marques = {p.seance_id: p for p in convocation.presences.defer("signature")}
-    rattrapages = {r.seance_manquee_id: r for r in convocation.rattrapages.select_related("seance__stage")}
-    lignes = []
-    for seance in convocation.stage.seances.all():
-        rattrapage = rattrapages.get(seance.pk)
-        lignes.append(Assiduite(seance, marques.get(seance.pk), rattrapage,
-                                marques.get(rattrapage.seance_id) if rattrapage else None))
-    return lignes
+def historiques_de_presence(convocations: list[Convocation]) -> dict[int, list[Assiduite]]:
+    """Per convocation (that has a mark or a rattrapage), per séance of its stage: its mark and
+    its rattrapage with the mark made there. Three queries whatever their number, none for
+    none."""
+    if not convocations:
+        return {}
+    marques = defaultdict(dict)
+    for p in Presence.objects.filter(convocation__in=convocations).defer("signature"):
+        marques[p.convocation_id][p.seance_id] = p
+    rattrapages = defaultdict(dict)
+    for r in Rattrapage.objects.filter(convocation__in=convocations).select_related("seance__stage"):
+        rattrapages[r.convocation_id][r.seance_manquee_id] = r
+    seances = defaultdict(list)
+    for seance in Seance.objects.filter(stage__in={c.stage_id for c in convocations}):
+        seances[seance.stage_id].append(seance)
+    historiques = {}
+    for c in convocations:
+        if not marques[c.pk] and not rattrapages[c.pk]:
+            continue
+        lignes = []
+        for seance in seances[c.stage_id]:
+            rattrapage = rattrapages[c.pk].get(seance.pk)
+            lignes.append(Assiduite(seance, marques[c.pk].get(seance.pk), rattrapage,
+                                    marques[c.pk].get(rattrapage.seance_id) if rattrapage else None))
+        historiques[c.pk] = lignes
+    return historiques
 
 
 @dataclass(frozen=True)

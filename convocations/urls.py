@@ -1,6 +1,6 @@
 from django.urls import path
 
-from convocations.views import envois, presences, propositions, reponses
+from convocations.views import envois, presences, propositions, rattrapages, reponses
 
 app_name = "convocations"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:convocation_id>/reporter/", reponses.convocation_reporter_vue, name="reporter"),
     path("<int:convocation_id>/annuler/", reponses.convocation_annuler_vue, name="annuler"),
     path("<int:convocation_id>/entretien/", reponses.entretien_ajouter, name="entretien"),
+    path("<int:convocation_id>/rattrapage/", rattrapages.rattrapage_programmer_vue, name="rattrapage"),
     path("lettre/", envois.lettre_modele, name="lettre_modele"),
     path("stages/<int:stage_id>/envois/", envois.stage_envois, name="stage_envois"),
     path("stages/<int:stage_id>/envois/envoyer/", envois.stage_envoyer, name="stage_envoyer"),

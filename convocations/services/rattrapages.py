@@ -80,3 +80,18 @@ def rattrapage_programmer(*, convocation: Convocation, seance_manquee: Seance, s
             f"La séance du {date_courte(seance_manquee.date)} a déjà un rattrapage, le "
             f"{date_courte(rattrapage.seance.date)}.")})
     return rattrapage
+
+
+def choix_de_rattrapage(convocation: Convocation) -> list[tuple[Seance, Seance]]:
+    """(missed séance, séance where to make it up) for every séance of the convocation's stage
+    not attended (absent, excused, late beyond tolerance, or not marked) and not yet made up."""
+    tolerance = convocation.stage.antenne.tolerance_minutes
+    marques = {p.seance_id: p for p in convocation.presences.defer("signature")}
+    deja = set(convocation.rattrapages.values_list("seance_manquee_id", flat=True))
+    paires = []
+    for manquee in convocation.stage.seances.all():
+        presence = marques.get(manquee.pk)
+        if manquee.pk in deja or (presence is not None and presence.compte_present(tolerance)):
+            continue
+        paires += [(manquee, seance) for seance in seances_de_rattrapage(convocation, manquee)]
+    return paires
