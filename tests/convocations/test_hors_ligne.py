@@ -253,3 +253,21 @@ def test_la_meme_cle_envoyee_par_deux_connexions_a_la_fois_compte_une_fois(anten
     assert erreurs == [] and sorted(resultats) == [DEJA_RECUE, ENREGISTREE]
     assert ActionTablette.objects.count() == 1
     assert Presence.objects.get().history.count() == 1
+
+
+@pytest.mark.parametrize("nombre", [1, 15])
+def test_requetes_d_une_marque_avec_cle_et_d_une_synchronisation_epinglees(
+        client, antenne, animateur, seance, django_assert_num_queries, nombre):
+    """What `make bench` measures (tests/perf/presences.py), pinned whatever the list's length."""
+    convocations = convoquer(antenne, seance.stage, nombre)
+    for c in convocations[1:]:
+        Presence.objects.create(convocation=c, seance=seance, statut="present", marque_le=timezone.now())
+    client.force_login(animateur)
+    client.get(reverse("stages:accueil"))
+    with django_assert_num_queries(21):
+        marquer(client, seance, convocations[0], "present", HX, cle=str(uuid.uuid4()),
+                faite_le=timezone.now().isoformat())
+    with django_assert_num_queries(18):
+        synchroniser(client, seance, [action(convocations[0], statut="retard", minutes="5")])
+    with django_assert_num_queries(14):
+        synchroniser(client, seance, [signature(convocations[0])])
