@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from convocations.presences import resume_du_stage, seances_du_jour
+from convocations.presences import historiques_de_presence, resume_du_stage, seances_du_jour
 from convocations.selectors import convocations_du_stage
 from convocations.services.attestations import avec_attestation
 from stages.access import Droit
@@ -57,6 +57,9 @@ def contexte_orientation(request: HttpRequest, orientation: Orientation) -> dict
     convocations = list(avec_attestation(orientation.convocations.select_related("stage"))
                         .order_by("-cree_le", "-pk"))
     derniere = convocations[0] if convocations else None
+    historiques = historiques_de_presence(convocations)
+    for convocation in convocations:
+        convocation.assiduite = historiques.get(convocation.pk, [])
     return {
         "orientation": orientation,
         "convocations": convocations,

@@ -1,16 +1,29 @@
 """The feuille d'émargement of a séance (PDF): the convoked people in name order, the séance's
-date and hours, a signature box per person, and the marks already made. Pure: bytes out."""
+date and hours, a signature box per person (the signature drawn on the tablet, with its time,
+when there is one), and the marks already made. Pure: bytes out."""
 
+from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from commun.documents import LARGEUR_PAGE, MARGE_DROITE, MARGE_GAUCHE, EnTete, construire_document, paragraphe
 from convocations.presences import Ligne
+from convocations.signatures import DessinSignature
 from stages.dates import date_longue
 from stages.models import Seance
 
-HAUTEUR_LIGNE = 14 * mm
+HAUTEUR_LIGNE = 16 * mm
+HAUTEUR_SIGNATURE = 10 * mm
+
+
+def _case_signature(ligne: Ligne, largeur: float):
+    """The signature drawn on the tablet and its time; empty (to sign on paper) otherwise."""
+    if not ligne.signature:
+        return ""
+    heure = timezone.localtime(ligne.presence.signee_le)
+    return [DessinSignature(ligne.signature, largeur, HAUTEUR_SIGNATURE),
+            paragraphe(f"Signé à {heure:%H:%M}", "petit")]
 
 
 def feuille_emargement(*, seance: Seance, lignes: list[Ligne], animateurs: list[str]) -> bytes:
@@ -31,8 +44,11 @@ def feuille_emargement(*, seance: Seance, lignes: list[Ligne], animateurs: list[
                 paragraphe("Présence", "intertitre"), paragraphe("Signature", "intertitre")]]
     for ligne in lignes:
         personne = ligne.convocation.orientation.personne
+        presence = ligne.presence.libelle if ligne.presence else ""
+        if ligne.rattrapage:
+            presence = f"{presence} (rattrapage)".strip()
         donnees.append([paragraphe(personne.nom.upper()), paragraphe(personne.prenom),
-                        paragraphe(ligne.presence.libelle if ligne.presence else ""), ""])
+                        paragraphe(presence), _case_signature(ligne, largeur * 0.3 - 12)])
     tableau = Table(donnees, colWidths=[largeur * 0.27, largeur * 0.23, largeur * 0.2, largeur * 0.3],
                     rowHeights=[None] + [HAUTEUR_LIGNE] * len(lignes), repeatRows=1)
     tableau.setStyle(TableStyle([

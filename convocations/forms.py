@@ -148,11 +148,36 @@ class FormulaireModeleLettre(forms.ModelForm):
             self.fields[champ].required = champ not in ("gratuit",)
 
 
-class MarqueForm(forms.Form):
+class TabletteForm(forms.Form):
+    """What every action of the tablet carries: the person (her convocation), and, from the
+    page's script, the key drawn for the action and the time it was made on the tablet."""
+
+    convocation = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1,
+                                     error_messages={"required": "Choisissez une personne de la liste.",
+                                                     "invalid": "Choisissez une personne de la liste."})
+    cle = forms.RegexField(required=False, regex=r"^[A-Za-z0-9-]{8,64}$",
+                           error_messages={"invalid": "La clé de cette action est illisible."})
+    faite_le = forms.DateTimeField(required=False, error_messages={
+        "invalid": "L'heure de cette action est illisible."})
+
+    def clean_faite_le(self):
+        faite_le = self.cleaned_data["faite_le"]
+        if faite_le is not None and timezone.is_naive(faite_le):
+            faite_le = timezone.make_aware(faite_le)
+        return faite_le
+
+
+class SignatureForm(TabletteForm):
+    """The strokes drawn on the pad (JSON, see convocations.signatures)."""
+
+    signature = forms.CharField(required=False, max_length=200_000,
+                                error_messages={"max_length": "La signature est trop longue : refaites-la."})
+
+
+class MarqueForm(TabletteForm):
     """One tap on the séance page: the person (her convocation), the mark, the minutes of a
     late arrival or early leaving; the reason of a correction once the stage is closed."""
 
-    convocation = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     statut = forms.ChoiceField(label="Présence", choices=StatutPresence.choices,
                                error_messages={"invalid_choice": "Choisissez une présence de la liste."})
     minutes = forms.IntegerField(label="Minutes", required=False, min_value=0, max_value=1440,
@@ -179,3 +204,13 @@ class EntretienBilanForm(EntretienForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mode"].initial = ModeEntretien.PRESENTIEL
+class RattrapageForm(forms.Form):
+    """Which missed séance is made up, and where: one choice « manquée → rattrapage »."""
+
+    rattrapage = forms.ChoiceField(label="Séance à rattraper et séance de rattrapage", error_messages={
+        "required": "Choisissez la séance à rattraper et où la rattraper.",
+        "invalid_choice": "Choisissez une séance de rattrapage de la liste."})
+
+    def __init__(self, *args, choix: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rattrapage"].choices = [("", "—"), *choix]

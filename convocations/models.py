@@ -258,6 +258,9 @@ class Presence(models.Model):
     marque_le = models.DateTimeField("marquée le")
     # Why a mark changed after the stage was closed.
     motif_correction = models.CharField("motif de la correction", max_length=300, blank=True)
+    # Drawn with a finger on the tablet (convocations.signatures builds the SVG from the strokes).
+    signature = models.TextField("signature (SVG)", blank=True)
+    signee_le = models.DateTimeField("signée le", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -370,3 +373,64 @@ class Attestation(models.Model):
     @property
     def est_annulee(self) -> bool:
         return self.annulee_le is not None
+# The marks that say the person was there: only they are signed.
+STATUTS_SIGNES = [StatutPresence.PRESENT, StatutPresence.RETARD, StatutPresence.DEPART]
+
+
+class NatureAction(models.TextChoices):
+    MARQUE = "marque", "Marque de présence"
+    SIGNATURE = "signature", "Signature"
+
+
+class ActionTablette(models.Model):
+    """A mark or a signature made on a tablet, under the key the browser drew for it, with the
+    time it was made there (offline, it reaches the server later). Sent twice (the network
+    dropped before the answer, a replay), it counts once: the key is unique."""
+
+    cle = models.CharField("clé", max_length=64, unique=True)
+    nature = models.CharField("nature", max_length=10, choices=NatureAction.choices)
+    seance = models.ForeignKey(Seance, on_delete=models.PROTECT, related_name="actions_tablette")
+    convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, related_name="actions_tablette")
+    faite_le = models.DateTimeField("faite le (tablette)")
+    recue_le = models.DateTimeField("reçue le", auto_now_add=True)
+    hors_ligne = models.BooleanField("faite hors ligne", default=False)
+    # False: a later mark of the same person was already recorded; this one is kept here only.
+    appliquee = models.BooleanField("appliquée", default=True)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="+", verbose_name="par")
+
+    class Meta:
+        verbose_name = "action sur tablette"
+        verbose_name_plural = "actions sur tablette"
+        ordering = ["faite_le", "pk"]
+
+    def __str__(self):
+        return f"{self.get_nature_display()} {self.cle}"
+
+
+class Rattrapage(models.Model):
+    """A séance missed on a stage over several weeks, made up at a séance of the same module of
+    another stage of the antenne: the person is listed (and marked) there, and that mark counts
+    for the missed séance when the convocation is resolved."""
+
+    convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, related_name="rattrapages")
+    seance_manquee = models.ForeignKey(Seance, on_delete=models.PROTECT, related_name="+",
+                                       verbose_name="séance manquée")
+    seance = models.ForeignKey(Seance, on_delete=models.PROTECT, related_name="rattrapages",
+                               verbose_name="séance de rattrapage")
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name="programmé par")
+    cree_le = models.DateTimeField("programmé le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "rattrapage"
+        constraints = [
+            models.UniqueConstraint(fields=["convocation", "seance_manquee"], name="un_rattrapage_par_seance",
+                                    violation_error_message="Cette séance a déjà un rattrapage."),
+            models.UniqueConstraint(fields=["convocation", "seance"], name="un_rattrapage_par_seance_suivie",
+                                    violation_error_message="Cette personne rattrape déjà une séance ici."),
+        ]
+
+    def __str__(self):
+        return f"Rattrapage du {self.seance_manquee} au {self.seance}"

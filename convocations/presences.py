@@ -1,6 +1,7 @@
 """Reads of the attendance: the séances of the day, one séance's convoked people with their
 mark, the summary per séance the stage page shows. Each a fixed number of queries."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,7 +10,15 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from convocations.models import STATUTS_OUVERTS, STATUTS_RESOLUS, Convocation, Presence, StatutPresence
+from convocations.models import (
+    STATUTS_OUVERTS,
+    STATUTS_RESOLUS,
+    STATUTS_SIGNES,
+    Convocation,
+    Presence,
+    Rattrapage,
+    StatutPresence,
+)
 from stages.access import stages_visibles
 from stages.models import Seance, Stage, StatutStage
 
@@ -35,11 +44,23 @@ def seance_ou_404(request: HttpRequest, seance_id: int) -> Seance:
 class Ligne:
     convocation: Convocation
     presence: Presence | None
+    # Set when the person comes to this séance to make up one of their own stage.
+    rattrapage: Rattrapage | None = None
 
     @property
     def resolue(self) -> bool:
         """Closed by the attendance: a correction needs its reason."""
         return not self.convocation.est_ouverte
+
+    @property
+    def a_signer(self) -> bool:
+        """Marked as there: their signature is asked."""
+        return self.presence is not None and self.presence.statut in STATUTS_SIGNES
+
+    @property
+    def signature(self) -> str:
+        """The SVG signed at this séance, '' when none (or when no longer marked present)."""
+        return self.presence.signature if self.a_signer else ""
 
 
 def convocations_listees(stage: Stage):
@@ -49,13 +70,68 @@ def convocations_listees(stage: Stage):
                       "pk"))
 
 
-def lignes_de_la_seance(seance: Seance) -> list[Ligne]:
-    """The stage's convoked people in name order, each with their mark at this séance: two
-    queries whatever their number."""
+def convocations_de_la_seance(seance: Seance):
+    """Those listed at a séance: its stage's, and those who make up a séance there."""
+    return (Convocation.objects.filter(Q(stage=seance.stage_id, statut__in=STATUTS_LISTES)
+                                       | Q(pk__in=Rattrapage.objects.filter(seance=seance)
+                                             .values("convocation_id")))
+            .select_related("orientation__personne")
+            .order_by("orientation__personne__nom_normalise", "orientation__personne__prenom_normalise",
+                      "pk"))
+
+
+def lignes_de_la_seance(seance: Seance, *, avec_signatures: bool = False) -> list[Ligne]:
+    """The séance's people in name order (its stage's, then who makes up a séance there), each
+    with their mark at this séance: three queries whatever their number. The SVG of the
+    signatures only when asked (the PDF)."""
     marques = Presence.objects.filter(seance=seance).select_related("marque_par")
-    convocations = convocations_listees(seance.stage).prefetch_related(
-        Prefetch("presences", queryset=marques, to_attr="marques"))
-    return [Ligne(c, c.marques[0] if c.marques else None) for c in convocations]
+    if not avec_signatures:
+        marques = marques.defer("signature")
+    rattrapages = Rattrapage.objects.filter(seance=seance).select_related("seance_manquee__stage")
+    convocations = convocations_de_la_seance(seance).prefetch_related(
+        Prefetch("presences", queryset=marques, to_attr="marques"),
+        Prefetch("rattrapages", queryset=rattrapages, to_attr="rattrapages_ici"))
+    return [Ligne(c, c.marques[0] if c.marques else None, c.rattrapages_ici[0] if c.rattrapages_ici else None)
+            for c in convocations]
+
+
+@dataclass(frozen=True)
+class Assiduite:
+    """One séance of a convocation's stage: its mark, and where and how it was made up."""
+    # Set by `historiques_de_presence`.
+
+    seance: Seance
+    presence: Presence | None
+    rattrapage: Rattrapage | None
+    presence_rattrapage: Presence | None
+
+
+def historiques_de_presence(convocations: list[Convocation]) -> dict[int, list[Assiduite]]:
+    """Per convocation (that has a mark or a rattrapage), per séance of its stage: its mark and
+    its rattrapage with the mark made there. Three queries whatever their number, none for
+    none."""
+    if not convocations:
+        return {}
+    marques = defaultdict(dict)
+    for p in Presence.objects.filter(convocation__in=convocations).defer("signature"):
+        marques[p.convocation_id][p.seance_id] = p
+    rattrapages = defaultdict(dict)
+    for r in Rattrapage.objects.filter(convocation__in=convocations).select_related("seance__stage"):
+        rattrapages[r.convocation_id][r.seance_manquee_id] = r
+    seances = defaultdict(list)
+    for seance in Seance.objects.filter(stage__in={c.stage_id for c in convocations}):
+        seances[seance.stage_id].append(seance)
+    historiques = {}
+    for c in convocations:
+        if not marques[c.pk] and not rattrapages[c.pk]:
+            continue
+        lignes = []
+        for seance in seances[c.stage_id]:
+            rattrapage = rattrapages[c.pk].get(seance.pk)
+            lignes.append(Assiduite(seance, marques[c.pk].get(seance.pk), rattrapage,
+                                    marques[c.pk].get(rattrapage.seance_id) if rattrapage else None))
+        historiques[c.pk] = lignes
+    return historiques
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from convocations.views import attestations, envois, presences, propositions, reponses
+from convocations.views import attestations, envois, presences, propositions, rattrapages, reponses
 
 app_name = "convocations"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:convocation_id>/reporter/", reponses.convocation_reporter_vue, name="reporter"),
     path("<int:convocation_id>/annuler/", reponses.convocation_annuler_vue, name="annuler"),
     path("<int:convocation_id>/entretien/", reponses.entretien_ajouter, name="entretien"),
+    path("<int:convocation_id>/rattrapage/", rattrapages.rattrapage_programmer_vue, name="rattrapage"),
     path("lettre/", envois.lettre_modele, name="lettre_modele"),
     path("stages/<int:stage_id>/envois/", envois.stage_envois, name="stage_envois"),
     path("stages/<int:stage_id>/envois/envoyer/", envois.stage_envoyer, name="stage_envoyer"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("seances/du-jour/", presences.seances_du_jour_vue, name="seances_du_jour"),
     path("seances/<int:seance_id>/", presences.seance_vue, name="seance"),
     path("seances/<int:seance_id>/marquer/", presences.seance_marquer, name="marquer"),
+    path("seances/<int:seance_id>/synchroniser/", presences.seance_synchroniser, name="synchroniser"),
     path("seances/<int:seance_id>/emargement.pdf", presences.seance_feuille, name="feuille"),
     path("<int:convocation_id>/entretien-bilan/", reponses.entretien_bilan_ajouter, name="entretien_bilan"),
     path("stages/<int:stage_id>/attestations/", attestations.stage_attestations, name="stage_attestations"),

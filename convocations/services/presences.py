@@ -2,7 +2,7 @@
 convocation once every séance of the stage is marked (`convocation_resoudre`): stage effectué,
 or absent / partly followed with the antenne's absence policy applied to the orientation."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,11 +13,14 @@ from convocations.models import (
     STATUTS_AVEC_MINUTES,
     STATUTS_OUVERTS,
     STATUTS_RESOLUS,
+    STATUTS_SIGNES,
     Convocation,
     Presence,
+    Rattrapage,
     StatutConvocation,
     StatutPresence,
 )
+from convocations.signatures import svg, traits_valides
 from stages.dates import date_courte
 from stages.models import PolitiqueAbsence, Seance, Stage, StatutStage
 from stages.services import RAISON_MAX
@@ -28,6 +31,18 @@ from stages.statuts import (
 )
 
 MOTIF_MAX = Presence._meta.get_field("motif_correction").max_length
+# How far ahead of the server a tablet's clock may run.
+AVANCE_HORLOGE = timedelta(minutes=5)
+
+
+def heure_d_origine(faite_le: datetime | None, maintenant: datetime) -> datetime:
+    """When a mark was made: the tablet's time (an offline mark reaches us later), never ahead of
+    ours; `maintenant` when the tablet gave none."""
+    if faite_le is None:
+        return maintenant
+    if faite_le > maintenant + AVANCE_HORLOGE:
+        raise ValidationError("L'heure de cette action est dans le futur : vérifiez l'heure de la tablette.")
+    return min(faite_le, maintenant)
 
 
 def seance_commencee(seance: Seance, maintenant: datetime) -> bool:
@@ -61,20 +76,26 @@ def _minutes_valides(statut: str, minutes: int | None, seance: Seance) -> int:
 
 @transaction.atomic
 def presence_marquer(*, seance: Seance, convocation: Convocation, statut: str, minutes: int | None = None,
-                     par=None, motif: str = "", maintenant: datetime | None = None) -> Presence:
-    """Mark `convocation`'s person at `seance`. Two tablets marking the same person are taken in
-    turn (the convocation's row is locked): the last mark wins, the history keeps both. A
-    closed stage, or a convocation already resolved, is corrected only with `motif`, kept in
-    the history; a correction that would change a resolved convocation's outcome (effectuée,
+                     par=None, motif: str = "", maintenant: datetime | None = None,
+                     faite_le: datetime | None = None) -> Presence:
+    """Mark `convocation`'s person at `seance` (a séance of their stage, or one where they make up
+    a missed séance, `Rattrapage`). Two tablets marking the same person are taken in turn (the
+    convocation's row is locked): the last mark wins, by the time it was made (`faite_le`, an
+    offline mark reaching us late does not undo a later one), the history keeps both. A closed
+    stage, or a convocation already resolved, is corrected only with `motif`, kept in the
+    history; a correction that would change a resolved convocation's outcome (effectuée,
     partielle, absente) is refused, since the orientation has moved on. Resolves the
-    convocation when this was its last séance to mark."""
+    convocation when this was its last séance to mark. The presence returned has
+    `marque_le` ≠ the mark's time when a later mark was already there (nothing changed)."""
     maintenant = maintenant or timezone.now()
     if statut not in StatutPresence.values:
         raise ValidationError({"statut": "Choisissez une présence de la liste."})
+    marque_le = heure_d_origine(faite_le, maintenant)
     convocation = (Convocation.objects.select_for_update(of=("self",))
                    .select_related("stage__antenne", "orientation__personne").get(pk=convocation.pk))
-    stage = convocation.stage
-    if seance.stage_id != stage.pk:
+    stage = seance.stage
+    if seance.stage_id != convocation.stage_id and not Rattrapage.objects.filter(
+            convocation=convocation, seance=seance).exists():
         raise ValidationError("Cette personne n'est pas convoquée au stage de cette séance.")
     if refus := refus_de_marquer(stage, seance, maintenant):
         raise ValidationError(refus)
@@ -96,8 +117,10 @@ def presence_marquer(*, seance: Seance, convocation: Convocation, statut: str, m
     presence = Presence.objects.filter(convocation=convocation, seance=seance).first()
     if presence is None:
         presence = Presence(convocation=convocation, seance=seance)
+    elif presence.marque_le > marque_le:
+        return presence  # a later mark is already there: it stands
     presence.statut, presence.minutes = statut, minutes
-    presence.marque_par, presence.marque_le = par, maintenant
+    presence.marque_par, presence.marque_le = par, marque_le
     presence.motif_correction = Truncator(motif).chars(MOTIF_MAX)
     raison = f"{presence.libelle}" + (f" — correction : {motif}" if motif else "")
     presence._change_reason = Truncator(raison).chars(RAISON_MAX)
@@ -113,6 +136,32 @@ def presence_marquer(*, seance: Seance, convocation: Convocation, statut: str, m
             )
     else:
         _resoudre(convocation)
+    return presence
+
+
+@transaction.atomic
+def presence_signer(*, seance: Seance, convocation: Convocation, traits: str, par=None,
+                    maintenant: datetime | None = None, faite_le: datetime | None = None) -> Presence:
+    """Keep the signature a present person drew on the tablet (`traits`, what the pad sends; an
+    empty pad is refused), as SVG with the time it was drawn. Signed again: the new one
+    replaces it, the history keeps both. Only once marked present (late, left early), and not
+    once the stage is closed."""
+    maintenant = maintenant or timezone.now()
+    dessin = svg(traits_valides(traits))
+    signee_le = heure_d_origine(faite_le, maintenant)
+    if refus := refus_de_marquer(seance.stage, seance, maintenant):
+        raise ValidationError(refus)
+    if seance.stage.statut == StatutStage.CLOS:
+        raise ValidationError("Ce stage est clos : les signatures ne se recueillent plus.")
+    presence = (Presence.objects.select_for_update(of=("self",))
+                .select_related("convocation__orientation__personne")
+                .filter(convocation=convocation, seance=seance).first())
+    if presence is None or presence.statut not in STATUTS_SIGNES:
+        raise ValidationError({"signature": (
+            f"{convocation.orientation.personne} : marquez d'abord sa présence, puis faites signer.")})
+    presence.signature, presence.signee_le = dessin, signee_le
+    presence._change_reason = f"Signature recueillie à {timezone.localtime(signee_le):%H:%M}"
+    presence.save()
     return presence
 
 
@@ -159,13 +208,27 @@ def _resoudre(convocation: Convocation) -> bool:
 
 
 def _seances_suivies(convocation: Convocation) -> tuple[int, int | None]:
-    """(séances of the stage, séances attended), None attended while one is not marked."""
-    seances = set(convocation.stage.seances.values_list("pk", flat=True))
-    presences = list(convocation.presences.filter(seance__in=seances))
-    if not seances or {p.seance_id for p in presences} != seances:
-        return len(seances), None
+    """(séances of the stage, séances attended), None attended while one is not marked. A
+    séance with a rattrapage counts as attended when either is; it waits for the rattrapage's
+    mark unless the séance itself was attended."""
+    seances = list(convocation.stage.seances.values_list("pk", flat=True))
+    marques = {p.seance_id: p for p in convocation.presences.all()}
+    rattrapages = dict(convocation.rattrapages.values_list("seance_manquee_id", "seance_id"))
     tolerance = convocation.stage.antenne.tolerance_minutes
-    return len(seances), sum(p.compte_present(tolerance) for p in presences)
+    if not seances:
+        return 0, None
+    suivies = 0
+    for seance in seances:
+        presence, rattrapage = marques.get(seance), rattrapages.get(seance)
+        if presence is not None and presence.compte_present(tolerance):
+            suivies += 1
+        elif rattrapage is not None:
+            if rattrapage not in marques:
+                return len(seances), None
+            suivies += marques[rattrapage].compte_present(tolerance)
+        elif presence is None:
+            return len(seances), None
+    return len(seances), suivies
 
 
 def _issue(convocation: Convocation) -> StatutConvocation | None:

@@ -210,11 +210,11 @@ def test_requetes_de_la_page_et_d_une_marque_independantes_du_nombre(
                                 marque_par=animateur)
     client.force_login(animateur)
     client.get(reverse("stages:accueil"))  # session and login settled
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(reverse("convocations:seance", args=[seance.pk])).status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(reverse("convocations:seance", args=[seance.pk]), headers=HX).status_code == 200
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         assert _marque(client, seance, convocations[0], "present", HX).status_code == 200
 
 

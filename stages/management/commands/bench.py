@@ -25,6 +25,7 @@ from tests.perf import donnees, mesure, mesure_import
 from tests.perf import exports as exports_bench
 from tests.perf import paiements as paiements_bench
 from tests.perf import questionnaires as questionnaires_bench
+from tests.perf import presences as presences_bench
 
 
 class Command(BaseCommand):
@@ -58,11 +59,13 @@ class Command(BaseCommand):
                             help="Ne mesure que le kiosque et les résultats des questionnaires.")
         parser.add_argument("--paiements-seulement", action="store_true",
                             help="Ne mesure que les paiements (après les données).")
+        parser.add_argument("--presences-seulement", action="store_true",
+                            help="Ne mesure que l'émargement (séance, marques, signatures).")
 
     def handle(self, *args, reconstruire, antennes, orientations, requetes, grande_antenne,
                lignes_import, stages=10_000, convocations_seulement=False,
                stages_seulement=False, questionnaires_seulement=False, paiements_seulement=False,
-               attestations_seulement=False, **options):
+               attestations_seulement=False, presences_seulement=False, **options):
         nom = Path(connection.settings_dict["NAME"]).name
         if not nom.startswith("bench"):
             raise CommandError(
@@ -86,6 +89,9 @@ class Command(BaseCommand):
             return
         if attestations_seulement:
             self._mesurer_attestations(fichier)
+            return
+        if presences_seulement:
+            self._mesurer_presences(requetes, fichier)
             return
 
         # The convocations' bench keeps an antenne and a stage of its own: not counted here.
@@ -130,6 +136,7 @@ class Command(BaseCommand):
         self._mesurer_convocations(fichier)
         self._mesurer_questionnaires(requetes, fichier)
         self._mesurer_attestations(fichier)
+        self._mesurer_presences(requetes, fichier)
         self.stdout.write(self.style.SUCCESS(f"Chiffres écrits dans {fichier}."))
 
     def _mesurer_pages(self, scenarios, antenne, requetes: int, fichier, *, cle: str, titre: str,
@@ -258,6 +265,21 @@ class Command(BaseCommand):
             "(`drawString` des mêmes lignes déjà coupées, sans mise en page) et platypus de reportlab "
             "avec les mêmes paragraphes et le même tableau, sans notre modèle de page ; 1 000 documents "
             "d'une page chacun.",
+    def _mesurer_presences(self, requetes: int, fichier) -> None:
+        self.stdout.write("Émargement : page de la séance, marques, synchronisation, signatures…")
+        mesures = presences_bench.mesurer_tout(fois=requetes)
+        tableau = presences_bench.tableau_markdown(mesures)
+        self.stdout.write(tableau)
+        mesure.ecrire_section(fichier, f"presences:{connection.vendor}", "\n\n".join([
+            f"## Présences : émargement sur tablette ({connection.display_name})",
+            f"Mesuré le {mesure.maintenant()} sur : {mesure.machine()}.",
+            f"Une séance de {presences_bench.NOMBRE} personnes d'un stage de deux jours, dans une antenne "
+            "à part (`tests/perf/presences.py`), vue et marquée par son animateur avec le client de test "
+            f"de Django : {mesure.CHAUFFE} requêtes de chauffe, {requetes} chronométrées (20 pour le PDF), "
+            f"puis {mesure.COMPTEES} dont on compte les requêtes SQL. Chaque marque porte une clé neuve "
+            "et son heure (journal `ActionTablette`), renvoie la liste entière ; la synchronisation "
+            "envoie une action à la fois (le cas le plus coûteux par action). Nombres de requêtes "
+            "épinglés dans tests/convocations/test_presences_vues.py et test_hors_ligne.py.",
             tableau,
         ]))
 
