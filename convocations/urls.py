@@ -1,6 +1,6 @@
 from django.urls import path
 
-from convocations.views import envois, presences, propositions, reponses
+from convocations.views import avis, envois, presences, propositions, reponses
 
 app_name = "convocations"
 
@@ -25,4 +25,13 @@ urlpatterns = [
     path("seances/<int:seance_id>/", presences.seance_vue, name="seance"),
     path("seances/<int:seance_id>/marquer/", presences.seance_marquer, name="marquer"),
     path("seances/<int:seance_id>/emargement.pdf", presences.seance_feuille, name="feuille"),
+    path("echeances/", avis.tableau_echeances, name="echeances"),
+    path("orientations/<int:orientation_id>/avis/non-realisation/", avis.avis_non_realisation,
+         name="avis_non_realisation"),
+    path("orientations/<int:orientation_id>/avis/demande-accord/", avis.avis_demande_accord,
+         name="avis_demande_accord"),
+    path("orientations/<int:orientation_id>/avis/retour/", avis.avis_retour, name="avis_retour"),
+    path("avis/<int:avis_id>/accord/", avis.avis_accord, name="avis_accord"),
+    path("avis/<int:avis_id>/avis.pdf", avis.avis_pdf, name="avis_pdf"),
+    path("avis/a-poster.pdf", avis.avis_a_poster, name="avis_a_poster"),
 ]

@@ -34,6 +34,9 @@ PLANIFICATIONS = (
     # Reminders 7 days and 1 day before a stage (convocations.rappels): each sent once, so
     # running hourly only bounds how late in the day they go.
     Planification("Rappels des convocations", "convocations.rappels.rappels_envoyer", minutes=60),
+    # The échéances digest to each antenne's staff: only what is new, each line told once.
+    Planification("Récapitulatif quotidien des échéances", "convocations.tasks.recapitulatif_quotidien",
+                  minutes=24 * 60),
 )
 
 
