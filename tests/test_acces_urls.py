@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
-from convocations.models import Convocation, LotEnvoi
+from convocations.models import Avis, Convocation, LotEnvoi
 from stages.models import (
     Antenne,
     Consultation,
@@ -46,6 +46,17 @@ def _convocation_de(temoin: Orientation) -> Convocation:
             or creer_convocation(temoin, _stage_de(temoin)))
 
 
+def _avis_de(temoin: Orientation) -> Avis:
+    """A demande d'accord of A's témoin (its PDF and its accord form are A's alone)."""
+    from datetime import timedelta
+
+    from convocations.services.avis import accord_demander
+
+    if avis := Avis.objects.filter(orientation=temoin).first():
+        return avis
+    return accord_demander(orientation=temoin, nouvelle_echeance=temoin.echeance + timedelta(days=400))[0]
+
+
 # URL parameter name -> its value for an object of antenne A, given A's témoin orientation.
 PARAMETRES: dict[str, Callable[[Orientation], object]] = {
     "orientation_id": lambda temoin: temoin.pk,
@@ -59,6 +70,7 @@ PARAMETRES: dict[str, Callable[[Orientation], object]] = {
     "annee": lambda temoin: 2026,
     "mois": lambda temoin: 12,
     "lot_envoi_id": lambda temoin: LotEnvoi.objects.get_or_create(stage=_stage_de(temoin))[0].pk,
+    "avis_id": lambda temoin: _avis_de(temoin).pk,
 }
 # Parameters that name no object of antenne A (a month): such a URL opens to anyone with the
 # right, showing their own antenne's data only.
