@@ -12,7 +12,12 @@ from pypdf import PdfReader
 from commun.models import CanalEnvoi, Envoi, StatutEnvoi
 from convocations.avis import SUITES
 from convocations.models import Avis, NatureAvis
-from convocations.services.avis import accord_demander, accord_enregistrer, non_realisation_envoyer, retour_envoyer
+from convocations.services.avis import (
+    accord_demander,
+    accord_enregistrer,
+    non_realisation_envoyer,
+    retour_envoyer,
+)
 from stages.models import Cadre, Orientation, Statut
 from stages.services import PREFIXE_PROLONGATION
 from tests.commun.lecture import texte_poppler
@@ -23,13 +28,15 @@ def _texte(avis: Avis) -> str:
     return " ".join(texte_poppler(bytes(avis.envoi.pieces.get().contenu)).split())
 
 
-def test_avis_de_non_realisation_envoye_au_prescripteur(orientation, serveur_smtp, django_capture_on_commit_callbacks):
+def test_avis_de_non_realisation_envoye_au_prescripteur(orientation, serveur_smtp,
+                                                        django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         avis, cree = non_realisation_envoyer(orientation=orientation, motif="injoignable",
                                              precisions="Trois appels sans réponse en novembre.")
     assert cree and avis.envoi.canal == CanalEnvoi.COURRIEL
     avis.envoi.refresh_from_db()
-    assert avis.envoi.statut == StatutEnvoi.ENVOYE and serveur_smtp.destinataires == [["parquet@justice.invalid"]]
+    assert avis.envoi.statut == StatutEnvoi.ENVOYE
+    assert serveur_smtp.destinataires == [["parquet@justice.invalid"]]
     message = serveur_smtp.messages[0]
     assert message["Subject"] == "Avis de non-réalisation — Gaëlle LEFÈVRE — réf. PR-2026-0042"
     corps = message.get_body(("plain",)).get_content()
@@ -96,7 +103,8 @@ def test_demande_d_accord_refuse_une_date_qui_ne_prolonge_pas(orientation, nouve
 
 
 def test_accord_sans_texte_refuse_rien_ne_change(orientation):
-    avis, _ = accord_demander(orientation=orientation, nouvelle_echeance=orientation.echeance + timedelta(days=60))
+    avis, _ = accord_demander(orientation=orientation,
+                              nouvelle_echeance=orientation.echeance + timedelta(days=60))
     with pytest.raises(ValidationError, match="Indiquez qui a donné l'accord"):
         accord_enregistrer(avis=avis, accord="   ")
     orientation.refresh_from_db()
