@@ -44,7 +44,7 @@ class AccordForm(DatesMixin, forms.Form):
     accord = forms.CharField(label="Accord du prescripteur", max_length=ACCORD_MAX,
                              help_text="Qui a donné l'accord, et comment (ex. : Mme Martin, parquet, "
                              "courriel).")
-    recu_le = forms.DateField(label="Reçu le")
+    recu_le = forms.DateField(label="Reçu le", required=False, help_text="Aujourd'hui si vide.")
     nouvelle_echeance = forms.DateField(
         label="Nouvelle échéance", required=False,
         help_text="Laissez vide pour la date proposée dans la demande.",
