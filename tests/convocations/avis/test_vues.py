@@ -1,6 +1,7 @@
 """The notices' pages: a message after each action, the stored PDF, the letters to post;
 bad input never a 500 and nothing half saved (hypothesis)."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -45,7 +46,8 @@ def test_demander_puis_enregistrer_l_accord_par_les_pages(client_secretariat, an
     assert pdf["Content-Type"] == "application/pdf" and pdf.content == bytes(avis.envoi.pieces.get().contenu)
 
     accord = reverse("convocations:avis_accord", args=[avis.pk])
-    reponse = client_secretariat.post(accord, {"accord": "", "recu_le": "31/02/2026"} | dans_l_antenne(antenne))
+    saisie = {"accord": "", "recu_le": "31/02/2026"} | dans_l_antenne(antenne)
+    reponse = client_secretariat.post(accord, saisie)
     assert reponse.status_code == 200 and "Ce champ est obligatoire" in reponse.content.decode()
     reponse = client_secretariat.post(accord, {"accord": "Mme Martin, courriel", "recu_le": ""}
                                       | dans_l_antenne(antenne), follow=True)
@@ -71,9 +73,7 @@ def test_les_avis_a_poster_s_impriment_ensemble(client_secretariat, antenne):
                                 {"motif": "injoignable"} | dans_l_antenne(antenne))
     assert Envoi.objects.filter(statut="a_poster").count() == 2
     reponse = client_secretariat.get(reverse("convocations:avis_a_poster"))
-    from io import BytesIO
-
-    assert len(PdfReader(BytesIO(reponse.content)).pages) == 2
+    assert len(PdfReader(io.BytesIO(reponse.content)).pages) == 2
 
 
 @pytest.fixture
