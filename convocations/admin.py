@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from commun.admin import LectureSeule
-from convocations.models import LotEnvoi, ModeleLettre, Rappel
+from convocations.models import Avis, LotEnvoi, ModeleLettre, Rappel
 
 
 @admin.register(ModeleLettre)
@@ -23,4 +23,13 @@ class LotEnvoiAdmin(LectureSeule, admin.ModelAdmin):
 class RappelAdmin(LectureSeule, admin.ModelAdmin):
     list_display = ["cree_le", "convocation", "jours_avant", "canal"]
     list_filter = ["canal", "jours_avant"]
+    date_hierarchy = "cree_le"
+
+
+@admin.register(Avis)
+class AvisAdmin(LectureSeule, admin.ModelAdmin):
+    """The notices as sent: never edited (a correction is a new notice)."""
+
+    list_display = ["cree_le", "antenne", "nature", "motif", "accord_le"]
+    list_filter = ["nature", "antenne"]
     date_hierarchy = "cree_le"

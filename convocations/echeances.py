@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Window
 from django.utils import timezone
 
 from commun.models import Envoi
@@ -106,15 +106,14 @@ class Bloc:
 
 
 def tableau(antenne: Antenne, aujourd_hui: date, *, lignes: int = LIGNES_ENCART) -> list[Bloc]:
-    """Each section's count and its first `lignes` orientations (closest échéance first): two
-    queries per section, whatever the number of orientations."""
+    """Each section's first `lignes` orientations (closest échéance first) and its count, in one
+    query per section whatever the number of orientations (the count is a window over the
+    whole section, computed before the LIMIT)."""
     blocs = []
     for section in SECTIONS:
-        requete = section.orientations(antenne, aujourd_hui)
-        premieres = list(requete.select_related("personne", "prescripteur")
-                         .order_by("echeance", "pk")[:lignes])
-        total = len(premieres) if len(premieres) < lignes else requete.count()
-        blocs.append(Bloc(section, total, premieres))
+        premieres = list(section.orientations(antenne, aujourd_hui).select_related("personne", "prescripteur")
+                         .annotate(total_section=Window(Count("pk"))).order_by("echeance", "pk")[:lignes])
+        blocs.append(Bloc(section, premieres[0].total_section if premieres else 0, premieres))
     return blocs
 
 

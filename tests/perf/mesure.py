@@ -87,6 +87,10 @@ SCENARIOS_STAGES = [
              objets={"stage_id": Stage}),
     Scenario("proposition", "Proposition pour un stage à venir (celui d'une convocation)",
              "convocations:proposition", fixes=_stage_marque(donnees.LIEU_UNE_CONVOCATION)),
+    # The échéances dashboard (convocations.echeances), alone and as the staff's home page.
+    Scenario("echeances", "Tableau des échéances (200 lignes par section)", "convocations:echeances"),
+    Scenario("accueil-echeances", "Accueil du secrétariat (tableau des échéances, 10 lignes par section)",
+             "stages:accueil"),
 ]
 
 

@@ -21,6 +21,7 @@ from stages.models import Antenne, Orientation, Role, Stage, Statut
 from tests.perf import admin as admin_bench
 from tests.perf import convocations as convocations_bench
 from tests.perf import donnees, mesure, mesure_import
+from tests.perf import echeances as echeances_bench
 from tests.perf import exports as exports_bench
 
 
@@ -124,11 +125,13 @@ class Command(BaseCommand):
     def _mesurer_stages(self, antenne, volumes, requetes: int, fichier) -> None:
         """The stages screens and the stage page at 1 and 200 convocations (issue 17)."""
         self.stdout.write(f"Stages de « {antenne.nom} »…")
+        accords = echeances_bench.preparer(antenne)
         self._mesurer_pages(
             mesure.SCENARIOS_STAGES, antenne, requetes, fichier, cle="stages",
             titre="Stages, page du stage et proposition",
             description=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
-            f"({donnees.stages_de(antenne, aujourd_hui=timezone.localdate())})",
+            f"({donnees.stages_de(antenne, aujourd_hui=timezone.localdate())}, "
+            f"{donnees.milliers(accords)} demandes d'accord en attente)",
         )
 
     def _mesurer_grande_antenne(self, antenne, volumes, requetes: int, fichier) -> None:

@@ -134,3 +134,35 @@ def test_chaque_retour_dit_ce_que_la_loi_attend_selon_le_cadre(antenne, prescrip
     assert " ".join(SUITES[cadre].split())[:80] in texte
     assert PdfReader(io.BytesIO(bytes(avis.envoi.pieces.get().contenu))).metadata.title == (
         NatureAvis.RETOUR.label)
+
+
+def test_avertissement_sans_adresse_electronique_a_poster(convocation, orientation,
+                                                         django_capture_on_commit_callbacks):
+    from convocations.models import StatutPresence
+    from convocations.services.presences import presence_marquer
+    from tests.convocations.avis.conftest import APRES
+
+    orientation.personne.email = ""
+    orientation.personne.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        for seance in convocation.stage.seances.all():
+            presence_marquer(seance=seance, convocation=convocation, statut=StatutPresence.ABSENT,
+                             maintenant=APRES)
+    avis = Avis.objects.get(nature=NatureAvis.AVERTISSEMENT)
+    assert (avis.envoi.canal, avis.envoi.statut) == (CanalEnvoi.COURRIER, StatutEnvoi.A_POSTER)
+    assert "3 avenue de la Gare" in _texte(avis)
+
+
+def test_pas_d_avertissement_quand_l_orientation_est_a_retourner(convocation, orientation,
+                                                               django_capture_on_commit_callbacks):
+    from convocations.models import StatutPresence
+    from convocations.services.presences import presence_marquer
+    from tests.convocations.avis.conftest import APRES
+
+    Orientation.objects.filter(pk=orientation.pk).update(nb_absences=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        for seance in convocation.stage.seances.all():
+            presence_marquer(seance=seance, convocation=convocation, statut=StatutPresence.ABSENT,
+                             maintenant=APRES)
+    orientation.refresh_from_db()
+    assert orientation.statut == Statut.A_RETOURNER and not Avis.objects.exists()
