@@ -170,6 +170,8 @@ def recapitulatif_antenne(antenne: Antenne, aujourd_hui: date) -> list[Envoi]:
     empreinte = hashlib.sha256("\n".join(cles).encode()).hexdigest()[:20]
     adresses = sorted(set(Membre.objects.filter(antenne=antenne, role__in=ROLES_DESTINATAIRES)
                           .exclude(user__email="").values_list("user__email", flat=True)))
+    if not adresses:  # nobody to tell: the lines stay new until someone has an address
+        return []
     corps = _corps(antenne, nouvelles, aujourd_hui)
     with transaction.atomic():
         envois = [

@@ -205,7 +205,7 @@ def accord_enregistrer(*, avis: Avis, accord: str, nouvelle_echeance: date | Non
     if not accord:
         raise ValidationError({"accord": "Indiquez qui a donné l'accord, et comment (courriel, appel…)."})
     recu_le = recu_le or timezone.localdate()
-    if recu_le > timezone.localdate() or recu_le < avis.cree_le.date():
+    if recu_le > timezone.localdate() or recu_le < timezone.localtime(avis.cree_le).date():
         raise ValidationError({"recu_le": "La date de l'accord va de l'envoi de la demande à aujourd'hui."})
     echeance = nouvelle_echeance or avis.echeance_proposee
     texte = Truncator(f"{accord} (accord du {date_courte(recu_le)})").chars(ACCORD_MAX)

@@ -133,3 +133,12 @@ def test_l_animateur_ne_voit_pas_le_tableau(client, antenne):
     client.force_login(creer_utilisateur(Role.ANIMATEUR, antenne))
     assert "Échéances à traiter" not in client.get(reverse("stages:accueil")).content.decode()
     assert client.get(reverse("convocations:echeances")).status_code == 403
+
+
+def test_sans_personne_a_prevenir_les_lignes_restent_nouvelles(antenne):
+    creer_utilisateur(Role.SECRETARIAT, antenne, email="")
+    _avec_echeance(antenne, -2)
+    assert recapitulatif_antenne(antenne, AUJOURD_HUI) == []
+    assert not Signalement.objects.exists()
+    creer_utilisateur(Role.SECRETARIAT, antenne, email="arrivee@cpca.invalid")
+    assert len(recapitulatif_antenne(antenne, AUJOURD_HUI)) == 1
