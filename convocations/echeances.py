@@ -24,7 +24,7 @@ from stages.models import JOURS_CRITIQUE, JOURS_PROCHE, Antenne, Membre, Orienta
 
 # Who receives the digest: the staff who manage the waiting list.
 ROLES_DESTINATAIRES = (Role.RESPONSABLE, Role.SECRETARIAT)
-LIGNES_ENCART, LIGNES_PAGE = 10, 200
+LIGNES_ENCART, LIGNES_PAGE = 10, 50
 
 
 def _accord_en_attente() -> Exists:
@@ -74,23 +74,26 @@ class Section:
     aide: str  # what to do, in one sentence
     orientations: Callable[[Antenne, date], QuerySet[Orientation]]
     badge: str = "info"
+    # The waiting list's filters that show the same people (and more: those already convoked
+    # in time), for a section longer than the page.
+    liste: str = ""
 
 
 SECTIONS: list[Section] = [
     Section("depassee", "Échéance dépassée",
             "Sans convocation à un stage avant l'échéance : demandez l'accord du prescripteur, ou "
-            "retournez-lui le dossier.", depassees, "depassee"),
+            "retournez-lui le dossier.", depassees, "depassee", "echeance=depassee"),
     Section("critique", f"Échéance critique (≤ {JOURS_CRITIQUE} jours)",
             "À convoquer en priorité à un stage qui finit avant l'échéance, ou demandez l'accord du "
-            "prescripteur.", critiques, "critique"),
+            "prescripteur.", critiques, "critique", "echeance=critique"),
     Section("proche", f"Échéance proche (≤ {JOURS_PROCHE} jours)",
-            "À convoquer à un stage qui finit avant l'échéance.", proches, "proche"),
+            "À convoquer à un stage qui finit avant l'échéance.", proches, "proche", "echeance=proche"),
     Section("accord", "En attente d'un accord",
             "Demande d'accord envoyée : enregistrez l'accord quand il arrive (l'échéance sera prolongée), "
             "relancez le prescripteur sinon.", en_attente_d_accord),
     Section("a_retourner", "À retourner au prescripteur",
             "Absences répétées : envoyez le retour au prescripteur, qui décide des suites.", a_retourner,
-            "neutre"),
+            "neutre", "statut=a_retourner"),
 ]
 
 
@@ -106,15 +109,22 @@ class Bloc:
 
 
 def tableau(antenne: Antenne, aujourd_hui: date, *, lignes: int = LIGNES_ENCART) -> list[Bloc]:
-    """Each section's first `lignes` orientations (closest échéance first) and its count, in one
-    query per section whatever the number of orientations (the count is a window over the
-    whole section, computed before the LIMIT)."""
-    blocs = []
-    for section in SECTIONS:
-        premieres = list(section.orientations(antenne, aujourd_hui).select_related("personne", "prescripteur")
-                         .annotate(total_section=Window(Count("pk"))).order_by("echeance", "pk")[:lignes])
-        blocs.append(Bloc(section, premieres[0].total_section if premieres else 0, premieres))
-    return blocs
+    """Each section's first `lignes` orientations (closest échéance first) and its count: one
+    query per section on the orientations alone (the count is a window over the whole section,
+    computed before the LIMIT), then one for the people and prescripteurs of the lines shown,
+    whatever the number of orientations."""
+    premieres = {
+        section.code: list(section.orientations(antenne, aujourd_hui).order_by("echeance", "pk")
+                           .annotate(total_section=Window(Count("pk")))
+                           .values_list("pk", "total_section")[:lignes])
+        for section in SECTIONS
+    }
+    ids = {pk for rangees in premieres.values() for pk, _total in rangees}
+    orientations = (Orientation.objects.select_related("personne", "prescripteur").in_bulk(ids)
+                    if ids else {})
+    return [Bloc(section, premieres[section.code][0][1] if premieres[section.code] else 0,
+                 [orientations[pk] for pk, _total in premieres[section.code]])
+            for section in SECTIONS]
 
 
 # --- The daily digest ------------------------------------------------------------------

@@ -195,18 +195,20 @@ def contexte_tableau(request, lignes: int) -> dict:
     if antenne is None or not request.acces.peut(Droit.LISTE_ATTENTE):
         return {}
     aujourd_hui = timezone.localdate()
-    return {"blocs": echeances.tableau(antenne, aujourd_hui, lignes=lignes), "aujourd_hui": aujourd_hui,
-            "nb_a_poster": envois_a_poster(antenne).count()}
+    return {"blocs": echeances.tableau(antenne, aujourd_hui, lignes=lignes), "aujourd_hui": aujourd_hui}
 
 
 def contexte_accueil(request, _objet=None) -> dict:
-    """The home page's section (commun.encarts "accueil"): staff of the waiting list only."""
+    """The home page's section (commun.encarts "accueil"): staff of the waiting list only (the
+    notices to post are on the full page)."""
     return contexte_tableau(request, echeances.LIGNES_ENCART) | {"encart": True}
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
 def tableau_echeances(request):
-    return rendre(request, "convocations/echeances.html", contexte_tableau(request, echeances.LIGNES_PAGE))
+    contexte = contexte_tableau(request, echeances.LIGNES_PAGE)
+    contexte["nb_a_poster"] = envois_a_poster(request.acces.antenne).count()
+    return rendre(request, "convocations/echeances.html", contexte)
 
 
 def contexte_orientation(request, orientation: Orientation) -> dict:

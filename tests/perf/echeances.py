@@ -5,6 +5,8 @@ Made once, reused."""
 
 import random
 
+from django.db import connection
+
 from convocations.models import Avis, NatureAvis
 from stages.dates import ajouter_mois
 from stages.models import Antenne, Orientation, Statut
@@ -26,4 +28,7 @@ def preparer(antenne: Antenne, *, graine: int = 2026) -> int:
              echeance_proposee=ajouter_mois(echeance, 3), cle=f"bench:demande_accord:{pk}")
         for pk, echeance in choisies
     )
+    if connection.vendor == "postgresql":  # what autovacuum does to new rows within minutes
+        with connection.cursor() as curseur:
+            curseur.execute(f"ANALYZE {Avis._meta.db_table}")
     return len(choisies)

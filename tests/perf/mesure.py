@@ -87,8 +87,11 @@ SCENARIOS_STAGES = [
              objets={"stage_id": Stage}),
     Scenario("proposition", "Proposition pour un stage à venir (celui d'une convocation)",
              "convocations:proposition", fixes=_stage_marque(donnees.LIEU_UNE_CONVOCATION)),
-    # The échéances dashboard (convocations.echeances), alone and as the staff's home page.
-    Scenario("echeances", "Tableau des échéances (200 lignes par section)", "convocations:echeances"),
+]
+
+# The échéances dashboard (convocations.echeances), alone and as the staff's home page.
+SCENARIOS_ECHEANCES = [
+    Scenario("echeances", "Tableau des échéances (50 lignes par section)", "convocations:echeances"),
     Scenario("accueil-echeances", "Accueil du secrétariat (tableau des échéances, 10 lignes par section)",
              "stages:accueil"),
 ]

@@ -125,12 +125,23 @@ class Command(BaseCommand):
     def _mesurer_stages(self, antenne, volumes, requetes: int, fichier) -> None:
         """The stages screens and the stage page at 1 and 200 convocations (issue 17)."""
         self.stdout.write(f"Stages de « {antenne.nom} »…")
-        accords = echeances_bench.preparer(antenne)
         self._mesurer_pages(
             mesure.SCENARIOS_STAGES, antenne, requetes, fichier, cle="stages",
             titre="Stages, page du stage et proposition",
             description=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
-            f"({donnees.stages_de(antenne, aujourd_hui=timezone.localdate())}, "
+            f"({donnees.stages_de(antenne, aujourd_hui=timezone.localdate())})",
+        )
+        self._mesurer_echeances(antenne, volumes, requetes, fichier)
+
+    def _mesurer_echeances(self, antenne, volumes, requetes: int, fichier) -> None:
+        """The échéances dashboard, the staff's home page (issue 18)."""
+        self.stdout.write(f"Tableau des échéances de « {antenne.nom} »…")
+        accords = echeances_bench.preparer(antenne)
+        self._mesurer_pages(
+            mesure.SCENARIOS_ECHEANCES, antenne, requetes, fichier, cle="echeances",
+            titre="Tableau des échéances",
+            description=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
+            f"({donnees.milliers(antenne.orientations.count())} orientations, "
             f"{donnees.milliers(accords)} demandes d'accord en attente)",
         )
 

@@ -15,7 +15,6 @@ def test_le_bench_du_tableau_tourne(db):
     assert accords == Avis.objects.filter(antenne=antenne).count() > 0
     assert echeances_bench.preparer(antenne) == accords  # made once, reused
 
-    scenarios = [s for s in mesure.SCENARIOS_STAGES if s.cle in ("echeances", "accueil-echeances")]
-    resultats = mesure.mesurer_tout(scenarios, antenne=antenne, nb_requetes=3)
+    resultats = mesure.mesurer_tout(mesure.SCENARIOS_ECHEANCES, antenne=antenne, nb_requetes=3)
     assert [(r.scenario.cle, r.probleme) for r in resultats] == [("echeances", ""), ("accueil-echeances", "")]
     assert all(len(r.durees_ms) == 3 and max(r.requetes) <= mesure.BUDGET_REQUETES for r in resultats)

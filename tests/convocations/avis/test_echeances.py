@@ -14,8 +14,8 @@ from tests.factories import creer_convocation, creer_orientation, creer_stage, c
 
 AUJOURD_HUI = date(2026, 12, 1)
 # The home page: 6 queries of its own (session, user, memberships, indicators, today's
-# séances…), then the dashboard: one per section (its lines and its count), and the count of
-# the notices to post.
+# séances…), then the dashboard: one per section (its lines and its count), and one for the
+# people of the lines shown.
 REQUETES_ACCUEIL = 6 + len(SECTIONS) + 1
 
 
@@ -62,14 +62,15 @@ def test_le_tableau_compte_au_dela_des_lignes_montrees(antenne):
 
 
 def test_le_tableau_a_un_nombre_fixe_de_requetes(antenne, django_assert_num_queries):
-    """Every section with more lines than shown: its lines and its count in one query."""
+    """Every section with more lines than shown: its lines and its count in one query, then
+    the people of every line shown in one."""
     for jours in (-3, 5, 40, 10, 300):
         for _ in range(11):
             orientation = _avec_echeance(antenne, jours, statut=Statut.A_RETOURNER if jours == 300 else
                                          Statut.EN_ATTENTE)
             if jours == 10:
                 accord_demander(orientation=orientation, nouvelle_echeance=AUJOURD_HUI + timedelta(days=100))
-    with django_assert_num_queries(len(SECTIONS)):
+    with django_assert_num_queries(len(SECTIONS) + 1):
         blocs = tableau(antenne, AUJOURD_HUI)
         noms = [str(o.personne) + str(o.prescripteur) for bloc in blocs for o in bloc.lignes]
     assert len(noms) == 10 * len(SECTIONS) and {bloc.total for bloc in blocs} == {11}
