@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from commun.admin import LectureSeule
-from convocations.models import Attestation, LotEnvoi, ModeleLettre, Rappel, ReglageAttestations
+from convocations.models import Attestation, Avis, LotEnvoi, ModeleLettre, Rappel, ReglageAttestations
 
 
 @admin.register(ModeleLettre)
@@ -41,3 +41,10 @@ class AttestationAdmin(LectureSeule, SimpleHistoryAdmin):
     list_filter = ["antenne", "annee"]
     search_fields = ["numero", "empreinte", "sha256"]
     date_hierarchy = "emise_le"
+@admin.register(Avis)
+class AvisAdmin(LectureSeule, admin.ModelAdmin):
+    """The notices as sent: never edited (a correction is a new notice)."""
+
+    list_display = ["cree_le", "antenne", "nature", "motif", "accord_le"]
+    list_filter = ["nature", "antenne"]
+    date_hierarchy = "cree_le"

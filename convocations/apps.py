@@ -18,8 +18,11 @@ class ConvocationsConfig(AppConfig):
             contexte_presences,
         )
         from convocations.selectors import evenements_des_convocations, stages_avec_comptes, sur_places_prises
+        from convocations.services.avis import sur_convocation_resolue
+        from convocations.services.presences import convocation_resolue
         from convocations.services.reponses import convocation_fermee, sur_stage_annule
         from convocations.views import attestations as vues_attestations
+        from convocations.views import avis as vues_avis
         from convocations.views import envois as vues_envois
         from stages.planning import places_prises, seances_modifiees, stage_annule
 
@@ -33,6 +36,11 @@ class ConvocationsConfig(AppConfig):
         ajouter_encart("stage", Encart("convocations/encart_attestations.html",
                                        vues_attestations.contexte_encart_stage, ordre=35))
         ajouter_encart("accueil", Encart("convocations/encart_accueil.html", contexte_accueil, ordre=10))
+        ajouter_encart("accueil", Encart("convocations/encart_echeances.html", vues_avis.contexte_accueil,
+                                         ordre=5))
+        ajouter_encart("orientation", Encart("convocations/encart_avis.html", vues_avis.contexte_orientation,
+                                             ordre=110))
+        convocation_resolue.connect(sur_convocation_resolue, dispatch_uid="convocations.convocation_resolue")
         ajouter_annotation("stages", stages_avec_comptes)
         ajouter_source("stages.Orientation", evenements_des_convocations)
         seances_modifiees.connect(envois.sur_seances_modifiees, dispatch_uid="convocations.seances_modifiees")

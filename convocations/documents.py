@@ -144,7 +144,11 @@ def lignes_adresse(convocation: Convocation) -> list[str]:
     """The recipient block (AFNOR NF Z 10-011): the name, then the address without blank
     lines, the last line (postcode and town) in capitals. Only the name and the address:
     nothing that tells a justice measure."""
-    personne = convocation.orientation.personne
+    return lignes_adresse_personne(convocation.orientation.personne)
+
+
+def lignes_adresse_personne(personne: Personne) -> list[str]:
+    """`lignes_adresse` of a person (a warning letter has no convocation to start from)."""
     civilite = "Madame" if personne.sexe == Sexe.FEMME else "Monsieur"
     lignes = [ligne.strip() for ligne in (personne.adresse or "").splitlines() if ligne.strip()]
     if lignes:

@@ -434,3 +434,82 @@ class Rattrapage(models.Model):
 
     def __str__(self):
         return f"Rattrapage du {self.seance_manquee} au {self.seance}"
+# --- Notices: the warning to a no-show, and the notices to prescripteurs (services.avis) ---
+
+
+class NatureAvis(models.TextChoices):
+    AVERTISSEMENT = "avertissement", "Lettre d'avertissement"
+    NON_REALISATION = "non_realisation", "Avis de non-réalisation"
+    DEMANDE_ACCORD = "demande_accord", "Demande d'accord de prolongation"
+    RETOUR = "retour", "Retour au prescripteur"
+
+
+class MotifNonRealisation(models.TextChoices):
+    ABSENCES = "absences", "Absences au stage"
+    REFUS = "refus", "Refus de la personne"
+    INJOIGNABLE = "injoignable", "Personne injoignable"
+    DEMENAGEMENT = "demenagement", "Personne partie (déménagement)"
+
+
+class Avis(models.Model):
+    """A letter about an orientation (PDF, by e-mail through the outbox or to post): the
+    warning to a person who missed their stage, or a notice to the prescripteur. One row per
+    idempotency key: sent twice (a double click, a task run again), it is one notice."""
+
+    orientation = models.ForeignKey(Orientation, on_delete=models.PROTECT, related_name="avis")
+    antenne = models.ForeignKey("stages.Antenne", on_delete=models.PROTECT, related_name="+")
+    nature = models.CharField("nature", max_length=20, choices=NatureAvis.choices)
+    motif = models.CharField("motif", max_length=20, choices=MotifNonRealisation.choices, blank=True)
+    precisions = models.CharField(
+        "précisions", max_length=300, blank=True,
+        help_text="Pratique seulement (dates des appels, courrier revenu…) : aucun récit des faits.",
+    )
+    # The missed stage, for a warning.
+    convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="avis")
+    # A demande d'accord: the échéance when asked, the date proposed, and the answer.
+    echeance_actuelle = models.DateField("échéance au moment de l'avis", null=True, blank=True)
+    echeance_proposee = models.DateField("nouvelle échéance proposée", null=True, blank=True)
+    accord_le = models.DateField("accord reçu le", null=True, blank=True)
+    accord = models.CharField("accord", max_length=200, blank=True,
+                              help_text="Qui a donné l'accord, et comment.")
+    envoi = models.OneToOneField("commun.Envoi", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    cle = models.CharField("clé d'idempotence", max_length=200, unique=True, editable=False)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+", verbose_name="créé par")
+    history = HistoricalRecords(excluded_fields=["cle"])
+
+    class Meta:
+        verbose_name = "avis"
+        verbose_name_plural = "avis"
+        ordering = ["-cree_le", "-id"]
+        indexes = [
+            models.Index(fields=["antenne", "nature", "accord_le"], name="avis_antenne_idx"),
+            models.Index(fields=["orientation", "nature"], name="avis_orientation_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_nature_display()} — {self.orientation.personne}"
+
+    @property
+    def attend_un_accord(self) -> bool:
+        return self.nature == NatureAvis.DEMANDE_ACCORD and self.accord_le is None
+
+
+class Signalement(models.Model):
+    """One line of the échéances dashboard already told to the antenne's staff by the daily
+    digest (`echeances.recapitulatif_quotidien`): it is never told twice."""
+
+    antenne = models.ForeignKey("stages.Antenne", on_delete=models.CASCADE, related_name="+")
+    cle = models.CharField("ligne", max_length=120)
+    signale_le = models.DateField("signalée le")
+
+    class Meta:
+        verbose_name = "ligne signalée"
+        verbose_name_plural = "lignes signalées"
+        constraints = [models.UniqueConstraint(fields=["antenne", "cle"], name="signalement_unique")]
+
+    def __str__(self):
+        return f"{self.cle} ({self.signale_le:%d/%m/%Y})"

@@ -31,3 +31,24 @@ def envois_mettre_en_file(envoi_ids: list[int]) -> None:
 def envois_envoyer(envoi_ids: list[int]) -> int:
     """Send these outbox rows now (a failure is retried by `commun.envois.envoyer_en_attente`)."""
     return sum(envoyer(envoi_id) for envoi_id in envoi_ids)
+
+
+def avertissement_mettre_en_file(convocation_id: int) -> None:
+    async_task("convocations.tasks.avertissement_envoyer", convocation_id,
+               task_name=f"convocations-avertissement-{convocation_id}", group="convocations")
+
+
+def avertissement_envoyer(convocation_id: int) -> None:
+    """The warning letter of a missed stage, prepared and (by e-mail) sent now."""
+    from convocations.services.avis import avertissement_envoyer as preparer
+
+    avis = preparer(convocation_id)
+    if avis is not None and avis.envoi_id:
+        envoyer(avis.envoi_id)
+
+
+def recapitulatif_quotidien() -> int:
+    """The daily digest of the échéances dashboard (see convocations.echeances)."""
+    from convocations.echeances import recapitulatif_quotidien as envoyer_les_recapitulatifs
+
+    return envoyer_les_recapitulatifs()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from convocations.views import attestations, envois, presences, propositions, rattrapages, reponses
+from convocations.views import attestations, avis, envois, presences, propositions, rattrapages, reponses
 
 app_name = "convocations"
 
@@ -42,4 +42,13 @@ urlpatterns = [
     path("attestations/courrier.pdf", attestations.attestations_courrier_pdf,
          name="attestations_courrier_pdf"),
     path("attestations/courrier/<int:envoi_id>/poste/", attestations.envoi_poste, name="attestation_postee"),
+    path("echeances/", avis.tableau_echeances, name="echeances"),
+    path("orientations/<int:orientation_id>/avis/non-realisation/", avis.avis_non_realisation,
+         name="avis_non_realisation"),
+    path("orientations/<int:orientation_id>/avis/demande-accord/", avis.avis_demande_accord,
+         name="avis_demande_accord"),
+    path("orientations/<int:orientation_id>/avis/retour/", avis.avis_retour, name="avis_retour"),
+    path("avis/<int:avis_id>/accord/", avis.avis_accord, name="avis_accord"),
+    path("avis/<int:avis_id>/avis.pdf", avis.avis_pdf, name="avis_pdf"),
+    path("avis/a-poster.pdf", avis.avis_a_poster, name="avis_a_poster"),
 ]

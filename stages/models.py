@@ -504,6 +504,10 @@ class Orientation(models.Model):
                 name="orientation_rang_idx",
             ),
             models.Index(fields=["antenne", "echeance"], name="orientation_echeance_idx"),
+            # The échéances dashboard (convocations.echeances): the orientations still to
+            # convoke of an antenne, by échéance, without reading the closed ones.
+            models.Index(fields=["antenne", "echeance"], name="orientation_a_convoquer_idx",
+                         condition=Q(statut__in=["en_attente", "convoquee"])),
             # The home page's counts per antenne, read from the index alone.
             models.Index(
                 fields=["statut", "antenne", "urgent", "echeance"],

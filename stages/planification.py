@@ -37,6 +37,9 @@ PLANIFICATIONS = (
     # An attestation's e-mail sent by a later retry of the outbox: its orientation « terminée ».
     Planification("Suivi des attestations envoyées",
                   "convocations.services.attestations.attestations_suivre_envois", minutes=5),
+    # The échéances digest to each antenne's staff: only what is new, each line told once.
+    Planification("Récapitulatif quotidien des échéances", "convocations.tasks.recapitulatif_quotidien",
+                  minutes=24 * 60),
 )
 
 

@@ -76,3 +76,23 @@ def orientation_terminer(*, orientation: Orientation, motif: str) -> Orientation
     orientation.statut = Statut.TERMINEE
     enregistrer_avec_motif(orientation, motif)
     return orientation
+# Where a retour au prescripteur may close an orientation from (not while convoked: the
+# convocation is cancelled first).
+STATUTS_RETOURNABLES = [Statut.EN_ATTENTE, Statut.A_RETOURNER]
+
+
+@transaction.atomic
+def orientation_retourner(*, orientation: Orientation, motif: str) -> Orientation:
+    """En attente or à retourner -> retournée au prescripteur: the notice is sent, the antenne's
+    follow-up ends (the prescripteur decides what comes next)."""
+    fraiche = Orientation.objects.select_for_update().get(pk=orientation.pk)
+    if fraiche.statut not in STATUTS_RETOURNABLES:
+        raise ValidationError(
+            f"{fraiche.personne} : l'orientation est « {fraiche.get_statut_display().lower()} » : "
+            "elle ne peut pas être retournée au prescripteur"
+            + (" (annulez d'abord sa convocation)." if fraiche.statut == Statut.CONVOQUEE else ".")
+        )
+    fraiche.statut = Statut.RETOURNEE
+    fraiche.motif_sortie = motif[:Orientation._meta.get_field("motif_sortie").max_length]
+    enregistrer_avec_motif(fraiche, f"Retournée au prescripteur : {motif}")
+    return fraiche

@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
-from convocations.models import Convocation, LotEnvoi
+from convocations.models import Avis, Convocation, LotEnvoi
 from stages.models import (
     Antenne,
     Consultation,
@@ -74,6 +74,15 @@ def _envoi_de(temoin: Orientation):
     from convocations.services.attestations import attestation_preparer_envoi
 
     return attestation_preparer_envoi(_attestation_de(temoin))
+def _avis_de(temoin: Orientation) -> Avis:
+    """A demande d'accord of A's témoin (its PDF and its accord form are A's alone)."""
+    from datetime import timedelta
+
+    from convocations.services.avis import accord_demander
+
+    if avis := Avis.objects.filter(orientation=temoin).first():
+        return avis
+    return accord_demander(orientation=temoin, nouvelle_echeance=temoin.echeance + timedelta(days=400))[0]
 
 
 # URL parameter name -> its value for an object of antenne A, given A's témoin orientation.
@@ -93,6 +102,7 @@ PARAMETRES: dict[str, Callable[[Orientation], object]] = {
     "recu_id": lambda temoin: _paiement_de(temoin).recus.first().pk,
     "attestation_id": lambda temoin: _attestation_de(temoin).pk,
     "envoi_id": lambda temoin: _envoi_de(temoin).pk,
+    "avis_id": lambda temoin: _avis_de(temoin).pk,
 }
 # Parameters that name no object of antenne A (a month): such a URL opens to anyone with the
 # right, showing their own antenne's data only.

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('convocations', '0004_presences'),
+        ('convocations', '0005_attestations'),
         ('stages', '0020_politique_absence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

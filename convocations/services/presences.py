@@ -4,6 +4,7 @@ or absent / partly followed with the antenne's absence policy applied to the ori
 
 from datetime import datetime, timedelta
 
+import django.dispatch
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +44,9 @@ def heure_d_origine(faite_le: datetime | None, maintenant: datetime) -> datetime
     if faite_le > maintenant + AVANCE_HORLOGE:
         raise ValidationError("L'heure de cette action est dans le futur : vérifiez l'heure de la tablette.")
     return min(faite_le, maintenant)
+# Sent once a convocation's resolution (effectuée, partielle, absente) is committed, with
+# `convocation=`: the warning letter of a no-show (services.avis) connects to it.
+convocation_resolue = django.dispatch.Signal()
 
 
 def seance_commencee(seance: Seance, maintenant: datetime) -> bool:
@@ -191,6 +195,7 @@ def _resoudre(convocation: Convocation) -> bool:
         _enregistrer(convocation, "Toutes les séances suivies")
         motif = f"Stage effectué du {date_courte(stage.premier_jour)} ({stage.lieu})"
         orientation_stage_effectue(orientation=orientation, motif=motif)
+        transaction.on_commit(lambda: convocation_resolue.send(sender=Convocation, convocation=convocation))
         return True
     convocation.statut = StatutConvocation.PARTIELLE if suivies else StatutConvocation.ABSENTE
     pluriel = "s" if suivies > 1 else ""
@@ -204,6 +209,7 @@ def _resoudre(convocation: Convocation) -> bool:
                                         motif=f"Seconde convocation après {motif}")
     else:
         orientation_a_retourner(orientation=orientation, motif=f"À retourner au prescripteur après {motif}")
+    transaction.on_commit(lambda: convocation_resolue.send(sender=Convocation, convocation=convocation))
     return True
 
 

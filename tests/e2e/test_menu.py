@@ -1,4 +1,4 @@
-"""The menu items of pages to come do not look clickable."""
+"""The main menu: every item opens its page and says which one is current."""
 
 import pytest
 from playwright.sync_api import expect
@@ -14,23 +14,19 @@ def sophie(transactional_db):
     return creer_utilisateur(Role.SECRETARIAT, antenne, username="sophie", password="demo-stages-2026")
 
 
-def style(element, propriete: str) -> str:
-    return element.evaluate(f"e => getComputedStyle(e).{propriete}")
-
-
-def test_les_pages_a_venir_sont_grisees_sans_lien(sophie, connecter):
+def test_chaque_entree_du_menu_mene_a_sa_page(sophie, connecter):
+    """Every item of the secrétariat's menu is a link that opens its page (no item « bientôt »
+    left since the payments and questionnaires have landed)."""
     page = connecter("sophie")
     menu = page.get_by_role("navigation", name="Navigation principale")
-    lien = menu.get_by_role("link", name="Liste d'attente")
-
-    expect(menu.get_by_role("link", name="Questionnaires")).to_have_count(1)  # no longer to come
-    for nom in ("Paiements",):
-        element = menu.get_by_text(f"{nom} (bientôt)")
-        expect(element).to_have_attribute("aria-disabled", "true")
-        assert element.evaluate("e => e.closest('a, [href]') === null")
-        expect(menu.get_by_role("link", name=nom)).to_have_count(0)
-        assert style(element, "cursor") == "default"
-        assert style(element, "color") != style(lien, "color")
-    element.hover()
-    assert style(element, "backgroundColor") == "rgba(0, 0, 0, 0)"
+    expect(menu.get_by_text("(bientôt)")).to_have_count(0)
+    noms = ["Liste d'attente", "Prescripteurs", "Stages", "Paiements", "Questionnaires"]
+    for nom in noms:
+        lien = menu.get_by_role("link", name=nom, exact=True)
+        expect(lien).to_have_count(1)
+        with page.expect_navigation():
+            lien.click()
+        assert page.title() and "Erreur" not in page.title()
+        expect(page.get_by_role("navigation", name="Navigation principale")
+               .get_by_role("link", name=nom, exact=True)).to_have_attribute("aria-current", "page")
     assert violations_graves(page) == []

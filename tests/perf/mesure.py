@@ -89,6 +89,13 @@ SCENARIOS_STAGES = [
              "convocations:proposition", fixes=_stage_marque(donnees.LIEU_UNE_CONVOCATION)),
 ]
 
+# The échéances dashboard (convocations.echeances), alone and as the staff's home page.
+SCENARIOS_ECHEANCES = [
+    Scenario("echeances", "Tableau des échéances (50 lignes par section)", "convocations:echeances"),
+    Scenario("accueil-echeances", "Accueil du secrétariat (tableau des échéances, 10 lignes par section)",
+             "stages:accueil"),
+]
+
 
 @dataclass
 class Resultat:

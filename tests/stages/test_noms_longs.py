@@ -36,4 +36,5 @@ def test_un_nom_qui_grandit_a_la_normalisation_est_enregistre_et_retrouve(
     assert encore.context["doublons"] == [personne]
 
     liste = client_secretariat.get(reverse("stages:liste_attente"), {"q": f"{nom[:100]}"})
-    assert [ligne.pk for ligne in liste.context["lignes"]] == list(Orientation.objects.values_list("pk", flat=True))
+    assert [ligne.pk for ligne in liste.context["lignes"]] == list(
+        Orientation.objects.values_list("pk", flat=True))

@@ -675,9 +675,9 @@ def test_page_nombre_de_requetes_borne(
         creer_orientation(antenne, personne=orientation.personne, prescripteur=prescripteur)
 
     # The budget's 12, plus 2 that are the test's savepoint around the session save; the
-    # consultation traced is one of them, the convocations' part of the timeline another, and
-    # the convocations' section another.
-    with django_assert_max_num_queries(14):
+    # consultation traced is one of them, the convocations' part of the timeline another, the
+    # convocations' section another, and the notices' section (convocations.views.avis) another.
+    with django_assert_max_num_queries(15):
         reponse = client_secretariat.get(url("orientation", orientation))
 
     # One event per record of the orientation, plus the creation of the person.
@@ -730,7 +730,7 @@ def test_page_nombre_exact_de_requetes(
         creer_orientation(antenne, personne=orientation.personne, prescripteur=prescripteur)
     client_secretariat.get(url("orientation", orientation))  # the session renewed once
 
-    with django_assert_num_queries(11):  # 9, and the convocations' timeline and section
+    with django_assert_num_queries(12):  # 9, the convocations' timeline and section, the notices
         reponse = client_secretariat.get(url("orientation", orientation))
 
     assert reponse.content.decode().count("orientée le") == nombre

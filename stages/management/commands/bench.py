@@ -22,10 +22,11 @@ from tests.perf import admin as admin_bench
 from tests.perf import attestations as attestations_bench
 from tests.perf import convocations as convocations_bench
 from tests.perf import donnees, mesure, mesure_import
+from tests.perf import echeances as echeances_bench
 from tests.perf import exports as exports_bench
 from tests.perf import paiements as paiements_bench
-from tests.perf import questionnaires as questionnaires_bench
 from tests.perf import presences as presences_bench
+from tests.perf import questionnaires as questionnaires_bench
 
 
 class Command(BaseCommand):
@@ -158,6 +159,19 @@ class Command(BaseCommand):
             description=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
             f"({donnees.stages_de(antenne, aujourd_hui=timezone.localdate())})",
         )
+        self._mesurer_echeances(antenne, volumes, requetes, fichier)
+
+    def _mesurer_echeances(self, antenne, volumes, requetes: int, fichier) -> None:
+        """The échéances dashboard, the staff's home page (issue 18)."""
+        self.stdout.write(f"Tableau des échéances de « {antenne.nom} »…")
+        accords = echeances_bench.preparer(antenne)
+        self._mesurer_pages(
+            mesure.SCENARIOS_ECHEANCES, antenne, requetes, fichier, cle="echeances",
+            titre="Tableau des échéances",
+            description=f"{volumes} ; pages vues par le secrétariat de « {antenne.nom} » "
+            f"({donnees.milliers(antenne.orientations.count())} orientations, "
+            f"{donnees.milliers(accords)} demandes d'accord en attente)",
+        )
 
     def _mesurer_paiements(self, antenne, requetes: int, fichier) -> None:
         """A year of payments of every antenne: the payments screens and one receipt (issue 19)."""
@@ -265,6 +279,9 @@ class Command(BaseCommand):
             "(`drawString` des mêmes lignes déjà coupées, sans mise en page) et platypus de reportlab "
             "avec les mêmes paragraphes et le même tableau, sans notre modèle de page ; 1 000 documents "
             "d'une page chacun.",
+            tableau,
+        ]))
+
     def _mesurer_presences(self, requetes: int, fichier) -> None:
         self.stdout.write("Émargement : page de la séance, marques, synchronisation, signatures…")
         mesures = presences_bench.mesurer_tout(fois=requetes)
