@@ -2,7 +2,6 @@
 orientation page, the fee and who still owes on the stage page."""
 
 from django.http import HttpRequest
-from django.utils import timezone
 
 from paiements import selectors
 from stages.access import Droit
@@ -29,10 +28,3 @@ def contexte_stage(request: HttpRequest, stage: Stage) -> dict:
         "voit_les_personnes": request.acces.peut(Droit.LISTE_ATTENTE),
         "nb_restes": getattr(stage, "nb_restes", None), "total_reste": getattr(stage, "total_reste", None),
     }
-
-
-def contexte_accueil(request: HttpRequest, _objet=None) -> dict:
-    """The home page's reminder: the payment plan dates passed unpaid in the antenne."""
-    if not request.acces.peut(Droit.LISTE_ATTENTE):
-        return {"nb_retards": 0}
-    return {"nb_retards": selectors.echeances_en_retard(request.acces.antenne, timezone.localdate()).count()}

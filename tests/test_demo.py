@@ -94,7 +94,8 @@ def test_les_personnes_de_la_demo_se_trouvent_par_leur_nom(demo, client):
     reponse = client.get(reverse("stages:liste_attente"), {"q": recherche, "statut": "tous"})
 
     assert personne.nom_normalise and personne.prenom_normalise
-    assert personne.pk in {ligne.orientation.personne_id for ligne in reponse.context["lignes"]}
+    trouvees = {ligne.pk for ligne in reponse.context["lignes"]}
+    assert personne.orientations.filter(pk__in=trouvees).exists()
 
 
 def test_le_readme_donne_ces_comptes():

@@ -270,13 +270,3 @@ def test_echeancier_en_retard_et_plafonne_a_la_somme_due(client_secretariat, ant
         effacer, dans_l_antenne(antenne)).content.decode()
     client_secretariat.post(effacer, {"confirmation": "on", **dans_l_antenne(antenne)})
     assert not orientation.echeances_paiement.exists()
-
-
-def test_l_accueil_rappelle_les_echeances_depassees(client_secretariat, antenne, orientation):
-    from paiements.services import echeance_ajouter
-
-    avant = client_secretariat.get(reverse("stages:accueil")).content.decode()
-    assert "échéance de paiement dépassée" not in avant
-    echeance_ajouter(orientation=orientation, date_echeance=date(2026, 1, 5), montant_=Decimal("80"))
-    accueil = client_secretariat.get(reverse("stages:accueil")).content.decode()
-    assert "1 échéance de paiement dépassée sans être payée" in accueil
