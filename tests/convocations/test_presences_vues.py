@@ -1,5 +1,6 @@
 """The émargement screens per role: the séances of the day, a séance's page and its list,
 one mark (htmx and plain form), the feuille d'émargement PDF, the stage page's section."""
+# ruff: noqa: F811 (the fixtures of tests.convocations.emargement, taken as arguments)
 
 from datetime import time, timedelta
 
@@ -12,56 +13,24 @@ from hypothesis import strategies as st
 from convocations.models import Presence, StatutPresence
 from stages.models import Membre, Role, Seance
 from tests.commun.lecture import texte_poppler, texte_pypdf
+from tests.convocations.emargement import (  # noqa: F401 (fixtures)
+    HX,
+    animateur,
+    convocation,
+    convoquer,
+    marquer,
+    seance,
+    stage_passe,
+)
 from tests.factories import (
-    creer_convocation,
-    creer_orientation,
-    creer_personne,
     creer_stage,
     creer_utilisateur,
     dans_l_antenne,
 )
 
-HX = {"HX-Request": "true"}
-
 
 def _aujourd_hui():
     return timezone.localdate()
-
-
-@pytest.fixture
-def animateur(antenne):
-    return creer_utilisateur(Role.ANIMATEUR, antenne, username="alain", first_name="Alain",
-                             last_name="Animateur")
-
-
-@pytest.fixture
-def stage_passe(antenne, animateur):
-    """Two séances, the day before yesterday and yesterday (both started), run by `animateur`."""
-    jour = _aujourd_hui()
-    stage = creer_stage(antenne, jours=(jour - timedelta(days=2), jour - timedelta(days=1)))
-    stage.animateurs.add(Membre.objects.get(user=animateur))
-    return stage
-
-
-@pytest.fixture
-def seance(stage_passe):
-    return stage_passe.seances.first()
-
-
-def _convoquer(antenne, stage, nombre=1, **personne):
-    return [creer_convocation(creer_orientation(antenne, personne=creer_personne(antenne, **personne)), stage)
-            for _ in range(nombre)]
-
-
-@pytest.fixture
-def convocation(antenne, stage_passe):
-    return _convoquer(antenne, stage_passe, nom="Durand", prenom="Éloïse")[0]
-
-
-def _marque(client, seance, convocation, statut="present", entetes=None, **champs):
-    donnees = {"convocation": convocation.pk, "statut": statut, **dans_l_antenne(seance.stage.antenne),
-               **champs}
-    return client.post(reverse("convocations:marquer", args=[seance.pk]), donnees, headers=entetes or {})
 
 
 def test_l_animateur_du_stage_voit_la_seance_et_marque_d_un_tap(client, animateur, seance, convocation):
@@ -72,7 +41,7 @@ def test_l_animateur_du_stage_voit_la_seance_et_marque_d_un_tap(client, animateu
     assert "DURAND Éloïse" in contenu and 'hx-trigger="every 5s"' in contenu
     assert "Non marqué·e" in contenu
 
-    reponse = _marque(client, seance, convocation, "retard", HX, minutes="10")
+    reponse = marquer(client, seance, convocation, "retard", HX, minutes="10")
     assert reponse.status_code == 200
     fragment = reponse.content.decode()
     assert 'id="liste-presences"' in fragment and "<html" not in fragment
@@ -84,7 +53,7 @@ def test_l_animateur_du_stage_voit_la_seance_et_marque_d_un_tap(client, animateu
 def test_sans_javascript_le_formulaire_revient_a_la_page_avec_le_message(client, animateur, seance,
                                                                          convocation):
     client.force_login(animateur)
-    reponse = _marque(client, seance, convocation, "absent")
+    reponse = marquer(client, seance, convocation, "absent")
     assert reponse.status_code == 302
     assert reponse["Location"] == reverse("convocations:seance", args=[seance.pk])
     page = client.get(reponse["Location"])
@@ -94,7 +63,7 @@ def test_sans_javascript_le_formulaire_revient_a_la_page_avec_le_message(client,
 def test_la_liste_se_rafraichit_seule_avec_les_marques_des_autres(client, animateur, secretariat, seance,
                                                                  convocation):
     client.force_login(secretariat)
-    _marque(client, seance, convocation, "excuse", HX)
+    marquer(client, seance, convocation, "excuse", HX)
     client.force_login(animateur)
     fragment = client.get(reverse("convocations:seance", args=[seance.pk]), headers=HX).content.decode()
     assert "<html" not in fragment and "Absent·e excusé·e" in fragment
@@ -102,7 +71,7 @@ def test_la_liste_se_rafraichit_seule_avec_les_marques_des_autres(client, animat
 
 def test_un_refus_s_affiche_en_francais_au_dessus_de_la_liste(client, animateur, seance, convocation):
     client.force_login(animateur)
-    reponse = _marque(client, seance, convocation, "retard", HX)
+    reponse = marquer(client, seance, convocation, "retard", HX)
     assert reponse.status_code == 200
     assert "Indiquez les minutes de retard" in reponse.content.decode()
     assert not Presence.objects.exists()
@@ -112,10 +81,10 @@ def test_une_convocation_resolue_se_montre_et_se_corrige_avec_un_motif(client, a
                                                                       convocation):
     client.force_login(animateur)
     premiere, seconde = stage_passe.seances.all()
-    _marque(client, premiere, convocation, "present", HX)
-    fragment = _marque(client, seconde, convocation, "present", HX).content.decode()
+    marquer(client, premiere, convocation, "present", HX)
+    fragment = marquer(client, seconde, convocation, "present", HX).content.decode()
     assert "Stage effectué" in fragment and f'id="motif-{convocation.pk}"' in fragment
-    refus = _marque(client, seconde, convocation, "excuse", HX, motif="Erreur").content.decode()
+    refus = marquer(client, seconde, convocation, "excuse", HX, motif="Erreur").content.decode()
     assert "changerait l&#x27;issue du stage" in refus
     assert Presence.objects.get(seance=seconde).statut == "present"
 
@@ -125,12 +94,12 @@ def test_une_seance_a_venir_se_lit_mais_ne_se_marque_pas(client, antenne, animat
     stage = creer_stage(antenne, jours=(demain,))
     stage.animateurs.add(Membre.objects.get(user=animateur))
     seance = stage.seances.get()
-    convocation = _convoquer(antenne, stage)[0]
+    convocation = convoquer(antenne, stage)[0]
     client.force_login(animateur)
     page = client.get(reverse("convocations:seance", args=[seance.pk])).content.decode()
     assert "les présences se marquent à partir de son début" in page
     assert 'name="statut"' not in page  # no button offered
-    reponse = _marque(client, seance, convocation, "present", HX)
+    reponse = marquer(client, seance, convocation, "present", HX)
     assert "les présences se marquent à partir de son début" in reponse.content.decode()
     assert not Presence.objects.exists()
 
@@ -143,9 +112,9 @@ def test_un_formulaire_sans_l_antenne_est_refuse(client, animateur, seance, conv
 
 
 def test_une_personne_d_un_autre_stage_est_une_404(client, antenne, animateur, seance):
-    autre = _convoquer(antenne, creer_stage(antenne))[0]
+    autre = convoquer(antenne, creer_stage(antenne))[0]
     client.force_login(animateur)
-    assert _marque(client, seance, autre, "present", HX).status_code == 404
+    assert marquer(client, seance, autre, "present", HX).status_code == 404
     assert not Presence.objects.exists()
 
 
@@ -157,7 +126,7 @@ def test_l_animateur_d_un_autre_stage_recoit_une_404(client, antenne, seance, co
     autre_animateur = creer_utilisateur(Role.ANIMATEUR, antenne)
     client.force_login(autre_animateur)
     assert client.get(reverse(nom, args=[seance.pk])).status_code == 404
-    assert _marque(client, seance, convocation).status_code == 404
+    assert marquer(client, seance, convocation).status_code == 404
     assert not Presence.objects.exists()
 
 
@@ -177,7 +146,7 @@ def test_la_coordination_n_a_pas_acces(client, seance):
 def test_le_secretariat_voit_et_marque_tous_les_stages_de_l_antenne(client, secretariat, seance, convocation):
     client.force_login(secretariat)  # runs no stage
     assert client.get(reverse("convocations:seance", args=[seance.pk])).status_code == 200
-    assert _marque(client, seance, convocation, "present", HX).status_code == 200
+    assert marquer(client, seance, convocation, "present", HX).status_code == 200
     assert Presence.objects.get().marque_par == secretariat
 
 
@@ -204,7 +173,7 @@ def test_mes_seances_du_jour(client, antenne, animateur, secretariat):
 @pytest.mark.parametrize("nombre", [1, 15])
 def test_requetes_de_la_page_et_d_une_marque_independantes_du_nombre(
         client, antenne, animateur, seance, django_assert_num_queries, nombre):
-    convocations = _convoquer(antenne, seance.stage, nombre)
+    convocations = convoquer(antenne, seance.stage, nombre)
     for c in convocations[1:]:  # every row but one already marked
         Presence.objects.create(convocation=c, seance=seance, statut="present", marque_le=timezone.now(),
                                 marque_par=animateur)
@@ -215,13 +184,13 @@ def test_requetes_de_la_page_et_d_une_marque_independantes_du_nombre(
     with django_assert_num_queries(7):
         assert client.get(reverse("convocations:seance", args=[seance.pk]), headers=HX).status_code == 200
     with django_assert_num_queries(17):
-        assert _marque(client, seance, convocations[0], "present", HX).status_code == 200
+        assert marquer(client, seance, convocations[0], "present", HX).status_code == 200
 
 
 def test_la_feuille_d_emargement_se_relit(client, antenne, animateur, seance, convocation):
-    autre = _convoquer(antenne, seance.stage, nom="Martin", prenom="Noël")[0]
+    autre = convoquer(antenne, seance.stage, nom="Martin", prenom="Noël")[0]
     client.force_login(animateur)
-    _marque(client, seance, convocation, "retard", HX, minutes="20")
+    marquer(client, seance, convocation, "retard", HX, minutes="20")
     reponse = client.get(reverse("convocations:feuille", args=[seance.pk]))
     assert reponse["Content-Type"] == "application/pdf"
     texte = " ".join(texte_poppler(reponse.content).split())
@@ -236,7 +205,7 @@ def test_la_feuille_d_emargement_se_relit(client, antenne, animateur, seance, co
 
 def test_le_stage_montre_les_presences_par_seance(client, secretariat, seance, convocation):
     client.force_login(secretariat)
-    _marque(client, seance, convocation, "absent", HX)
+    marquer(client, seance, convocation, "absent", HX)
     page = client.get(reverse("stages:stage", args=[seance.stage_id])).content.decode()
     assert 'id="titre-encart-presences"' in page
     assert reverse("convocations:seance", args=[seance.pk]) in page
