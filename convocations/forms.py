@@ -38,6 +38,15 @@ class PropositionForm(forms.Form):
         error_messages={"invalid_choice": PLUS_PROPOSEE},
     )
 
+    @classmethod
+    def cle_envoyee(cls, donnees) -> str:
+        """The token of a submitted proposal ('' when absent or malformed), read before the
+        proposal is computed again: a double submit finds its convocations by it."""
+        try:
+            return cls.base_fields["cle"].clean(donnees.get("cle", ""))
+        except forms.ValidationError:
+            return ""
+
     def __init__(self, data=None, *, proposition: Proposition):
         super().__init__(data, initial={
             "cle": uuid.uuid4().hex,

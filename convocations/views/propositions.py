@@ -24,7 +24,7 @@ def proposition(request, stage_id: int):
     stage = stage_ou_404(request, stage_id)
     aujourd_hui = timezone.localdate()
     contexte = contexte_encart(request, stage) | {"retour_stage": page_du_stage(stage)}
-    cle = request.POST.get("cle", "") if request.method == "POST" else ""
+    cle = PropositionForm.cle_envoyee(request.POST) if request.method == "POST" else ""
     if cle and Convocation.objects.filter(stage=stage, cle_lot=cle).exists():
         messages.info(request, DEJA_ENREGISTREES)
         return rediriger(request, page_du_stage(stage))

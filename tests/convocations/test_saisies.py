@@ -34,6 +34,18 @@ def test_proposition_saisie_aleatoire(client_secretariat, stage, orientations, c
     assert Orientation.objects.filter(statut=Statut.CONVOQUEE).count() == ouvertes
 
 
+@pytest.mark.parametrize("cle", ["\x00", "x" * 81])
+def test_proposition_jeton_mal_forme_refuse_sans_rien_creer(client_secretariat, stage, orientations, cle):
+    """The token is checked by the form before any lookup (PostgreSQL refused a NUL byte in
+    the lookup with a 500)."""
+    donnees = {"cle": cle, "choisies": [orientations[0].pk]} | dans_l_antenne(stage.antenne)
+
+    reponse = client_secretariat.post(reverse("convocations:proposition", args=[stage.pk]), donnees)
+
+    assert reponse.status_code == 200
+    assert not Convocation.objects.filter(stage=stage).exists()
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(action=st.sampled_from(["confirmer", "reporter", "annuler", "entretien"]),
        saisie=st.dictionaries(st.sampled_from(["motif", "date", "mode", "joint", "note"]), TEXTE))
