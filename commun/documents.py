@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.http import HttpResponse
 from pypdf import PdfWriter
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -281,3 +282,14 @@ def assembler(pdfs: Iterable[bytes]) -> bytes:
     tampon = io.BytesIO()
     sortie.write(tampon)
     return tampon.getvalue()
+
+
+TYPE_PDF = "application/pdf"
+
+
+def reponse_pdf(contenu: bytes, nom: str, *, en_ligne: bool = True) -> HttpResponse:
+    """A PDF shown in the browser (or downloaded); never cached, as every page of a logged-in
+    user (`stages.middleware.PasDeCacheMiddleware`)."""
+    reponse = HttpResponse(contenu, content_type=TYPE_PDF)
+    reponse["Content-Disposition"] = f'{"inline" if en_ligne else "attachment"}; filename="{nom}"'
+    return reponse

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from commun import calendrier
+from commun.documents import TYPE_PDF
 from commun.envois import envoyer
 from commun.models import CanalEnvoi, Envoi, Fichier, PieceJointe, StatutEnvoi
 from convocations import documents
@@ -28,7 +29,6 @@ NATURE_CONVOCATION = "convocation"
 NATURE_MISE_A_JOUR = "convocation-mise-a-jour"
 NATURE_ANNULATION = "convocation-annulation"
 NATURES = (NATURE_CONVOCATION, NATURE_MISE_A_JOUR, NATURE_ANNULATION)
-TYPE_PDF = "application/pdf"
 TYPE_ICS = f"{calendrier.TYPE_MIME}; method=REQUEST"
 TYPE_ICS_ANNULATION = f"{calendrier.TYPE_MIME}; method=CANCEL"
 

@@ -5,11 +5,11 @@ access check, a service."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from commun.documents import reponse_pdf
 from commun.htmx import rendre
 from commun.tableurs import ecrire_xlsx, morceaux_csv, reponse_csv, reponse_xlsx
 from paiements import documents, selectors
@@ -172,9 +172,7 @@ def recu(request, recu_id: int):
     autres = {r.nature: r for r in Recu.objects.filter(paiement_id=recu.paiement_id)}
     annulation = autres.get(NatureRecu.ANNULATION) if recu.nature == NatureRecu.PAIEMENT else None
     pdf = documents.recu_pdf(recu, annulation=annulation, origine=autres.get(NatureRecu.PAIEMENT))
-    reponse = HttpResponse(pdf, content_type="application/pdf")
-    reponse["Content-Disposition"] = f'inline; filename="recu-{recu.numero}.pdf"'
-    return reponse
+    return reponse_pdf(pdf, f"recu-{recu.numero}.pdf")
 
 
 @droit_requis(Droit.LISTE_ATTENTE)

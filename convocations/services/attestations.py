@@ -21,11 +21,12 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from commun.documents import TYPE_PDF
 from commun.envois import envoyer
 from commun.models import CanalEnvoi, Envoi, Fichier, StatutEnvoi
 from convocations import documents
 from convocations.attestations import ContenuAttestation, SeanceSuivie, attestation_pdf, lettre_accompagnement
-from convocations.envois import TYPE_PDF, lot_finir
+from convocations.envois import lot_finir
 from convocations.models import (
     STATUTS_AVEC_MINUTES,
     Attestation,

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from commun.documents import TYPE_PDF
 from commun.idempotence import creer_une_fois
 from commun.models import CanalEnvoi, Envoi, Fichier
 from convocations import avis as documents_avis
@@ -26,7 +27,6 @@ from stages.models import STATUTS_OUVERTS, Orientation, Statut
 from stages.services import MOTIF_PROLONGATION_MAX, echeance_prolonger
 from stages.statuts import STATUTS_RETOURNABLES, orientation_retourner
 
-TYPE_PDF = "application/pdf"
 PRECISIONS_MAX = Avis._meta.get_field("precisions").max_length
 ACCORD_MAX = Avis._meta.get_field("accord").max_length
 NOMS_FICHIERS = {

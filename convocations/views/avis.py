@@ -8,11 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from commun.documents import assembler
+from commun.documents import assembler, reponse_pdf
 from commun.htmx import rendre
 from commun.models import CanalEnvoi, Envoi, PieceJointe, StatutEnvoi
 from convocations import echeances
@@ -151,12 +151,6 @@ def avis_accord(request, avis_id: int):
     }, "formulaire")
 
 
-def _pdf(contenu: bytes, nom: str) -> HttpResponse:
-    reponse = HttpResponse(contenu, content_type="application/pdf")
-    reponse["Content-Disposition"] = f'inline; filename="{nom}"'
-    reponse["Cache-Control"] = "private, no-store"
-    return reponse
-
 
 @droit_requis(Droit.LISTE_ATTENTE)
 def avis_pdf(request, avis_id: int):
@@ -165,7 +159,7 @@ def avis_pdf(request, avis_id: int):
     piece = PieceJointe.objects.filter(envoi_id=avis.envoi_id).order_by("rang").first()
     if piece is None:
         raise Http404
-    return _pdf(bytes(piece.contenu), piece.nom)
+    return reponse_pdf(bytes(piece.contenu), piece.nom)
 
 
 def envois_a_poster(antenne):
@@ -184,7 +178,7 @@ def avis_a_poster(request):
     if not contenus:
         messages.info(request, "Aucun avis à poster.")
         return rediriger(request, reverse("convocations:echeances"))
-    return _pdf(assembler(contenus), "avis-a-poster.pdf")
+    return reponse_pdf(assembler(contenus), "avis-a-poster.pdf")
 
 
 # --- The dashboard and the orientation page's section ------------------------------------

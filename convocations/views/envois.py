@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 from commun import calendrier
+from commun.documents import reponse_pdf
 from commun.htmx import rendre
 from convocations import documents, envois
 from convocations.forms import FormulaireModeleLettre
@@ -19,12 +20,6 @@ from convocations.models import STATUTS_OUVERTS, Convocation, FluxCalendrier, Lo
 from convocations.views.acces import convocation_ou_404, rediriger, stage_ou_404
 from stages.access import Droit, droit_requis, meme_antenne
 from stages.models import Stage, StatutStage
-
-
-def _pdf(contenu: bytes, nom: str, *, en_ligne: bool = True) -> HttpResponse:
-    reponse = HttpResponse(contenu, content_type="application/pdf")
-    reponse["Content-Disposition"] = f'{"inline" if en_ligne else "attachment"}; filename="{nom}"'
-    return reponse
 
 
 def _ics(contenu: bytes, nom: str) -> HttpResponse:
@@ -115,7 +110,8 @@ def stage_lettres(request, stage_id: int):
     if not convocations:
         messages.info(request, "Aucune convocation en cours sur ce stage : aucune lettre à imprimer.")
         return redirect("convocations:stage_envois", stage.pk)
-    return _pdf(documents.lettres_stage(convocations, stage=stage), f"convocations-stage-{stage.pk}.pdf")
+    return reponse_pdf(documents.lettres_stage(convocations, stage=stage),
+                       f"convocations-stage-{stage.pk}.pdf")
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
@@ -126,7 +122,7 @@ def stage_a_poster(request, stage_id: int):
     if pdf is None:
         messages.info(request, "Aucune lettre à poster pour ce stage.")
         return redirect("convocations:stage_envois", stage.pk)
-    return _pdf(pdf, f"a-poster-stage-{stage.pk}.pdf", en_ligne=False)
+    return reponse_pdf(pdf, f"a-poster-stage-{stage.pk}.pdf", en_ligne=False)
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
@@ -157,7 +153,7 @@ def flux_stage(request, jeton: str):
 @droit_requis(Droit.LISTE_ATTENTE)
 def convocation_lettre(request, convocation_id: int):
     convocation = convocation_ou_404(request, convocation_id)
-    return _pdf(documents.lettre_convocation(convocation), f"convocation-{convocation.pk}.pdf")
+    return reponse_pdf(documents.lettre_convocation(convocation), f"convocation-{convocation.pk}.pdf")
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
@@ -178,7 +174,8 @@ def lettre_modele(request):
     form = FormulaireModeleLettre(request.POST or None, instance=modele)
     if request.method == "POST" and form.is_valid():
         if "apercu" in request.POST:
-            return _pdf(documents.lettre_exemple(antenne, form.save(commit=False)), "apercu-convocation.pdf")
+            return reponse_pdf(documents.lettre_exemple(antenne, form.save(commit=False)),
+                               "apercu-convocation.pdf")
         modele = form.save(commit=False)
         modele._change_reason = "Texte de la lettre de convocation modifié"
         modele.save()

@@ -8,11 +8,12 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from commun.documents import reponse_pdf
 from commun.htmx import rendre, veut_un_fragment
 from convocations.feuille import feuille_emargement
 from convocations.forms import MarqueForm, SignatureForm
@@ -151,6 +152,4 @@ def seance_feuille(request, seance_id: int):
                   for m in seance.stage.animateurs.select_related("user").order_by("user__last_name")]
     pdf = feuille_emargement(seance=seance, lignes=lignes_de_la_seance(seance, avec_signatures=True),
                              animateurs=animateurs)
-    reponse = HttpResponse(pdf, content_type="application/pdf")
-    reponse["Content-Disposition"] = f'inline; filename="emargement-{seance.date:%Y-%m-%d}-{seance.pk}.pdf"'
-    return reponse
+    return reponse_pdf(pdf, f"emargement-{seance.date:%Y-%m-%d}-{seance.pk}.pdf")
