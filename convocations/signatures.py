@@ -4,6 +4,7 @@ into the SVG we store; and back into lines for the feuille d'émargement PDF. Th
 sends SVG: we write it ourselves, so nothing of it is taken as markup."""
 
 import json
+import math
 import re
 
 from django.core.exceptions import ValidationError
@@ -36,9 +37,10 @@ def traits_valides(texte: str) -> Traits:
         points = []
         for point in trait:
             if (not isinstance(point, list) or len(point) != 2
-                    or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in point)):
+                    or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                               for v in point)):
                 raise ValidationError({"signature": "La signature n'a pas pu être lue : recommencez-la."})
-            x, y = (round(v) if v == v else 0 for v in point)  # NaN is 0
+            x, y = (round(v) for v in point)
             points.append((min(max(x, 0), LARGEUR), min(max(y, 0), HAUTEUR)))
         total += len(points)
         if points:

@@ -32,8 +32,9 @@ from stages.statuts import (
 )
 
 MOTIF_MAX = Presence._meta.get_field("motif_correction").max_length
-# How far ahead of the server a tablet's clock may run.
+# How far ahead of the server a tablet's clock may run, and how long a tablet may stay offline.
 AVANCE_HORLOGE = timedelta(minutes=5)
+RETARD_MAX = timedelta(days=30)
 
 
 def heure_d_origine(faite_le: datetime | None, maintenant: datetime) -> datetime:
@@ -43,7 +44,12 @@ def heure_d_origine(faite_le: datetime | None, maintenant: datetime) -> datetime
         return maintenant
     if faite_le > maintenant + AVANCE_HORLOGE:
         raise ValidationError("L'heure de cette action est dans le futur : vérifiez l'heure de la tablette.")
+    if faite_le < maintenant - RETARD_MAX:
+        raise ValidationError("L'heure de cette action a plus de 30 jours : vérifiez l'heure de la tablette.")
     return min(faite_le, maintenant)
+
+
+
 # Sent once a convocation's resolution (effectuée, partielle, absente) is committed, with
 # `convocation=`: the warning letter of a no-show (services.avis) connects to it.
 convocation_resolue = django.dispatch.Signal()

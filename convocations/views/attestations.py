@@ -9,18 +9,19 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
-from commun.documents import assembler
+from commun.documents import assembler, reponse_pdf
 from commun.htmx import rendre
 from convocations.forms import CorrectionAttestationForm
 from convocations.models import Attestation
 from convocations.presences import convocations_listees
 from convocations.services import attestations as service
 from convocations.views.acces import convocation_ou_404, rediriger, stage_ou_404
-from convocations.views.envois import _pdf
 from stages.access import Droit, droit_requis, meme_antenne
 from stages.models import Stage
 
 GABARIT = "convocations/attestations_stage.html"
+
+PREVENIR = "Prévenez l'administrateur : elle ne peut pas être servie."
 
 
 def _attestation_ou_404(request, attestation_id: int) -> Attestation:
@@ -91,9 +92,9 @@ def attestation_pdf(request, attestation_id: int):
     try:
         contenu = service.attestation_lire(attestation)
     except service.AttestationAlteree as erreur:
-        messages.error(request, f"{erreur} Prévenez l'administrateur : elle ne peut pas être servie.")
+        messages.error(request, f"{erreur} {PREVENIR}")
         return redirect(_page(attestation.convocation.stage))
-    return _pdf(contenu, f"attestation-{attestation.numero}.pdf")
+    return reponse_pdf(contenu, f"attestation-{attestation.numero}.pdf")
 
 
 @droit_requis(Droit.LISTE_ATTENTE)
@@ -151,8 +152,12 @@ def stage_attestations_imprimer(request, stage_id: int):
         messages.info(request, "Aucune attestation à imprimer : personne n'a encore suivi toutes "
                                "les séances.")
         return rediriger(request, _page(stage))
-    contenu = assembler(service.attestation_lire(a) for a in attestations)
-    return _pdf(contenu, f"attestations-stage-{stage.pk}.pdf", en_ligne=False)
+    try:
+        contenu = assembler([service.attestation_lire(a) for a in attestations])
+    except service.AttestationAlteree as alteree:
+        messages.error(request, f"{alteree} {PREVENIR}")
+        return rediriger(request, _page(stage))
+    return reponse_pdf(contenu, f"attestations-stage-{stage.pk}.pdf", en_ligne=False)
 
 
 # --- The antenne's attestations to post --------------------------------------------------
@@ -172,7 +177,7 @@ def attestations_courrier_pdf(request):
     if not pieces:
         messages.info(request, "Aucune attestation à envoyer par courrier.")
         return redirect("convocations:attestations_courrier")
-    return _pdf(assembler(pieces), "attestations-a-poster.pdf", en_ligne=False)
+    return reponse_pdf(assembler(pieces), "attestations-a-poster.pdf", en_ligne=False)
 
 
 @droit_requis(Droit.LISTE_ATTENTE)

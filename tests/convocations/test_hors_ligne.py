@@ -5,7 +5,7 @@ person, a time in the future, a closed stage without reason); never a 500."""
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -143,6 +143,14 @@ def test_une_heure_dans_le_futur_est_refusee(client, animateur, seance, convocat
     resultat = synchroniser(client, seance, [action(convocation, statut="present",
                                                     faite_le=timezone.now() + timedelta(hours=2))])[0]
     assert resultat["etat"] == "refusee" and "dans le futur" in resultat["message"]
+    assert not Presence.objects.exists()
+
+
+@pytest.mark.parametrize("faite_le", [datetime(1, 1, 1, 0, 10, tzinfo=UTC), datetime(2000, 1, 1, 10, tzinfo=UTC)])
+def test_une_heure_trop_ancienne_est_refusee(client, animateur, seance, convocation, faite_le):
+    client.force_login(animateur)
+    resultat = synchroniser(client, seance, [action(convocation, statut="present", faite_le=faite_le)])[0]
+    assert resultat["etat"] == "refusee" and "plus de 30 jours" in resultat["message"]
     assert not Presence.objects.exists()
 
 

@@ -47,7 +47,8 @@ def test_un_pad_vide_ou_un_simple_tap_est_refuse(texte):
 
 
 @pytest.mark.parametrize("texte", ["{", '{"a": 1}', "[1]", '[["x"]]', "[[[1,2,3]]]", "[[[true,1]]]",
-                                   "[" * 5000])
+                                   "[" * 5000, "[[[Infinity,1],[2,2],[3,3],[4,4],[5,5]]]",
+                                   "[[[1e999,1],[2,2],[3,3],[4,4],[5,5]]]", "[[[NaN,1]]]"])
 def test_des_traits_illisibles_sont_refuses_en_francais(texte):
     with pytest.raises(ValidationError) as refus:
         traits_valides(texte)

@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from convocations.models import Attestation, Entretien, LotEnvoi, NatureEntretien, ReglageAttestations
-from convocations.services.attestations import attestation_emettre, attestation_envoyer, attestation_lire
+from convocations.services.attestations import (
+    attestation_emettre,
+    attestation_envoyer,
+    attestation_lire,
+    dossier,
+)
 from stages.models import Role, Statut
 from tests.convocations.attestations.conftest import EMISE, convoquer, marquer
 from tests.factories import creer_antenne, creer_utilisateur, dans_l_antenne
@@ -108,6 +113,18 @@ def test_imprimer_les_attestations_du_stage(client_secretariat, stage):
     assert reponse["Content-Type"] == "application/pdf"
     assert len(PdfReader(io.BytesIO(reponse.content)).pages) == 2
     assert Attestation.objects.filter(remise_le__isnull=False).count() == 2
+
+
+def test_imprimer_avec_un_fichier_disparu_le_dit_sans_erreur(client_secretariat, stage):
+    marquer(convoquer(stage, nom="Présente"))
+    url = reverse("convocations:stage_attestations_imprimer", args=[stage.pk])
+    client_secretariat.post(url, dans_l_antenne(stage.antenne))
+    (dossier() / Attestation.objects.get().fichier).unlink()
+
+    reponse = client_secretariat.post(url, dans_l_antenne(stage.antenne), follow=True)
+
+    assert reponse.status_code == 200
+    assert "est introuvable. Prévenez l&#x27;administrateur" in reponse.content.decode()
 
 
 def test_envoyer_tout_le_stage_suit_la_barre_de_progression(client_secretariat, effectuee, serveur_smtp,
