@@ -16,6 +16,7 @@ from convocations.models import (
     StatutPresence,
 )
 from convocations.services.proposition import Choix, Proposition
+from stages.forms import Formulaire, FormulaireModele
 
 MOTIF_MAX = Convocation._meta.get_field("motif").max_length
 
@@ -28,7 +29,7 @@ def champ_motif(name: int) -> str:
     return f"motif_{name}"
 
 
-class PropositionForm(forms.Form):
+class PropositionForm(Formulaire):
     """The boxes of the proposal: the proposed people ticked, the others offered (each with
     its reason field); a token makes a double submit create nothing more."""
 
@@ -111,16 +112,16 @@ class PropositionForm(forms.Form):
                 for pk in self.cleaned_data["choisies"]]
 
 
-class MotifForm(forms.Form):
+class MotifForm(Formulaire):
     motif = forms.CharField(label="Motif", max_length=MOTIF_MAX, widget=forms.Textarea(attrs={"rows": 2}),
                             error_messages={"required": "Indiquez le motif."})
 
 
-class ConfirmationForm(forms.Form):
+class ConfirmationForm(Formulaire):
     """Nothing to type: the POST itself is the answer."""
 
 
-class EntretienForm(forms.ModelForm):
+class EntretienForm(FormulaireModele):
     class Meta:
         model = Entretien
         fields = ["date", "mode", "joint", "note"]
@@ -194,7 +195,7 @@ class MarqueForm(TabletteForm):
     motif = forms.CharField(label="Motif de la correction", required=False, max_length=300)
 
 
-class CorrectionAttestationForm(forms.Form):
+class CorrectionAttestationForm(Formulaire):
     motif = forms.CharField(
         label="Motif de la correction", max_length=Attestation._meta.get_field("motif_annulation").max_length,
         help_text=("Imprimé sur la nouvelle attestation, qui annule et remplace celle-ci "
@@ -213,7 +214,7 @@ class EntretienBilanForm(EntretienForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mode"].initial = ModeEntretien.PRESENTIEL
-class RattrapageForm(forms.Form):
+class RattrapageForm(Formulaire):
     """Which missed séance is made up, and where: one choice « manquée → rattrapage »."""
 
     rattrapage = forms.ChoiceField(label="Séance à rattraper et séance de rattrapage", error_messages={

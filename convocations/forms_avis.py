@@ -4,7 +4,7 @@ accord received. Dates typed jj/mm/aaaa (stages.forms.DatesMixin)."""
 from django import forms
 
 from convocations.models import Avis, MotifNonRealisation
-from stages.forms import DatesMixin
+from stages.forms import DatesMixin, Formulaire
 
 PRECISIONS_MAX = Avis._meta.get_field("precisions").max_length
 ACCORD_MAX = Avis._meta.get_field("accord").max_length
@@ -18,18 +18,18 @@ def _precisions() -> forms.CharField:
     )
 
 
-class NonRealisationForm(forms.Form):
+class NonRealisationForm(Formulaire):
     motif = forms.ChoiceField(label="Motif", choices=MotifNonRealisation.choices,
                               error_messages={"invalid_choice": "Choisissez le motif dans la liste."})
     precisions = _precisions()
 
 
-class DemandeAccordForm(DatesMixin, forms.Form):
+class DemandeAccordForm(DatesMixin, Formulaire):
     nouvelle_echeance = forms.DateField(label="Nouvelle échéance proposée")
     precisions = _precisions()
 
 
-class RetourForm(forms.Form):
+class RetourForm(Formulaire):
     motif = forms.ChoiceField(label="Motif", required=False,
                               choices=[("", "Stage non réalisé"), *MotifNonRealisation.choices],
                               error_messages={"invalid_choice": "Choisissez le motif dans la liste."})
@@ -40,7 +40,7 @@ class RetourForm(forms.Form):
     )
 
 
-class AccordForm(DatesMixin, forms.Form):
+class AccordForm(DatesMixin, Formulaire):
     accord = forms.CharField(label="Accord du prescripteur", max_length=ACCORD_MAX,
                              help_text="Qui a donné l'accord, et comment (ex. : Mme Martin, parquet, "
                              "courriel).")

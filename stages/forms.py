@@ -200,11 +200,12 @@ class ValeursVuesMixin:
                     self.data[self[nom].html_initial_name] = erreur.params["enregistree"]
 
 
-class FormulaireModele(forms.ModelForm):
-    """A ModelForm whose model.clean() may also judge fields the form does not show (the
-    échéance once created, the other fields of an orientation whose urgency is changed):
-    their errors go on top of the form, where Django would raise « has no field named ».
-    A field refused by the form keeps that one message."""
+class RefusAuBonEndroit:
+    """A form to which a service's refusal is given whole (`add_error(None, refus)`): each
+    message goes next to its field when the form shows it, on top of the form otherwise
+    (the model's clean() or a service may judge fields the form does not show, where Django
+    would raise « has no field named »: a 500). A field refused by the form keeps that one
+    message."""
 
     def add_error(self, field, error):
         if field is None and hasattr(error, "error_dict"):
@@ -219,6 +220,15 @@ class FormulaireModele(forms.ModelForm):
                 return
             error = ValidationError(par_champ)
         super().add_error(field, error)
+
+
+class Formulaire(RefusAuBonEndroit, forms.Form):
+    pass
+
+
+class FormulaireModele(RefusAuBonEndroit, forms.ModelForm):
+    """A ModelForm whose model.clean() may also judge fields the form does not show (the
+    échéance once created, the other fields of an orientation whose urgency is changed)."""
 
 
 class IdentiteForm(DatesMixin, FormulaireModele):
@@ -637,7 +647,7 @@ class DesactivationForm(forms.Form):
     )
 
 
-class FusionForm(forms.Form):
+class FusionForm(Formulaire):
     """Two records of the same prescripteur: which one is kept, and why."""
 
     GARDER_CELUI_CI, GARDER_L_AUTRE = "celui_ci", "autre"

@@ -28,14 +28,6 @@ def _vers_fiche(request, prescripteur: Prescripteur):
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _montrer_refus(form, erreur: ValidationError) -> None:
-    if hasattr(erreur, "error_dict"):
-        for champ, erreurs in erreur.error_dict.items():
-            form.add_error(champ if champ in form.fields else None, erreurs)
-    else:
-        form.add_error(None, erreur)
-
-
 @droit_requis(Droit.LISTE_ATTENTE)
 def prescripteurs(request):
     """The list, filtered from the URL; htmx asks for the list only."""
@@ -62,7 +54,7 @@ def prescripteur_ajouter(request):
                     antenne=antenne, prescripteur=form.save(commit=False)
                 )
             except ValidationError as erreur:
-                _montrer_refus(form, erreur)
+                form.add_error(None, erreur)
             else:
                 messages.success(request, f"Prescripteur « {prescripteur} » ajouté.")
                 return _vers_fiche(request, prescripteur)
@@ -102,7 +94,7 @@ def prescripteur_modifier(request, prescripteur_id: int):
         try:
             services.prescripteur_modifier(prescripteur=form.save(commit=False))
         except ValidationError as erreur:
-            _montrer_refus(form, erreur)
+            form.add_error(None, erreur)
         else:
             messages.success(request, "Modifications enregistrées.")
             return _vers_fiche(request, prescripteur)
@@ -162,7 +154,7 @@ def prescripteur_fusionner(request, prescripteur_id: int):
                 conserve=conserve, doublon=doublon, motif=form.cleaned_data["motif"]
             )
         except ValidationError as erreur:
-            _montrer_refus(form, erreur)
+            form.add_error(None, erreur)
         else:
             messages.success(request, (
                 f"« {doublon} » est fusionné dans « {conserve} » : {nombre} orientation(s) "

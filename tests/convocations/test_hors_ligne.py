@@ -146,7 +146,8 @@ def test_une_heure_dans_le_futur_est_refusee(client, animateur, seance, convocat
     assert not Presence.objects.exists()
 
 
-@pytest.mark.parametrize("faite_le", [datetime(1, 1, 1, 0, 10, tzinfo=UTC), datetime(2000, 1, 1, 10, tzinfo=UTC)])
+@pytest.mark.parametrize("faite_le", [datetime(1, 1, 1, 0, 10, tzinfo=UTC),
+                                      datetime(2000, 1, 1, 10, tzinfo=UTC)])
 def test_une_heure_trop_ancienne_est_refusee(client, animateur, seance, convocation, faite_le):
     client.force_login(animateur)
     resultat = synchroniser(client, seance, [action(convocation, statut="present", faite_le=faite_le)])[0]

@@ -2,7 +2,7 @@
 bad input never a 500 and nothing half saved (hypothesis)."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -63,6 +63,21 @@ def test_retour_demande_une_confirmation_puis_clot(client_secretariat, antenne, 
     client_secretariat.post(adresse, {"motif": "refus", "confirmation": "on"} | dans_l_antenne(antenne))
     orientation.refresh_from_db()
     assert orientation.statut == Statut.RETOURNEE and Avis.objects.get().nature == NatureAvis.RETOUR
+
+
+def test_un_refus_sur_un_champ_que_le_formulaire_ne_montre_pas_s_affiche_en_haut(
+    client_secretariat, antenne, orientation,
+):
+    """The retour runs the orientation's own checks: an old row they now refuse (a date
+    définitive in the future) is said on top of the form, not a 500."""
+    Orientation.objects.filter(pk=orientation.pk).update(date_definitive=date(2099, 1, 1))
+    reponse = client_secretariat.post(reverse("convocations:avis_retour", args=[orientation.pk]),
+                                      {"motif": "refus", "confirmation": "on"} | dans_l_antenne(antenne))
+
+    assert reponse.status_code == 200
+    assert "définitive dans le futur" in reponse.content.decode()
+    orientation.refresh_from_db()
+    assert orientation.statut != Statut.RETOURNEE and not Avis.objects.exists()
 
 
 def test_les_avis_a_poster_s_impriment_ensemble(client_secretariat, antenne):
