@@ -83,10 +83,18 @@ class Resultats:
     nb_presents: int
     questions: list[ResultatQuestion]
     lignes: list[LigneGroupe] = field(default_factory=list)
+    # Answers of the groups (stages, antennes) under the threshold: shown only pooled with
+    # other such answers, else the detail of the whole less the groups shown on their own
+    # would give theirs.
+    nb_isolees: int = 0
+
+    @property
+    def petits_groupes_isoles(self) -> bool:
+        return 0 < self.nb_isolees < SEUIL_ANONYMAT
 
     @property
     def assez(self) -> bool:
-        return self.nb_reponses >= SEUIL_ANONYMAT
+        return self.nb_reponses >= SEUIL_ANONYMAT and not self.petits_groupes_isoles
 
 
 def _cle(question: Question) -> tuple[str, str]:
@@ -107,7 +115,8 @@ def _resultats(comptes: list[tuple[int, int, int]], presents: dict[int, int], de
         par_groupe[groupe] += n
     nb_presents = sum(presents.get(groupe, 0) for groupe in par_groupe)
     resultats = Resultats(sum(par_groupe.values()), nb_presents, [],
-                          _lignes(par_groupe, presents, par_antenne=par_antenne))
+                          _lignes(par_groupe, presents, par_antenne=par_antenne),
+                          nb_isolees=sum(n for n in par_groupe.values() if n < SEUIL_ANONYMAT))
     if not resultats.assez:
         return resultats
 

@@ -80,7 +80,10 @@ def questionnaire_modifier(*, questionnaire: Questionnaire, titre: str,
     """The questionnaire with `titre` and `questions` in this order. Without answers it is
     changed in place; with answers it is kept as it is and the next version replaces it at
     the kiosk (its answers stay readable with their own questions)."""
-    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    # The version in use, whatever the page showed: a second click on « Enregistrer » finds
+    # the version the first one made (and changes it in place) instead of replacing it twice.
+    questionnaire = Questionnaire.objects.select_for_update().get(antenne_id=questionnaire.antenne_id,
+                                                                 actuel=True)
     if not questionnaire.reponses.exists():
         questionnaire.titre = titre
         questionnaire.save(update_fields=["titre"])

@@ -98,4 +98,4 @@ def export(request, format_: str):
         return reponse_xlsx(lambda sortie: ecrire_xlsx(TITRES_EXPORT, _rangees(resultats_), sortie,
                                                        feuille="Résultats", largeurs_min={"Question": 40}),
                             nom=nom)
-    return reponse_csv(morceaux_csv(TITRES_EXPORT, _rangees(resultats_), libres=(1,)), nom=nom)
+    return reponse_csv(morceaux_csv(TITRES_EXPORT, _rangees(resultats_), libres=(0, 1)), nom=nom)

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from questionnaires.models import Questionnaire
-from questionnaires.services import questionnaire_actuel
+from questionnaires.services import QuestionSaisie, questionnaire_actuel, questionnaire_modifier
 from stages.models import Role
 from tests.factories import creer_stage, creer_utilisateur, dans_l_antenne
 from tests.questionnaires.aides import repondre
@@ -43,6 +43,20 @@ def test_avec_des_reponses_une_nouvelle_version(client_secretariat, antenne, sec
     formulaire = _formulaire(antenne, [{"libelle": "Un mot ?", "type": "texte"}])
     reponse = client_secretariat.post(ADRESSE, formulaire, follow=True)
     assert "version 2" in reponse.content.decode()
+    assert list(Questionnaire.objects.filter(antenne=antenne).values_list("version", "actuel")) == [
+        (2, True), (1, False)]
+
+
+def test_un_double_clic_sur_enregistrer_ne_cree_qu_une_version(antenne, secretariat):
+    """Two requests that both read version 1 (a double click): the second finds the version
+    the first made and changes it, instead of a third version beside the second (a 500)."""
+    repondre(creer_stage(antenne), secretariat, [{4: ["Oui"]}])
+    lue_par_les_deux = questionnaire_actuel(antenne=antenne)
+    saisie = [QuestionSaisie(libelle="Un mot ?", type="texte")]
+
+    questionnaire_modifier(questionnaire=lue_par_les_deux, titre="Satisfaction", questions=saisie)
+    questionnaire_modifier(questionnaire=lue_par_les_deux, titre="Satisfaction", questions=saisie)
+
     assert list(Questionnaire.objects.filter(antenne=antenne).values_list("version", "actuel")) == [
         (2, True), (1, False)]
 

@@ -72,6 +72,21 @@ def test_moins_de_cinq_reponses_seulement_dans_la_periode(client_secretariat, an
     assert "comptées dans la période seulement" in page
 
 
+def test_un_petit_stage_seul_a_cote_d_un_grand_ne_se_lit_pas_par_difference(client_secretariat, antenne,
+                                                                           secretariat):
+    """5 « Oui » in one stage (shown on its own page), 1 « Non » in another: the period's detail
+    less the first stage's would give the lone answer, so the period shows its counts only."""
+    petit, grand = creer_stage(antenne), creer_stage(antenne)
+    repondre(petit, secretariat, [{4: ["Non"]}])
+    repondre(grand, secretariat, [{4: ["Oui"]}] * 5)
+
+    periode = resultats_de_la_periode(du=date(2000, 1, 1), au=timezone.localdate(), antenne=antenne)
+    assert (periode.nb_reponses, periode.assez, periode.questions) == (6, False, [])
+    page = unescape(client_secretariat.get(reverse("questionnaires:resultats")).content.decode())
+    assert "<svg" not in page and "se liraient en retranchant les autres" in page
+    assert resultats_du_stage(stage=grand).assez
+
+
 def test_textes_libres_sans_heure_en_ordre_aleatoire(antenne, secretariat):
     questionnaire = questionnaire_actuel(antenne=antenne)
     Question.objects.create(questionnaire=questionnaire, ordre=7, libelle="Un mot ?", type=TypeQuestion.TEXTE)
