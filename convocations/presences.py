@@ -97,13 +97,44 @@ def lignes_de_la_seance(seance: Seance, *, avec_signatures: bool = False) -> lis
 
 @dataclass(frozen=True)
 class Assiduite:
-    """One séance of a convocation's stage: its mark, and where and how it was made up."""
-    # Set by `historiques_de_presence`.
+    """One séance of a convocation's stage: its mark, and where and how it was made up. The
+    one rule of « this séance was attended » for the stage's resolution and its attestation."""
 
     seance: Seance
     presence: Presence | None
     rattrapage: Rattrapage | None
     presence_rattrapage: Presence | None
+
+    def suivie(self, tolerance: int) -> bool | None:
+        """Attended here or where it was made up; None while the mark that decides is missing
+        (a séance attended needs no rattrapage's mark)."""
+        if self.presence is not None and self.presence.compte_present(tolerance):
+            return True
+        if self.rattrapage is not None:
+            rattrapee = self.presence_rattrapage
+            return None if rattrapee is None else rattrapee.compte_present(tolerance)
+        return None if self.presence is None else False
+
+    def seance_suivie(self, tolerance: int) -> Seance:
+        """Where an attended séance was attended: its own, or the one it was made up in."""
+        attendue_ici = self.presence is not None and self.presence.compte_present(tolerance)
+        if self.rattrapage is None or attendue_ici:
+            return self.seance
+        return self.rattrapage.seance
+
+
+def assiduite(convocation: Convocation, seances=None) -> list[Assiduite]:
+    """Each séance of the convocation's stage with its mark and its rattrapage. `seances`: the
+    stage's, when read already. Two queries (three without `seances`)."""
+    seances = list(convocation.stage.seances.all()) if seances is None else seances
+    marques = {p.seance_id: p for p in convocation.presences.defer("signature")}
+    rattrapages = {r.seance_manquee_id: r for r in convocation.rattrapages.select_related("seance")}
+    lignes = []
+    for seance in seances:
+        rattrapage = rattrapages.get(seance.pk)
+        lignes.append(Assiduite(seance, marques.get(seance.pk), rattrapage,
+                                marques.get(rattrapage.seance_id) if rattrapage else None))
+    return lignes
 
 
 def historiques_de_presence(convocations: list[Convocation]) -> dict[int, list[Assiduite]]:

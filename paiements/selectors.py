@@ -185,10 +185,12 @@ def solde_annote(orientation: Orientation, stage: Stage | None = None) -> Solde:
     return Solde(du=du, paye=orientation.deja_paye, gratuit=regime == Regime.GRATUIT)
 
 
-def attestation_en_attente_du_paiement(orientation: Orientation) -> bool:
-    """Whether the orientation's attestation is held back: the antenne waits for full payment
-    and something is left to pay."""
-    return attestation_attend_paiement(orientation.antenne) and not solde_de(orientation).solde
+def reste_avant_attestation(orientation: Orientation, stage: Stage | None = None) -> Decimal:
+    """What must still be paid before the attestation: nothing unless the antenne waits for
+    full payment (its setting, default no)."""
+    if not attestation_attend_paiement(orientation.antenne):
+        return ZERO
+    return solde_de(orientation, stage).reste
 
 
 def paiements_de(orientation: Orientation) -> list[Paiement]:

@@ -36,6 +36,9 @@ from convocations.models import (
     ReglageAttestations,
     StatutConvocation,
 )
+from convocations.presences import Assiduite, assiduite
+from paiements.montants import montant
+from paiements.selectors import reste_avant_attestation
 from stages.dates import date_longue
 from stages.models import Antenne, Stage, Statut
 from stages.services import RAISON_MAX, enregistrer_avec_motif
@@ -56,41 +59,51 @@ def _seance_libelle(seance) -> str:
     return f"séance du {date_longue(seance.date)} ({horaire})"
 
 
-def ce_qui_manque(convocation: Convocation, seances=None) -> list[str]:
-    """Each séance not (or not yet) attended, in words; empty when every séance counts as
-    attended (late or left early within the antenne's tolerance). `seances`: the stage's, when
-    the caller has read them already."""
+def ce_qui_manque(convocation: Convocation, assiduites: list[Assiduite]) -> list[str]:
+    """Each séance not (or not yet) attended, here or where it was made up, in words; empty
+    when every séance counts as attended (late or left early within the antenne's tolerance)."""
     tolerance = convocation.stage.antenne.tolerance_minutes
-    presences = {p.seance_id: p for p in convocation.presences.all()}
     manques = []
-    for seance in convocation.stage.seances.all() if seances is None else seances:
-        presence = presences.get(seance.pk)
-        if presence is None:
-            manques.append(f"{_seance_libelle(seance)} : pas encore marquée")
-        elif not presence.compte_present(tolerance):
-            libelle = presence.libelle.lower()
-            if presence.statut in STATUTS_AVEC_MINUTES:
-                libelle += f", au-delà des {tolerance} minutes tolérées"
-            manques.append(f"{_seance_libelle(seance)} : {libelle}")
+    for a in assiduites:
+        etat = a.suivie(tolerance)
+        if etat:
+            continue
+        if a.rattrapage is not None:
+            ou = f"rattrapage du {date_longue(a.rattrapage.seance.date)}"
+            manques.append(f"{_seance_libelle(a.seance)} : {ou} " + (
+                "pas encore marqué" if etat is None else _absence(a.presence_rattrapage, tolerance)))
+        elif a.presence is None:
+            manques.append(f"{_seance_libelle(a.seance)} : pas encore marquée")
+        else:
+            manques.append(f"{_seance_libelle(a.seance)} : {_absence(a.presence, tolerance)}")
     return manques
 
 
-def refus_d_attestation(convocation: Convocation, seances=None) -> str:
-    """Why this convocation gets no attestation ('' when it may): every séance attended, the
-    convocation resolved « stage effectué »."""
+def _absence(presence, tolerance: int) -> str:
+    libelle = presence.libelle.lower()
+    if presence.statut in STATUTS_AVEC_MINUTES:
+        libelle += f", au-delà des {tolerance} minutes tolérées"
+    return libelle
+
+
+def refus_d_attestation(convocation: Convocation, assiduites: list[Assiduite]) -> str:
+    """Why this convocation gets no attestation ('' when it may): every séance attended (here
+    or made up), the convocation resolved « stage effectué »."""
     personne = convocation.orientation.personne
     if convocation.statut in (StatutConvocation.REPORTEE, StatutConvocation.ANNULEE):
         return (f"{personne} : la convocation est « {convocation.get_statut_display().lower()} » : "
                 "aucune attestation.")
-    seances = list(convocation.stage.seances.all()) if seances is None else seances
-    if not seances:
+    if not assiduites:
         return f"{personne} : ce stage n'a aucune séance."
-    if manques := ce_qui_manque(convocation, seances):
+    if manques := ce_qui_manque(convocation, assiduites):
         return (f"Attestation impossible pour {personne} : toutes les séances doivent avoir été suivies. "
                 f"Manque : {' ; '.join(manques)}.")
     if convocation.statut != StatutConvocation.EFFECTUEE:
         return (f"{personne} : la convocation est « {convocation.get_statut_display().lower()} », "
                 "pas « stage effectué » : aucune attestation.")
+    if reste := reste_avant_attestation(convocation.orientation, convocation.stage):
+        return (f"{personne} : il reste {montant(reste)} à payer, et l'antenne attend le paiement "
+                "complet avant l'attestation (réglage des paiements).")
     return ""
 
 
@@ -254,6 +267,16 @@ def _creer(convocation: Convocation, *, par, maintenant: datetime, seances, regl
     return attestation
 
 
+def _seances_attestees(convocation: Convocation, seances=None) -> list:
+    """The séances the attestation lists: each of the stage's, or the one it was made up in;
+    ValidationError saying what is missing when one was not attended."""
+    assiduites = assiduite(convocation, seances)
+    if refus := refus_d_attestation(convocation, assiduites):
+        raise ValidationError(refus)
+    tolerance = convocation.stage.antenne.tolerance_minutes
+    return [a.seance_suivie(tolerance) for a in assiduites]
+
+
 @transaction.atomic
 def attestation_emettre(*, convocation: Convocation, par=None, maintenant: datetime | None = None,
                         seances=None, reglage: ReglageAttestations | None = None) -> tuple[Attestation, bool]:
@@ -264,10 +287,8 @@ def attestation_emettre(*, convocation: Convocation, par=None, maintenant: datet
     convocation = _verrouiller(convocation)
     if deja := attestation_valide(convocation):
         return deja, False
-    seances = list(convocation.stage.seances.all()) if seances is None else seances
-    if refus := refus_d_attestation(convocation, seances):
-        raise ValidationError(refus)
-    return _creer(convocation, par=par, maintenant=maintenant or timezone.now(), seances=seances,
+    return _creer(convocation, par=par, maintenant=maintenant or timezone.now(),
+                  seances=_seances_attestees(convocation, seances),
                   reglage=reglage or reglage_de(convocation.stage.antenne)), True
 
 
@@ -288,9 +309,7 @@ def attestation_corriger(*, attestation: Attestation, motif: str, par=None,
             f"L'attestation n° {ancienne.numero} est déjà annulée"
             + (f" et remplacée par le n° {suivante.numero}." if suivante else ".")
         )
-    seances = list(convocation.stage.seances.all())
-    if refus := refus_d_attestation(convocation, seances):
-        raise ValidationError(refus)
+    seances = _seances_attestees(convocation)
     maintenant = maintenant or timezone.now()
     ancienne.annulee_le, ancienne.motif_annulation = maintenant, Truncator(motif).chars(MOTIF_MAX)
     enregistrer_avec_motif(ancienne, Truncator(f"Attestation annulée : {motif}").chars(RAISON_MAX))

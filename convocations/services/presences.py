@@ -21,6 +21,7 @@ from convocations.models import (
     StatutConvocation,
     StatutPresence,
 )
+from convocations.presences import assiduite
 from convocations.signatures import svg, traits_valides
 from stages.dates import date_courte
 from stages.models import PolitiqueAbsence, Seance, Stage, StatutStage
@@ -220,27 +221,13 @@ def _resoudre(convocation: Convocation) -> bool:
 
 
 def _seances_suivies(convocation: Convocation) -> tuple[int, int | None]:
-    """(séances of the stage, séances attended), None attended while one is not marked. A
-    séance with a rattrapage counts as attended when either is; it waits for the rattrapage's
-    mark unless the séance itself was attended."""
-    seances = list(convocation.stage.seances.values_list("pk", flat=True))
-    marques = {p.seance_id: p for p in convocation.presences.all()}
-    rattrapages = dict(convocation.rattrapages.values_list("seance_manquee_id", "seance_id"))
+    """(séances of the stage, séances attended, here or made up), None attended while the
+    mark that decides one is missing (`Assiduite.suivie`)."""
     tolerance = convocation.stage.antenne.tolerance_minutes
-    if not seances:
-        return 0, None
-    suivies = 0
-    for seance in seances:
-        presence, rattrapage = marques.get(seance), rattrapages.get(seance)
-        if presence is not None and presence.compte_present(tolerance):
-            suivies += 1
-        elif rattrapage is not None:
-            if rattrapage not in marques:
-                return len(seances), None
-            suivies += marques[rattrapage].compte_present(tolerance)
-        elif presence is None:
-            return len(seances), None
-    return len(seances), suivies
+    etats = [a.suivie(tolerance) for a in assiduite(convocation)]
+    if not etats or None in etats:
+        return len(etats), None
+    return len(etats), sum(etats)
 
 
 def _issue(convocation: Convocation) -> StatutConvocation | None:

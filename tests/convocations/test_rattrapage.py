@@ -75,6 +75,24 @@ def test_la_seance_manquee_se_rattrape_dans_le_meme_module_et_le_stage_est_effec
     assert convocation.orientation.statut == Statut.STAGE_EFFECTUE
 
 
+def test_l_attestation_d_un_stage_rattrape_liste_la_seance_de_rattrapage(antenne, stages, convocation):
+    """Effectuée thanks to a rattrapage: the attestation is issued (not refused for the séance
+    missed) and lists the séance where it was made up, with its date."""
+    from convocations.services.attestations import attestation_emettre, contenu_enregistre
+
+    principal, autre = stages
+    manquee = _manquer_la_deuxieme(convocation, principal)
+    rattrapee = _seances(autre)[1]
+    rattrapage_programmer(convocation=convocation, seance_manquee=manquee, seance=rattrapee)
+    presence_marquer(seance=_seances(principal)[2], convocation=convocation, statut="present")
+    presence_marquer(seance=rattrapee, convocation=convocation, statut="present")
+
+    attestation, _ = attestation_emettre(convocation=convocation)
+
+    dates = [s.jour for s in contenu_enregistre(attestation).seances]
+    assert dates == [_seances(principal)[0].date, rattrapee.date, _seances(principal)[2].date]
+
+
 def test_un_rattrapage_manque_laisse_le_stage_suivi_en_partie(antenne, stages, convocation):
     principal, autre = stages
     manquee = _manquer_la_deuxieme(convocation, principal)

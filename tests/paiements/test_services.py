@@ -197,13 +197,13 @@ def test_numeros_par_antenne_et_par_annee(antenne, autre_antenne):
 def test_l_attestation_attend_le_paiement_selon_l_antenne(antenne):
     orientation = creer_orientation(antenne)
     assert selectors.attestation_attend_paiement(antenne) is False
-    assert not selectors.attestation_en_attente_du_paiement(orientation)
+    assert selectors.reste_avant_attestation(orientation) == 0
     creer_tarif(antenne, attestation_attend_paiement=True)
     antenne.refresh_from_db()
     orientation = type(orientation).objects.get(pk=orientation.pk)
-    assert selectors.attestation_en_attente_du_paiement(orientation)
+    assert selectors.reste_avant_attestation(orientation) == 200
     creer_paiement(orientation, "200")
-    assert not selectors.attestation_en_attente_du_paiement(orientation)
+    assert selectors.reste_avant_attestation(orientation) == 0
 
 
 def test_totaux_par_mode_sur_une_periode(antenne, autre_antenne):

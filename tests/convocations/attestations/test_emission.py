@@ -20,7 +20,7 @@ from convocations.services.attestations import (
 )
 from tests.commun.lecture import texte_poppler
 from tests.convocations.attestations.conftest import EMISE, PARIS, convoquer, marquer
-from tests.factories import creer_antenne, creer_stage
+from tests.factories import creer_antenne, creer_paiement, creer_stage, creer_tarif
 
 
 def texte_pdf(contenu: bytes) -> str:
@@ -108,6 +108,17 @@ def test_refus_qui_dit_ce_qui_manque(stage):
     # A refusal takes no number: the next one issued is still the first.
     ok = marquer(convoquer(stage, nom="Présente"))
     assert attestation_emettre(convocation=ok)[0].rang == 1
+
+
+def test_l_attestation_attend_le_paiement_complet_quand_l_antenne_le_veut(stage):
+    convocation = marquer(convoquer(stage))
+    creer_tarif(stage.antenne, attestation_attend_paiement=True)
+
+    with pytest.raises(ValidationError) as refus:
+        attestation_emettre(convocation=convocation)
+    assert "il reste 200,00\u00a0€ à payer" in refus.value.messages[0]
+    creer_paiement(convocation.orientation, "200")
+    assert attestation_emettre(convocation=convocation)[1] is True
 
 
 def test_retard_dans_la_tolerance_compte_comme_present(stage):
