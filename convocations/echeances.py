@@ -10,7 +10,7 @@ each antenne's staff the lines that are new since the last digest: each line is 
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Window
@@ -19,17 +19,30 @@ from django.utils import timezone
 from commun.models import Envoi
 from convocations.models import STATUTS_OUVERTS as CONVOCATIONS_OUVERTES
 from convocations.models import Avis, Convocation, NatureAvis, Signalement
+from stages.access import DROITS, Droit
 from stages.dates import date_courte, date_longue
-from stages.models import JOURS_CRITIQUE, JOURS_PROCHE, Antenne, Membre, Orientation, Role, Statut
+from stages.models import (
+    JOURS_CRITIQUE,
+    JOURS_PROCHE,
+    Antenne,
+    EtatEcheance,
+    Membre,
+    Orientation,
+    Statut,
+    filtre_etat_echeance,
+)
+from stages.templatetags.affichage import compte
 
 # Who receives the digest: the staff who manage the waiting list.
-ROLES_DESTINATAIRES = (Role.RESPONSABLE, Role.SECRETARIAT)
+ROLES_DESTINATAIRES = [role for role, droits in DROITS.items() if Droit.LISTE_ATTENTE in droits]
 LIGNES_ENCART, LIGNES_PAGE = 10, 50
 
 
 def _accord_en_attente() -> Exists:
+    """An accord asked for the échéance the orientation has now: once the échéance moves (the
+    accord recorded, or a prolongation from the orientation's page), the request is over."""
     return Exists(Avis.objects.filter(orientation=OuterRef("pk"), nature=NatureAvis.DEMANDE_ACCORD,
-                                      accord_le__isnull=True))
+                                      accord_le__isnull=True, echeance_actuelle=OuterRef("echeance")))
 
 
 def _convoquee_a_temps() -> Exists:
@@ -44,18 +57,9 @@ def _a_convoquer(antenne: Antenne) -> QuerySet[Orientation]:
             .exclude(_convoquee_a_temps()).exclude(_accord_en_attente()))
 
 
-def depassees(antenne: Antenne, aujourd_hui: date) -> QuerySet[Orientation]:
-    return _a_convoquer(antenne).filter(echeance__lt=aujourd_hui)
-
-
-def critiques(antenne: Antenne, aujourd_hui: date) -> QuerySet[Orientation]:
-    return _a_convoquer(antenne).filter(echeance__gte=aujourd_hui,
-                                        echeance__lte=aujourd_hui + timedelta(days=JOURS_CRITIQUE))
-
-
-def proches(antenne: Antenne, aujourd_hui: date) -> QuerySet[Orientation]:
-    return _a_convoquer(antenne).filter(echeance__gt=aujourd_hui + timedelta(days=JOURS_CRITIQUE),
-                                        echeance__lte=aujourd_hui + timedelta(days=JOURS_PROCHE))
+def par_etat(etat: EtatEcheance) -> Callable[[Antenne, date], QuerySet[Orientation]]:
+    """The orientations to convoke whose échéance is in `etat` (`filtre_etat_echeance`)."""
+    return lambda antenne, aujourd_hui: _a_convoquer(antenne).filter(filtre_etat_echeance(etat, aujourd_hui))
 
 
 def en_attente_d_accord(antenne: Antenne, aujourd_hui: date) -> QuerySet[Orientation]:
@@ -82,12 +86,13 @@ class Section:
 SECTIONS: list[Section] = [
     Section("depassee", "Échéance dépassée",
             "Sans convocation à un stage avant l'échéance : demandez l'accord du prescripteur, ou "
-            "retournez-lui le dossier.", depassees, "depassee", "echeance=depassee"),
+            "retournez-lui le dossier.", par_etat(EtatEcheance.DEPASSEE), "depassee", "echeance=depassee"),
     Section("critique", f"Échéance critique (≤ {JOURS_CRITIQUE} jours)",
             "À convoquer en priorité à un stage qui finit avant l'échéance, ou demandez l'accord du "
-            "prescripteur.", critiques, "critique", "echeance=critique"),
+            "prescripteur.", par_etat(EtatEcheance.CRITIQUE), "critique", "echeance=critique"),
     Section("proche", f"Échéance proche (≤ {JOURS_PROCHE} jours)",
-            "À convoquer à un stage qui finit avant l'échéance.", proches, "proche", "echeance=proche"),
+            "À convoquer à un stage qui finit avant l'échéance.", par_etat(EtatEcheance.PROCHE), "proche",
+            "echeance=proche"),
     Section("accord", "En attente d'un accord",
             "Demande d'accord envoyée : enregistrez l'accord quand il arrive (l'échéance sera prolongée), "
             "relancez le prescripteur sinon.", en_attente_d_accord),
@@ -138,30 +143,29 @@ def cle_de_ligne(section: Section, orientation_id: int, echeance: date) -> str:
 
 def nouvelles_lignes(antenne: Antenne, aujourd_hui: date) -> list[tuple[Section, list[tuple]]]:
     """The lines of each section not told yet: (section, [(key, orientation pk, personne, échéance)])."""
-    deja = set(Signalement.objects.filter(antenne=antenne).values_list("cle", flat=True))
-    resultat = []
-    for section in SECTIONS:
-        lignes = [
-            (cle, pk, f"{prenom} {nom.upper()}", echeance)
-            for pk, prenom, nom, echeance in section.orientations(antenne, aujourd_hui)
-            .order_by("echeance", "pk").values_list("pk", "personne__prenom", "personne__nom", "echeance")
-            if (cle := cle_de_ligne(section, pk, echeance)) not in deja
-        ]
-        if lignes:
-            resultat.append((section, lignes))
-    return resultat
+    par_section = [
+        (section, [(cle_de_ligne(section, pk, echeance), pk, f"{prenom} {nom.upper()}", echeance)
+                   for pk, prenom, nom, echeance in section.orientations(antenne, aujourd_hui)
+                   .order_by("echeance", "pk").values_list("pk", "personne__prenom", "personne__nom",
+                                                           "echeance")])
+        for section in SECTIONS
+    ]
+    cles = [ligne[0] for _section, lignes in par_section for ligne in lignes]
+    deja = set(Signalement.objects.filter(antenne=antenne, cle__in=cles).values_list("cle", flat=True))
+    return [(section, nouvelles) for section, lignes in par_section
+            if (nouvelles := [ligne for ligne in lignes if ligne[0] not in deja])]
 
 
 def _corps(antenne: Antenne, nouvelles, aujourd_hui: date) -> str:
     total = sum(len(lignes) for _s, lignes in nouvelles)
     textes = [f"Bonjour,\n\nNouveau à traiter pour {antenne.nom} ce {date_longue(aujourd_hui)} "
-              f"({total} ligne{'s' if total > 1 else ''}) :"]
+              f"({compte(total, 'ligne')}) :"]
     for section, lignes in nouvelles:
         textes.append(f"{section.titre} — {section.aide}")
         textes += [f"- {personne}, échéance du {date_courte(echeance)}"
-                   for _c, _pk, personne, echeance in lignes[:50]]
-        if len(lignes) > 50:
-            textes.append(f"- … et {len(lignes) - 50} autres")
+                   for _c, _pk, personne, echeance in lignes[:LIGNES_PAGE]]
+        if len(lignes) > LIGNES_PAGE:
+            textes.append(f"- … et {compte(len(lignes) - LIGNES_PAGE, 'autre')}")
     textes.append("Le détail est dans le tableau des échéances, sur la page d'accueil de l'application.\n\n"
                   "Ce message ne reprend que ce qui est nouveau depuis le précédent.")
     return "\n\n".join(textes)
@@ -173,15 +177,16 @@ def recapitulatif_antenne(antenne: Antenne, aujourd_hui: date) -> list[Envoi]:
     (the key hashes them): a second run at once sends nothing more."""
     from convocations import tasks
 
+    adresses = sorted(set(Membre.objects.filter(antenne=antenne, role__in=ROLES_DESTINATAIRES,
+                                                user__is_active=True)
+                          .exclude(user__email="").values_list("user__email", flat=True)))
+    if not adresses:  # nobody to tell: the lines stay new until someone has an address
+        return []
     nouvelles = nouvelles_lignes(antenne, aujourd_hui)
     if not nouvelles:
         return []
     cles = sorted(cle for _s, lignes in nouvelles for cle, *_reste in lignes)
     empreinte = hashlib.sha256("\n".join(cles).encode()).hexdigest()[:20]
-    adresses = sorted(set(Membre.objects.filter(antenne=antenne, role__in=ROLES_DESTINATAIRES)
-                          .exclude(user__email="").values_list("user__email", flat=True)))
-    if not adresses:  # nobody to tell: the lines stay new until someone has an address
-        return []
     corps = _corps(antenne, nouvelles, aujourd_hui)
     with transaction.atomic():
         envois = [

@@ -495,7 +495,10 @@ class Avis(models.Model):
 
     @property
     def attend_un_accord(self) -> bool:
-        return self.nature == NatureAvis.DEMANDE_ACCORD and self.accord_le is None
+        """Asked for the échéance the orientation still has (as `echeances._accord_en_attente`):
+        once it moved, by this accord or a prolongation, the request is over."""
+        return (self.nature == NatureAvis.DEMANDE_ACCORD and self.accord_le is None
+                and self.echeance_actuelle == self.orientation.echeance)
 
 
 class Signalement(models.Model):

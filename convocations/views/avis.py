@@ -211,6 +211,8 @@ def contexte_orientation(request, orientation: Orientation) -> dict:
         return {}
     return {
         "orientation": orientation,
-        "avis": list(Avis.objects.filter(orientation=orientation).select_related("envoi")),
+        # Their orientation is the page's (read once, not once per notice).
+        "avis": [setattr(un, "orientation", orientation) or un
+                 for un in Avis.objects.filter(orientation=orientation).select_related("envoi")],
         "peut_aviser": orientation.prescripteur_id is not None and orientation.est_ouverte,
     }

@@ -143,3 +143,25 @@ def test_sans_personne_a_prevenir_les_lignes_restent_nouvelles(antenne):
     assert not Signalement.objects.exists()
     creer_utilisateur(Role.SECRETARIAT, antenne, email="arrivee@cpca.invalid")
     assert len(recapitulatif_antenne(antenne, AUJOURD_HUI)) == 1
+
+
+def test_un_compte_desactive_ne_recoit_pas_le_recapitulatif(antenne):
+    parti = creer_utilisateur(Role.SECRETARIAT, antenne, email="partie@cpca.invalid")
+    parti.is_active = False
+    parti.save()
+    creer_utilisateur(Role.SECRETARIAT, antenne, email="reste@cpca.invalid")
+    _avec_echeance(antenne, -2)
+    assert [e.destinataire for e in recapitulatif_antenne(antenne, AUJOURD_HUI)] == ["reste@cpca.invalid"]
+
+
+def test_une_demande_d_accord_depassee_par_une_prolongation_ne_cache_plus_l_orientation(antenne):
+    """The échéance moved another way (prolonged from the orientation's page): the request
+    made for the old one no longer holds the orientation out of the échéance sections."""
+    orientation = _avec_echeance(antenne, 10)
+    avis, _ = accord_demander(orientation=orientation, nouvelle_echeance=AUJOURD_HUI + timedelta(days=100))
+    Orientation.objects.filter(pk=orientation.pk).update(echeance=AUJOURD_HUI + timedelta(days=20))
+
+    par_section = _par_section(antenne)
+    assert (par_section["critique"], par_section["accord"]) == ([orientation.pk], [])
+    avis.refresh_from_db()
+    assert not avis.attend_un_accord
